@@ -1,0 +1,157 @@
+"""Domain values of tickets, what each role may do, and input checks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from mesa_tui.domain.calendar import BusinessCalendar
+from mesa_tui.domain.sla import Clock, ClockState
+from mesa_tui.domain.vocab import Role, Status
+from mesa_tui.domain.workflow import Action
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    id: int
+    login: str
+    full_name: str
+    role: str
+    level: int = 1
+    group_id: int | None = None
+    active: bool = True
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+@dataclass(frozen=True)
+class TicketInfo:
+    id: int
+    code: str
+    version: int
+    requester_name: str
+    requester_dependency: str
+    requester_contact: str
+    channel: str
+    service_id: int
+    service_code: str
+    service_name: str
+    service_category: str
+    type: str
+    subject: str
+    description: str
+    impact: int
+    urgency: int
+    priority: str
+    nature: str | None
+    status: str
+    level: int
+    group_id: int | None
+    group_name: str
+    agent_id: int | None
+    agent_name: str
+    created_by_name: str
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    solution: str | None
+    solution_mode: str | None
+    legal_due_on: date | None
+    wait_reason: str | None
+    sla_calendar: str
+    tto: Clock
+    ttr: Clock
+    tto_due_at: datetime
+    ttr_due_at: datetime
+    due_at: datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.NUEVO, Status.ASIGNADO, Status.EN_PROCESO, Status.EN_ESPERA)
+
+    def running_clock(self) -> tuple[str, Clock]:
+        return ("tto", self.tto) if self.tto.stopped_at is None else ("ttr", self.ttr)
+
+    def clock_state(self, cal: BusinessCalendar, now: datetime, risk: float = 0.75) -> ClockState:
+        return self.running_clock()[1].state(cal, now, risk)
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    id: int
+    at: datetime
+    actor_name: str
+    action: str
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CommentInfo:
+    id: int
+    at: datetime
+    author_name: str
+    body: str
+    public: bool
+
+
+# Actions that any agent may take on a ticket nobody holds or that they hold;
+# on a colleague's ticket they are for supervisors (reassignment).
+_OWNER_ACTIONS = {
+    Action.TOMAR,
+    Action.ASIGNAR,
+    Action.ESCALAR,
+    Action.ESPERAR,
+    Action.REANUDAR,
+    Action.RESOLVER,
+    Action.REABRIR,
+    Action.CERRAR,
+}
+_SUPERVISOR_ONLY = {Action.ANULAR}
+
+
+def permission_problem(actor: ActorInfo, action: Action, holder_id: int | None) -> str | None:
+    """Why `actor` may not take `action` on a ticket held by `holder_id` (None if allowed)."""
+    if not actor.active:
+        return "Su usuario está inactivo."
+    if actor.is_supervisor:
+        return None
+    if action in _SUPERVISOR_ONLY:
+        return f"Solo un supervisor puede {action.verb} casos."
+    if action in _OWNER_ACTIONS and holder_id not in (None, actor.id):
+        return f"El caso está asignado a otro agente: solo un supervisor puede {action.verb} casos ajenos."
+    return None
+
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{6,19}$")
+
+
+def contact_problem(contact: str) -> str | None:
+    contact = contact.strip()
+    if not contact:
+        return "Indique el correo o el teléfono del solicitante."
+    if "@" in contact:
+        return None if _EMAIL_RE.match(contact) else "El correo no es válido."
+    digits = re.sub(r"\D", "", contact)
+    if _PHONE_RE.match(contact) and 7 <= len(digits) <= 12:
+        return None
+    return "Escriba un correo válido o un teléfono de 7 a 12 dígitos."
+
+
+def text_problem(value: str | None, label: str, max_len: int) -> str | None:
+    if value is None or not value.strip():
+        return f"{label} es obligatorio."
+    if len(value.strip()) > max_len:
+        return f"{label} admite hasta {max_len} caracteres."
+    return None

@@ -1,0 +1,98 @@
+"""Catalog use cases: import the catalog file (all or nothing), preview it, export it.
+
+`actor` is the acting agent (anything with `.id` and `.role`) or None for the
+system bootstrap from the command line. Only an administrator may import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from mesa_tui.domain.catalog import (
+    CatalogEntry,
+    CatalogFileError,
+    ImportStatus,
+    PreviewRow,
+    compare_entries,
+    format_catalog,
+    parse_catalog,
+)
+from mesa_tui.domain.vocab import Role
+from mesa_tui.services.errors import PermissionDenied, ValidationError
+from mesa_tui.store import catalog_repo
+from mesa_tui.store.audit import write_event
+from mesa_tui.store.engine import Database
+
+EVENT_ENTITY = "service"
+EVENT_ACTIONS = {ImportStatus.NUEVO: "crear", ImportStatus.MODIFICADO: "modificar"}
+IMPORT_NOTE = "Importación del catálogo de servicios"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+class CatalogFileRejected(ValidationError):
+    """The file has errors; nothing was written. Carries the parser's line-numbered errors."""
+
+    def __init__(self, error: CatalogFileError):
+        super().__init__("catalog", str(error))
+        self.errors = error.errors
+        self.line = error.line
+        self.problem = error.problem
+
+
+def import_catalog(db: Database, text: str, actor: Any = None, now: datetime | None = None) -> ImportResult:
+    """Create or update every entry of the file, or nothing at all.
+
+    Services missing from the file are left untouched. One audit event per
+    created or updated service.
+    """
+    if actor is not None and actor.role != Role.ADMIN:
+        raise PermissionDenied("Solo un administrador puede importar el catálogo de servicios.")
+    at = now or datetime.now(timezone.utc)
+    actor_id = actor.id if actor is not None else None
+
+    def run(s) -> ImportResult:
+        # Parsed against the categories of this same transaction, before any write.
+        entries = _parse(text, catalog_repo.category_names(s))
+        result = catalog_repo.upsert_entries(s, entries)
+        for code, (status, changes) in result.changes.items():
+            write_event(
+                s,
+                actor_id=actor_id,
+                action=EVENT_ACTIONS[status],
+                at=at,
+                changes=changes,
+                note=IMPORT_NOTE,
+                entity=EVENT_ENTITY,
+                entity_key=code,
+            )
+        return ImportResult(result.created, result.updated, result.unchanged)
+
+    return db.write(run)
+
+
+def preview_import(db: Database, text: str) -> list[PreviewRow]:
+    """(code, "nuevo" | "modificado" | "sin cambios", changed field names) per entry of the file."""
+    with db.read() as s:
+        entries = _parse(text, catalog_repo.category_names(s))
+        current = {entry.code: entry for entry in catalog_repo.list_services(s)}
+    return compare_entries(current, entries)
+
+
+def export_catalog(db: Database) -> str:
+    with db.read() as s:
+        return format_catalog(catalog_repo.list_services(s))
+
+
+def _parse(text: str, categories: list[str]) -> list[CatalogEntry]:
+    try:
+        return parse_catalog(text, categories)
+    except CatalogFileError as exc:
+        raise CatalogFileRejected(exc) from exc

@@ -1,0 +1,55 @@
+"""The append-only audit trail. Only inserts: no function here updates or deletes events."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from mesa_tui.store.models import TicketEvent
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def write_event(
+    s: Session,
+    *,
+    actor_id: int | None,
+    action: str,
+    at: datetime,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+    note: str = "",
+    ticket_id: int | None = None,
+    entity: str = "ticket",
+    entity_key: str = "",
+) -> TicketEvent:
+    payload = {k: [_plain(o), _plain(n)] for k, (o, n) in (changes or {}).items()}
+    ev = TicketEvent(
+        ticket_id=ticket_id,
+        entity=entity,
+        entity_key=entity_key,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        changes=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        note=note,
+    )
+    s.add(ev)
+    return ev
+
+
+def events_of_entity(s: Session, entity: str, entity_key: str) -> list[TicketEvent]:
+    q = (
+        select(TicketEvent)
+        .where(TicketEvent.entity == entity, TicketEvent.entity_key == entity_key)
+        .order_by(TicketEvent.id)
+    )
+    return list(s.exec(q).all())

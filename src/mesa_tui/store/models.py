@@ -1,0 +1,228 @@
+"""Tables of the help desk. Every datetime is stored aware, in UTC.
+
+Business-time quantities (SLA consumed time) are integer microseconds so the
+arithmetic stays exact across SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out; naive values are refused.
+
+    SQLite has no time zone type, so values are normalised to UTC on the way in
+    and tagged as UTC on the way out.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store aware UTC datetimes")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _dt(nullable: bool = False, index: bool = False):
+    return Field(default=None, sa_type=UTCDateTime(), nullable=nullable, index=index)
+
+
+class ServiceCategory(SQLModel, table=True):
+    __tablename__ = "service_category"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+
+
+class CatalogService(SQLModel, table=True):
+    __tablename__ = "catalog_service"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=7, unique=True)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=sa.Text())
+    category_id: int = Field(foreign_key="service_category.id", index=True)
+    users: str = Field(default="", max_length=200)
+    hours: str = Field(default="", max_length=120)
+    channels: str = Field(default="", max_length=300)
+    ans_text: str = Field(default="", sa_type=sa.Text())
+    active: bool = Field(default=True)
+
+
+class SupportGroup(SQLModel, table=True):
+    __tablename__ = "support_group"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    level: int = Field(default=1)
+    active: bool = Field(default=True)
+
+
+class Agent(SQLModel, table=True):
+    __tablename__ = "agent"
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=60, unique=True)
+    full_name: str = Field(max_length=120)
+    role: str = Field(max_length=12)  # agent | supervisor | admin
+    level: int = Field(default=1)
+    group_id: int | None = Field(default=None, foreign_key="support_group.id", index=True)
+    active: bool = Field(default=True)
+
+
+class Ticket(SQLModel, table=True):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        sa.Index("ix_ticket_status_due", "status", "due_at", "id"),
+        sa.Index("ix_ticket_agent_status_due", "agent_id", "status", "due_at", "id"),
+        sa.Index("ix_ticket_group_status_due", "group_id", "status", "due_at", "id"),
+        sa.Index("ix_ticket_created", "created_at", "id"),
+        sa.Index("ix_ticket_resolved", "resolved_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    version: int = Field(default=1)
+    requester_name: str = Field(max_length=120)
+    requester_dependency: str = Field(default="", max_length=120)
+    requester_contact: str = Field(default="", max_length=120)
+    channel: str = Field(max_length=30)
+    service_id: int = Field(foreign_key="catalog_service.id", index=True)
+    type: str = Field(max_length=20)
+    subject: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=sa.Text())
+    impact: int = Field(default=3)
+    urgency: int = Field(default=3)
+    priority: str = Field(max_length=10)
+    nature: str | None = Field(default=None, max_length=20)
+    status: str = Field(max_length=12)
+    level: int = Field(default=1)
+    group_id: int | None = Field(default=None, foreign_key="support_group.id")
+    agent_id: int | None = Field(default=None, foreign_key="agent.id")
+    created_by_id: int | None = Field(default=None, foreign_key="agent.id")
+    created_at: datetime = _dt()
+    updated_at: datetime = _dt()
+    first_response_at: datetime | None = _dt(nullable=True)
+    resolved_at: datetime | None = _dt(nullable=True)
+    closed_at: datetime | None = _dt(nullable=True)
+    solution: str | None = Field(default=None, sa_type=sa.Text())
+    solution_mode: str | None = Field(default=None, max_length=10)  # remoto | en_sitio
+    legal_due_on: date | None = Field(default=None)
+    wait_reason: str | None = Field(default=None, max_length=200)
+    # SLA: the calendar both clocks run on and the two clocks' state.
+    sla_calendar: str = Field(max_length=8)  # office | 24x7
+    tto_target_s: int
+    tto_consumed_us: int = Field(default=0, sa_type=sa.BigInteger())
+    tto_anchor_at: datetime | None = _dt(nullable=True)
+    tto_paused_at: datetime | None = _dt(nullable=True)
+    tto_stopped_at: datetime | None = _dt(nullable=True)
+    tto_paused_us: int = Field(default=0, sa_type=sa.BigInteger())
+    tto_due_at: datetime = _dt()
+    tto_met: bool | None = Field(default=None)
+    ttr_target_s: int
+    ttr_consumed_us: int = Field(default=0, sa_type=sa.BigInteger())
+    ttr_anchor_at: datetime | None = _dt(nullable=True)
+    ttr_paused_at: datetime | None = _dt(nullable=True)
+    ttr_stopped_at: datetime | None = _dt(nullable=True)
+    ttr_paused_us: int = Field(default=0, sa_type=sa.BigInteger())
+    ttr_due_at: datetime = _dt()
+    ttr_met: bool | None = Field(default=None)
+    # Due time of the clock that is running now (TTO until first response,
+    # then TTR): what queues sort and page by.
+    due_at: datetime = _dt()
+
+
+class TicketEvent(SQLModel, table=True):
+    """Append-only audit trail. Ticket events carry ticket_id; admin changes
+    carry entity/entity_key instead."""
+
+    __tablename__ = "ticket_event"
+    __table_args__ = (
+        sa.Index("ix_event_ticket", "ticket_id", "id"),
+        sa.Index("ix_event_entity", "entity", "entity_key", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    entity: str = Field(default="ticket", max_length=20)
+    entity_key: str = Field(default="", max_length=40)
+    at: datetime = _dt()
+    actor_id: int | None = Field(default=None, foreign_key="agent.id")
+    action: str = Field(max_length=30)
+    changes: str = Field(default="{}", sa_type=sa.Text())  # JSON {field: [old, new]}
+    note: str = Field(default="", sa_type=sa.Text())
+
+
+class Comment(SQLModel, table=True):
+    __tablename__ = "comment"
+    __table_args__ = (sa.Index("ix_comment_ticket", "ticket_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    author_id: int | None = Field(default=None, foreign_key="agent.id")
+    at: datetime = _dt()
+    body: str = Field(sa_type=sa.Text())
+    public: bool = Field(default=False)
+
+
+class SlaPolicy(SQLModel, table=True):
+    """Targets per priority, for one service, one category, or the default
+    (both empty). The most specific match wins."""
+
+    __tablename__ = "sla_policy"
+    __table_args__ = (sa.UniqueConstraint("service_id", "category_id", "priority", name="uq_sla_policy_scope"),)
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int | None = Field(default=None, foreign_key="catalog_service.id")
+    category_id: int | None = Field(default=None, foreign_key="service_category.id")
+    priority: str = Field(max_length=10)
+    tto_minutes: int
+    ttr_minutes: int
+    calendar: str = Field(default="office", max_length=8)
+
+
+class PriorityRule(SQLModel, table=True):
+    __tablename__ = "priority_rule"
+    impact: int = Field(primary_key=True)
+    urgency: int = Field(primary_key=True)
+    priority: str = Field(max_length=10)
+
+
+class CalendarClosure(SQLModel, table=True):
+    __tablename__ = "calendar_closure"
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(unique=True)
+    reason: str = Field(default="", max_length=200)
+
+
+class Survey(SQLModel, table=True):
+    __tablename__ = "survey"
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", unique=True)
+    score: int
+    comment: str = Field(default="", sa_type=sa.Text())
+    at: datetime = _dt(index=True)
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True, max_length=60)
+    value: str = Field(max_length=200)
+
+
+class Counter(SQLModel, table=True):
+    """Sequences for readable codes (one row per name, e.g. ticket:2026)."""
+
+    __tablename__ = "counter"
+    name: str = Field(primary_key=True, max_length=40)
+    value: int = Field(default=0)

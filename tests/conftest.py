@@ -1,0 +1,102 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL when
+MESA_TEST_DATABASE_URL is set), seeded with the reference data, the real
+catalog and the demo staff; and a clock the test moves by hand."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from mesa_tui.store.engine import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "db" / "catalog.tsv"
+
+
+class FakeNow:
+    """A settable clock: `now()` returns what the test set."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        self.at = at
+
+    def advance(self, **kw) -> datetime:
+        self.at = self.at + timedelta(**kw)
+        return self.at
+
+
+def _pg_url(base: str, worker_id: str) -> str:
+    """A fresh database per xdist worker, emptied before each test."""
+    import sqlalchemy as sa
+
+    name = f"mesa_test_{worker_id}".replace("-", "_")
+    url = sa.engine.make_url(base)
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    target = url.set(database=name)
+    eng = sa.create_engine(target, isolation_level="AUTOCOMMIT")
+    with eng.connect() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    eng.dispose()
+    return target.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def db_url(tmp_path, worker_id) -> str:
+    base = os.environ.get("MESA_TEST_DATABASE_URL")
+    if base:
+        return _pg_url(base, worker_id)
+    return f"sqlite:///{tmp_path}/mesa.db"
+
+
+@pytest.fixture
+def empty_db(db_url) -> Database:
+    """Migrated and seeded with reference data, no catalog, no agents."""
+    from mesa_tui.store import migrate
+    from mesa_tui.store.seed import seed_reference_data
+
+    db = Database(db_url)
+    migrate.upgrade(db)
+    seed_reference_data(db)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def db(empty_db) -> Database:
+    """The real catalog and the demo staff loaded."""
+    from mesa_tui.services.catalog import import_catalog
+    from mesa_tui.store.demo import ensure_staff
+
+    import_catalog(empty_db, CATALOG.read_text(encoding="utf-8"))
+    empty_db.write(lambda s: ensure_staff(s))
+    return empty_db
+
+
+# Wednesday 18 November 2026, 09:00 in Bogotá.
+WEDNESDAY_9AM = datetime(2026, 11, 18, 14, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def now() -> FakeNow:
+    return FakeNow(WEDNESDAY_9AM)
+
+
+@pytest.fixture
+def desk(db, now):
+    from mesa_tui.services.tickets import Desk
+
+    return Desk(db, now=now)
