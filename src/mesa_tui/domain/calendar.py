@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -100,8 +100,9 @@ class BusinessCalendar:
             if not isinstance(d, date) or isinstance(d, datetime):
                 raise ValueError(f"closures must be dates, got {d!r}")
         self._closures = closed
-        # (zone-or-marker, origin, same-zone correction, output zone or None, S, E, D, C, CE,
-        #  lo, hi, business-day ordinals, (first year, last year) or None)
+        # (zone or marker, origin, UTC offset of the frame, output zone or None, S, E, D, C, CE,
+        #  lo, hi, business-day ordinals, (first year, last year) or None). One tuple, swapped
+        #  whole, so a reader never sees half-rebuilt tables.
         self._t: tuple = (_NO_ZONE, _UTC_EPOCH, _ZERO, self._zone, [], [], [], [], [], _ZERO, _ZERO, [], None)
         self._lock = threading.Lock()
         self._years: dict[int, tuple] = {}  # per-year rows, kept across rebuilds of the tables
@@ -151,8 +152,8 @@ class BusinessCalendar:
         """Business time inside [start, end); negative when end < start."""
         zone, origin, k, _, S, E, D, _, _, lo, hi, _, _ = self._t
         try:
-            a = start - origin if start.tzinfo is zone else start - origin + k
-            b = end - origin if end.tzinfo is zone else end - origin + k
+            a = start - origin if start.tzinfo is zone else start - _UTC_EPOCH + k
+            b = end - origin if end.tzinfo is zone else end - _UTC_EPOCH + k
         except TypeError:
             raise ValueError("between() needs timezone-aware datetimes") from None
         if lo <= a < hi and lo <= b < hi:
@@ -167,7 +168,7 @@ class BusinessCalendar:
         """Earliest t >= start with between(start, t) == amount (latest t <= start for amount < 0)."""
         zone, origin, k, out_zone, S, E, D, C, CE, lo, hi, _, _ = self._t
         try:
-            p = start - origin if start.tzinfo is zone else start - origin + k
+            p = start - origin if start.tzinfo is zone else start - _UTC_EPOCH + k
         except TypeError:
             raise ValueError("add() needs a timezone-aware datetime") from None
         if lo <= p < hi:
@@ -189,9 +190,15 @@ class BusinessCalendar:
         return self._add_slow(start, amount)
 
     def is_open(self, at: datetime) -> bool:
-        t, (p,) = self._snapshot(at)
-        S = t[4]
-        return p < t[5][bisect_right(S, p) - 1]
+        zone, origin, k, _, S, E, _, _, _, lo, hi, _, _ = self._t
+        try:
+            p = at - origin if at.tzinfo is zone else at - _UTC_EPOCH + k
+        except TypeError:
+            raise ValueError("is_open() needs a timezone-aware datetime") from None
+        if not lo <= p < hi:
+            t, (p,) = self._snapshot(at)
+            S, E = t[4], t[5]
+        return p < E[bisect_right(S, p) - 1]
 
     def next_open(self, at: datetime) -> datetime:
         """The instant business time starts counting from `at`: `at` itself when open."""
@@ -266,7 +273,7 @@ class BusinessCalendar:
         while True:
             t = self._t
             zone, origin, k, lo, hi = t[0], t[1], t[2], t[9], t[10]
-            ps = [at - origin if at.tzinfo is zone else at - origin + k for at in instants]
+            ps = [at - origin if at.tzinfo is zone else at - _UTC_EPOCH + k for at in instants]
             if all(lo <= p < hi for p in ps):
                 return t, ps
             years = [at.astimezone(self._zone).year for at in instants]
@@ -319,7 +326,7 @@ class BusinessCalendar:
         if len(offsets) == 1:
             off = next(iter(offsets))
             origin = datetime(1970, 1, 1, tzinfo=zone)
-            marker, k, out_zone = zone, off - origin.utcoffset(), None
+            marker, k, out_zone = zone, off, None
             hi = timedelta(days=date(last + 1, 1, 1).toordinal() - _ORD_1970)
             positions = [
                 (base + s, base + e)

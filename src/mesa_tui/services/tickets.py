@@ -149,10 +149,11 @@ class Desk:
             return self.actor(os_login)
         with self.db.read() as s:
             me = repo.agent_by_login(s, os_login)
+            my_role = me.role if me is not None else None
             has_agents = bool(repo.list_agents(s, active_only=False))
-        if me is not None and me.role != "admin":
+        if my_role is not None and my_role != "admin":
             raise PermissionDenied("Solo un administrador puede actuar como otro usuario (--as).")
-        if me is None and has_agents:
+        if my_role is None and has_agents:
             raise UnknownLogin(
                 f"El usuario del sistema «{os_login}» no es un agente: no puede usar --as."
             )
@@ -554,12 +555,13 @@ class Desk:
         mutate: Callable,
         note: str = "",
     ) -> TicketInfo:
-        now = self.now()
-
         def tx(s) -> TicketInfo:
             t = repo.ticket_for_update(s, ticket_id)
             if t is None:
                 raise NotFound(f"No existe el caso {ticket_id}.")
+            # Read once the row is locked, so a ticket's changes are stamped in commit order
+            # (a clock never pauses or stops before the instant it last moved).
+            now = self.now()
             if expected_version is not None and t.version != expected_version:
                 raise ConflictError(
                     f"El caso {t.code} fue modificado por otra persona mientras lo veía: "

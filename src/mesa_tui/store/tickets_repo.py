@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -179,7 +179,8 @@ def set_clock(t: Ticket, which: str, clock: Clock, cal: BusinessCalendar) -> Non
     setattr(t, f"{which}_paused_at", clock.paused_at)
     setattr(t, f"{which}_stopped_at", clock.stopped_at)
     setattr(t, f"{which}_paused_us", clock.paused_total // _US)
-    setattr(t, f"{which}_due_at", clock.due(cal))
+    # The calendar answers in its own zone; the row and the audit trail keep UTC.
+    setattr(t, f"{which}_due_at", clock.due(cal).astimezone(timezone.utc))
     setattr(t, f"{which}_met", clock.met(cal))
 
 

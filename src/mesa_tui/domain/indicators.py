@@ -1,0 +1,594 @@
+"""What the supervisor watches and reports: pure definitions and values.
+
+Three parts:
+
+* the help-desk indicators of seed 004 (plus ANS compliance), their monthly
+  values and the yearly table the entity pastes into its management report;
+* the queue overview's values and its ageing buckets in business days;
+* the SLA board's groups, and the two instants that turn "vencido" and
+  "en riesgo" into plain comparisons on a ticket's stored due time, so the
+  store can count the groups in SQL and get exactly what `Clock.state` says.
+
+Indicator definitions (months are calendar months in America/Bogota):
+
+* received in a month: tickets whose created_at falls in it;
+* resolved in a month: tickets in status resuelto or cerrado whose resolved_at
+  falls in it (a reopened ticket loses its resolved_at until it is solved
+  again); cancelled (anulado) tickets count nowhere;
+* Eficiencia de solicitudes = resolved in the month / received in the month.
+  It passes 100 % when the month clears backlog, as in the seed (128 %);
+* Soporte software / hardware = tickets of that nature resolved in the month
+  (whatever month they came in) / tickets of that nature received in the
+  month. This is the seed-compatible reading: its hardware row shows 102 %,
+  which "solved among those received" could never give;
+* Soporte remoto = tickets resolved in the month with solution_mode remoto /
+  tickets resolved in the month;
+* Nivel de satisfacción = surveys answered in the month scoring 4 or 5 / surveys
+  answered in the month ("top-two-box": a count the entity can audit, with a
+  numerator and denominator like every other indicator). Semestral: shown per
+  month and per semester (the semester pools its surveys);
+* Cumplimiento ANS de solución = tickets resolved in the month with ttr_met /
+  tickets resolved in the month;
+* Cumplimiento ANS de respuesta = tickets first answered in the month with
+  tto_met / tickets first answered in the month (cancelled excluded).
+
+A value whose denominator is zero is "sin casos", never a division error. The
+"promedio" is the mean of the monthly percentages of the months with cases (for
+the semestral indicator, of the semesters with surveys), the way the seed
+averages its rows (its 91 % is the mean of twelve monthly values, a 0 % month
+included). "Cumple" compares that promedio with the target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from enum import StrEnum
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+from mesa_tui.domain.calendar import BusinessCalendar
+from mesa_tui.domain.queue import PageCursor, PageRequest
+from mesa_tui.domain.sla import ClockState, format_remaining
+from mesa_tui.domain.vocab import Status
+
+LOCAL_TZ = ZoneInfo("America/Bogota")
+MONTHS = 12
+NO_CASES = "sin casos"
+MONTH_NAMES = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)
+
+
+# --- indicators --------------------------------------------------------------
+
+
+class Frequency(StrEnum):
+    MENSUAL = "mensual"
+    SEMESTRAL = "semestral"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Family(StrEnum):
+    """Indicator families: one sheet each in the exported workbook."""
+
+    SOLICITUDES = "Solicitudes"
+    SOPORTE = "Soporte"
+    SATISFACCION = "Satisfacción"
+    ANS = "ANS"
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    key: str
+    name: str
+    family: Family
+    formula: str
+    numerator: str  # what the numerator counts, in the report's words
+    denominator: str
+    target_key: str  # Setting key holding the target, in percent
+    default_target: Fraction
+    frequency: Frequency = Frequency.MENSUAL
+
+
+INDICATORS: tuple[IndicatorDef, ...] = (
+    IndicatorDef(
+        key="eficiencia",
+        name="Eficiencia de solicitudes",
+        family=Family.SOLICITUDES,
+        formula="Cantidad solicitudes resueltas / Cantidad solicitudes recibidas × 100",
+        numerator="Solicitudes resueltas en el mes",
+        denominator="Solicitudes recibidas en el mes",
+        target_key="meta.eficiencia",
+        default_target=Fraction(95),
+    ),
+    IndicatorDef(
+        key="software",
+        name="Soporte software",
+        family=Family.SOPORTE,
+        formula="No. de casos de software solucionados / No. total de casos de software × 100",
+        numerator="Casos de software solucionados en el mes",
+        denominator="Casos de software recibidos en el mes",
+        target_key="meta.software",
+        default_target=Fraction(95),
+    ),
+    IndicatorDef(
+        key="hardware",
+        name="Soporte hardware",
+        family=Family.SOPORTE,
+        formula="No. de casos de hardware solucionados / No. total de casos de hardware × 100",
+        numerator="Casos de hardware solucionados en el mes",
+        denominator="Casos de hardware recibidos en el mes",
+        target_key="meta.hardware",
+        default_target=Fraction(60),
+    ),
+    IndicatorDef(
+        key="remoto",
+        name="Soporte remoto",
+        family=Family.SOPORTE,
+        formula="Cantidad soluciones remotas / Total de soluciones × 100",
+        numerator="Soluciones remotas en el mes",
+        denominator="Soluciones en el mes",
+        target_key="meta.remoto",
+        default_target=Fraction(40),
+    ),
+    IndicatorDef(
+        key="satisfaccion",
+        name="Nivel de satisfacción",
+        family=Family.SATISFACCION,
+        formula="Encuestas con calificación 4 o 5 / Encuestas respondidas × 100",
+        numerator="Encuestas con calificación 4 o 5",
+        denominator="Encuestas respondidas",
+        target_key="meta.satisfaccion",
+        default_target=Fraction(95),
+        frequency=Frequency.SEMESTRAL,
+    ),
+    IndicatorDef(
+        key="ans_resolucion",
+        name="Cumplimiento ANS de solución",
+        family=Family.ANS,
+        formula="Casos resueltos dentro del ANS de solución / Casos resueltos × 100",
+        numerator="Casos resueltos en el mes dentro del ANS",
+        denominator="Casos resueltos en el mes",
+        target_key="meta.ans_resolucion",
+        default_target=Fraction(90),
+    ),
+    IndicatorDef(
+        key="ans_respuesta",
+        name="Cumplimiento ANS de respuesta",
+        family=Family.ANS,
+        formula="Casos con primera respuesta dentro del ANS / Casos con primera respuesta × 100",
+        numerator="Casos con primera respuesta en el mes dentro del ANS",
+        denominator="Casos con primera respuesta en el mes",
+        target_key="meta.ans_respuesta",
+        default_target=Fraction(90),
+    ),
+)
+INDICATOR_KEYS = tuple(d.key for d in INDICATORS)
+_BY_KEY = {d.key: d for d in INDICATORS}
+_BY_TARGET_KEY = {d.target_key: d for d in INDICATORS}
+
+
+def indicator(key: str) -> IndicatorDef:
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        raise ValueError(f"unknown indicator {key!r}; expected one of {', '.join(INDICATOR_KEYS)}") from None
+
+
+def indicator_by_target_key(target_key: str) -> IndicatorDef | None:
+    return _BY_TARGET_KEY.get(target_key)
+
+
+def format_percent(value: Fraction | float | None, decimals: int = 1) -> str:
+    """es-CO: decimal comma, "128,0%"; None is "sin casos"."""
+    if value is None:
+        return NO_CASES
+    return f"{float(value):.{decimals}f}".replace(".", ",") + "%"
+
+
+def parse_target(text: str) -> Fraction:
+    """A target as an admin types it ("95", "92,5", "92.5 %"), in percent from 0 to 100."""
+    cleaned = (text or "").strip().rstrip("%").strip().replace(",", ".")
+    try:
+        value = Fraction(cleaned)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"La meta «{text}» no es un número: escriba un porcentaje como 95 o 92,5.") from None
+    if not 0 <= value <= 100:
+        raise ValueError(f"La meta debe estar entre 0 y 100 % (recibido: {text}).")
+    return value
+
+
+def format_target(value: Fraction) -> str:
+    """How a target is stored in settings: "95", "92.5"."""
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One period's value: numerator / denominator × 100, or "sin casos"."""
+
+    numerator: int
+    denominator: int
+
+    def __post_init__(self) -> None:
+        if self.numerator < 0 or self.denominator < 0:
+            raise ValueError(f"counts must not be negative: {self.numerator}/{self.denominator}")
+
+    @property
+    def has_cases(self) -> bool:
+        return self.denominator > 0
+
+    @property
+    def percent_exact(self) -> Fraction | None:
+        return Fraction(self.numerator * 100, self.denominator) if self.denominator else None
+
+    @property
+    def percent(self) -> float | None:
+        exact = self.percent_exact
+        return None if exact is None else float(exact)
+
+    @property
+    def ratio(self) -> float | None:
+        """The fraction (1.28 for 128 %): what a spreadsheet cell with % format holds."""
+        return None if not self.denominator else self.numerator / self.denominator
+
+    def meets(self, target: Fraction) -> bool | None:
+        exact = self.percent_exact
+        return None if exact is None else exact >= target
+
+    def label(self) -> str:
+        return format_percent(self.percent_exact)
+
+    def __add__(self, other: IndicatorValue) -> IndicatorValue:
+        return IndicatorValue(self.numerator + other.numerator, self.denominator + other.denominator)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One indicator over a year, laid out as the entity reports it."""
+
+    definition: IndicatorDef
+    target: Fraction  # percent
+    months: tuple[IndicatorValue, ...]  # Mes1..Mes12
+    semesters: tuple[IndicatorValue, IndicatorValue]  # January-June, July-December, pooled
+    average: Fraction | None  # percent; None when no period has cases
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.average is None else self.average >= self.target
+
+    @property
+    def month_met(self) -> tuple[bool | None, ...]:
+        return tuple(v.meets(self.target) for v in self.months)
+
+    @property
+    def semester_met(self) -> tuple[bool | None, ...]:
+        return tuple(v.meets(self.target) for v in self.semesters)
+
+    @property
+    def average_label(self) -> str:
+        return format_percent(self.average)
+
+    @property
+    def target_label(self) -> str:
+        return format_percent(self.target, decimals=0 if self.target.denominator == 1 else 1)
+
+    @property
+    def met_label(self) -> str:
+        return {True: "Sí", False: "No", None: NO_CASES}[self.met]
+
+    @property
+    def totals(self) -> IndicatorValue:
+        """The year's pooled counts (for the numerator and denominator rows)."""
+        return self.semesters[0] + self.semesters[1]
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    year: int
+    rows: tuple[IndicatorRow, ...]
+
+    def row(self, key: str) -> IndicatorRow:
+        for r in self.rows:
+            if r.definition.key == key:
+                return r
+        raise KeyError(key)
+
+    def family(self, family: Family) -> tuple[IndicatorRow, ...]:
+        return tuple(r for r in self.rows if r.definition.family is family)
+
+
+def _average(values: Sequence[IndicatorValue]) -> Fraction | None:
+    with_cases = [v.percent_exact for v in values if v.has_cases]
+    return sum(with_cases, Fraction(0)) / len(with_cases) if with_cases else None
+
+
+def build_row(definition: IndicatorDef, counts: Sequence[tuple[int, int]], target: Fraction) -> IndicatorRow:
+    if len(counts) != MONTHS:
+        raise ValueError(f"{definition.key}: expected {MONTHS} monthly counts, got {len(counts)}")
+    months = tuple(IndicatorValue(n, d) for n, d in counts)
+    semesters = (
+        sum(months[:6], IndicatorValue(0, 0)),
+        sum(months[6:], IndicatorValue(0, 0)),
+    )
+    periods = semesters if definition.frequency is Frequency.SEMESTRAL else months
+    return IndicatorRow(definition, target, months, semesters, _average(periods))
+
+
+def build_table(
+    year: int,
+    counts: Mapping[str, Sequence[tuple[int, int]]],
+    targets: Mapping[str, Fraction],
+) -> IndicatorTable:
+    """The year's table from monthly (numerator, denominator) counts per indicator
+    key and targets per target setting key (missing ones take the default)."""
+    rows = tuple(
+        build_row(d, counts[d.key], targets.get(d.target_key, d.default_target)) for d in INDICATORS
+    )
+    return IndicatorTable(year, rows)
+
+
+def month_bounds(year: int, tz: ZoneInfo = LOCAL_TZ) -> tuple[datetime, ...]:
+    """The 13 UTC instants that bound the year's local months: month m (1-based)
+    is [bounds[m - 1], bounds[m])."""
+    return tuple(
+        datetime(year + (m // 12), m % 12 + 1, 1, tzinfo=tz).astimezone(timezone.utc) for m in range(13)
+    )
+
+
+def local_day_start(day: date, tz: ZoneInfo = LOCAL_TZ) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(timezone.utc)
+
+
+# --- queue overview ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgeingBucket:
+    """Open tickets whose age in business days is in [min_days, max_days]."""
+
+    min_days: int
+    max_days: int | None
+    label: str
+
+
+AGEING_BUCKETS: tuple[AgeingBucket, ...] = (
+    AgeingBucket(0, 0, "Hoy"),
+    AgeingBucket(1, 2, "1 a 2 días hábiles"),
+    AgeingBucket(3, 5, "3 a 5 días hábiles"),
+    AgeingBucket(6, 10, "6 a 10 días hábiles"),
+    AgeingBucket(11, 20, "11 a 20 días hábiles"),
+    AgeingBucket(21, None, "Más de 20 días hábiles"),
+)
+
+
+def age_cutoff(cal: BusinessCalendar, now: datetime, days: int) -> datetime:
+    """The instant such that a ticket created before it is at least `days` business days old.
+
+    A ticket's age is the number of business days after the local day it was
+    created, up to and including today: created today, 0; created on Friday
+    and seen on Monday, 1; created on Saturday and seen on Monday, 1. So age >= k
+    exactly when the ticket was created before the k-th business day counted
+    back from today (today included when it is one).
+    """
+    if days < 1:
+        raise ValueError("an age cutoff is for 1 business day or more")
+    today = now.astimezone(cal.tz).date()
+    tomorrow_noon = datetime.combine(today + timedelta(days=1), time(12), tzinfo=cal.tz)
+    return local_day_start(cal.add_business_days(tomorrow_noon, -days), cal.tz)
+
+
+def ageing_cutoffs(cal: BusinessCalendar, now: datetime) -> tuple[datetime, ...]:
+    """One cutoff per bucket after the first: created_at < cutoffs[i - 1] means the
+    ticket belongs to bucket i or an older one."""
+    return tuple(age_cutoff(cal, now, b.min_days) for b in AGEING_BUCKETS[1:])
+
+
+@dataclass(frozen=True)
+class AgentLoad:
+    agent_id: int
+    name: str
+    level: int
+    group_name: str
+    by_status: Mapping[str, int]  # open statuses only
+    overdue: int  # working tickets whose running clock is past its due time
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+@dataclass(frozen=True)
+class ServiceLoad:
+    service_id: int
+    code: str
+    name: str
+    category: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CategoryLoad:
+    category: str
+    count: int
+
+
+@dataclass(frozen=True)
+class AgeingCount:
+    bucket: AgeingBucket
+    count: int
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """Tickets received and resolved today and this week (Monday on), cancelled excluded."""
+
+    received_today: int
+    resolved_today: int
+    received_week: int
+    resolved_week: int
+
+
+# Statuses the overview's status x level matrix shows: the open ones and the
+# resolved ones still waiting to be closed.
+OVERVIEW_STATUSES: tuple[Status, ...] = (
+    Status.NUEVO, Status.ASIGNADO, Status.EN_PROCESO, Status.EN_ESPERA, Status.RESUELTO,
+)
+OPEN_STATUS_VALUES = tuple(s.value for s in OVERVIEW_STATUSES[:4])
+WORKING_STATUS_VALUES = tuple(s.value for s in OVERVIEW_STATUSES[:3])
+
+
+@dataclass(frozen=True)
+class QueueOverview:
+    at: datetime
+    by_status_level: Mapping[tuple[str, int], int]  # (status, level) -> tickets
+    agents: tuple[AgentLoad, ...]  # every active agent, busiest first
+    unassigned: int  # open tickets nobody holds
+    services: tuple[ServiceLoad, ...]  # open tickets per service, most first
+    categories: tuple[CategoryLoad, ...]
+    ageing: tuple[AgeingCount, ...]  # open tickets, in AGEING_BUCKETS order
+    throughput: Throughput
+
+    def count(self, status: str, level: int) -> int:
+        return self.by_status_level.get((status, level), 0)
+
+    def status_total(self, status: str) -> int:
+        return sum(n for (st, _), n in self.by_status_level.items() if st == status)
+
+    def level_total(self, level: int, statuses: Sequence[str] = OPEN_STATUS_VALUES) -> int:
+        return sum(n for (st, lv), n in self.by_status_level.items() if lv == level and st in statuses)
+
+    @property
+    def open_total(self) -> int:
+        return sum(n for (st, _), n in self.by_status_level.items() if st in OPEN_STATUS_VALUES)
+
+
+# --- SLA board -----------------------------------------------------------------
+
+
+class BoardGroup(StrEnum):
+    VENCIDO = "vencido"
+    EN_RIESGO = "en_riesgo"
+    EN_PAUSA = "en_pausa"
+    EN_TIEMPO = "en_tiempo"
+
+    @property
+    def label(self) -> str:
+        return BOARD_LABELS[self]
+
+
+BOARD_LABELS = {
+    BoardGroup.VENCIDO: "Vencidos",
+    BoardGroup.EN_RIESGO: "En riesgo",
+    BoardGroup.EN_PAUSA: "En pausa",
+    BoardGroup.EN_TIEMPO: "En tiempo",
+}
+BOARD_ORDER = tuple(BoardGroup)
+
+
+def board_group(status: str, state: ClockState) -> BoardGroup:
+    """A ticket waiting on someone (en espera) is "en pausa" even when its clock
+    had already run out: the board groups by what the desk can act on."""
+    if status == Status.EN_ESPERA:
+        return BoardGroup.EN_PAUSA
+    if state is ClockState.VENCIDO:
+        return BoardGroup.VENCIDO
+    if state is ClockState.EN_RIESGO:
+        return BoardGroup.EN_RIESGO
+    if state is ClockState.EN_PAUSA:
+        return BoardGroup.EN_PAUSA
+    return BoardGroup.EN_TIEMPO
+
+
+_US = timedelta(microseconds=1)
+
+
+def overdue_cut(cal: BusinessCalendar, now: datetime) -> datetime:
+    """A running clock is "vencido" at `now` exactly when its due time is before this.
+
+    `Clock.state` says vencido when elapsed > target, i.e. when business time
+    has run after the due instant. Inside open hours that is `due < now`; after
+    hours it is `due <` the end of the last open stretch, since a due time at
+    the very end of the day is not yet overrun until the next business time.
+    """
+    return cal.add(now, -_US) + _US
+
+
+def risk_cut(cal: BusinessCalendar, now: datetime, target: timedelta, risk: float) -> datetime:
+    """A running, not overdue clock with this target is "en riesgo" at `now`
+    exactly when its due time is at or before this.
+
+    en riesgo means elapsed >= target * risk, i.e. at most target - target * risk
+    of business time left before the due instant; the latest such due instant is
+    `now` plus that much business time (carried over closed hours to the next
+    opening, which adds no business time).
+    """
+    left = target - target * risk
+    return cal.next_open(cal.add(now, left))
+
+
+@dataclass(frozen=True)
+class SlaBoardRow:
+    id: int
+    code: str
+    version: int
+    subject: str
+    priority: str
+    status: str
+    level: int
+    agent_id: int | None
+    agent_name: str
+    group_name: str  # support group
+    service_code: str
+    service_name: str
+    due_at: datetime
+    clock_kind: str  # "tto" (respuesta) until the first response, then "ttr" (solución)
+    state: ClockState
+    remaining: timedelta  # business time left on the running clock (negative when overrun)
+    board_group: BoardGroup
+    cursor: PageCursor
+
+    @property
+    def remaining_label(self) -> str:
+        return format_remaining(self.remaining)
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+
+@dataclass(frozen=True)
+class SlaBoardPage:
+    at: datetime
+    group: BoardGroup | None  # None: every open ticket
+    rows: tuple[SlaBoardRow, ...]
+    has_before: bool
+    has_after: bool
+    request: PageRequest
+
+    @property
+    def first(self) -> PageCursor | None:
+        return self.rows[0].cursor if self.rows else None
+
+    @property
+    def last(self) -> PageCursor | None:
+        return self.rows[-1].cursor if self.rows else None
+
+
+@dataclass(frozen=True)
+class SlaBoardCounts:
+    at: datetime
+    counts: Mapping[BoardGroup, int]
+
+    def __getitem__(self, group: BoardGroup) -> int:
+        return self.counts.get(group, 0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())

@@ -1,0 +1,66 @@
+"""Reads for the agents' screens: queue pages, counts, and the pickers' lists.
+
+Read-only: no permission check beyond the view itself (every agent sees the
+open queue), no audit event. Returns domain values only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
+from mesa_tui.domain.catalog import CatalogEntry
+from mesa_tui.domain.queue import COUNT_CAP, PageRequest, QueueCount, QueuePage, QueueQuery, QueueRow, SlaView
+from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.store import catalog_repo, queue_repo
+from mesa_tui.store import tickets_repo as repo
+from mesa_tui.store.engine import Database
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class SlaContext:
+    """What turns a clock into "en tiempo / en riesgo / vencido": the calendars
+    (with the entity's closures) and the risk threshold."""
+
+    calendars: dict[str, BusinessCalendar]
+    risk: float
+
+    def of(self, row: QueueRow, now: datetime) -> SlaView:
+        return row.sla(self.calendars[row.sla_calendar], now, self.risk)
+
+
+class QueueService:
+    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow):
+        self.db = db
+        self.now = now
+
+    def page(self, actor: ActorInfo, query: QueueQuery, request: PageRequest) -> QueuePage:
+        with self.db.read() as s:
+            rows, before, after = queue_repo.page(s, query, request, actor.id, actor.group_id)
+        return QueuePage(rows=tuple(rows), has_before=before, has_after=after, request=request)
+
+    def count(self, actor: ActorInfo, query: QueueQuery) -> QueueCount:
+        with self.db.read() as s:
+            n, capped = queue_repo.count(s, query, actor.id, actor.group_id, COUNT_CAP)
+        return QueueCount(n, capped)
+
+    def sla_context(self) -> SlaContext:
+        with self.db.read() as s:
+            closures = repo.closure_days(s)
+            risk = float(repo.setting(s, "risk_threshold", "0.75"))
+        return SlaContext({kind: calendar_for(kind, closures) for kind in ("office", "24x7")}, risk)
+
+    def services(self) -> list[CatalogEntry]:
+        """Active catalog services, by code: what a new ticket may be logged against."""
+        with self.db.read() as s:
+            return catalog_repo.list_services(s, include_inactive=False)
+
+    def priority_matrix(self) -> dict[tuple[int, int], str]:
+        with self.db.read() as s:
+            return repo.priority_matrix(s)

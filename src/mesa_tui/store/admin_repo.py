@@ -1,0 +1,374 @@
+"""Reads and writes behind the administrator's screens: catalog entries and categories,
+SLA policies and the tickets they govern, priority matrix, agents, groups, calendar
+closures and settings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from mesa_tui.domain.admin import AgentInfo, CategoryInfo, ClosureInfo, GroupInfo, PolicyInfo, PolicyScope
+from mesa_tui.domain.sla import SlaTargets
+from mesa_tui.domain.vocab import OPEN_STATUSES, Status
+from mesa_tui.store.models import (
+    Agent,
+    CalendarClosure,
+    CatalogService,
+    PriorityRule,
+    ServiceCategory,
+    Setting,
+    SlaPolicy,
+    SupportGroup,
+    Ticket,
+)
+from mesa_tui.store.tickets_repo import find_policy
+
+_OPEN = [s.value for s in OPEN_STATUSES]
+
+
+def _for_update(s: Session, q):
+    # SQLite serialises writers with BEGIN IMMEDIATE; PostgreSQL needs the rows locked.
+    return q.with_for_update(of=Ticket) if s.bind.dialect.name == "postgresql" else q
+
+
+# --- categories -----------------------------------------------------------------
+
+def categories(s: Session) -> list[CategoryInfo]:
+    q = (
+        select(ServiceCategory.id, ServiceCategory.name, sa.func.count(CatalogService.id))
+        .join(CatalogService, CatalogService.category_id == ServiceCategory.id, isouter=True)
+        .group_by(ServiceCategory.id, ServiceCategory.name)
+        .order_by(ServiceCategory.name)
+    )
+    return [CategoryInfo(id=i, name=n, services=c) for i, n, c in s.exec(q).all()]
+
+
+def category_by_name(s: Session, name: str) -> ServiceCategory | None:
+    return s.exec(select(ServiceCategory).where(ServiceCategory.name == name)).first()
+
+
+def category_name_clash(s: Session, name: str, except_id: int | None = None) -> str | None:
+    """The existing category whose name equals `name` ignoring case (SQLite's lower() is ASCII-only)."""
+    wanted = name.casefold()
+    for id_, existing in s.exec(select(ServiceCategory.id, ServiceCategory.name)).all():
+        if id_ != except_id and existing.casefold() == wanted:
+            return existing
+    return None
+
+
+def add_category(s: Session, name: str) -> ServiceCategory:
+    row = ServiceCategory(name=name)
+    s.add(row)
+    s.flush()
+    return row
+
+
+# --- catalog entries ------------------------------------------------------------
+
+def service_row(s: Session, code: str) -> CatalogService | None:
+    return s.exec(select(CatalogService).where(CatalogService.code == code)).first()
+
+
+def rename_service(s: Session, row: CatalogService, code: str) -> None:
+    row.code = code
+    s.add(row)
+    s.flush()
+
+
+def set_service_active(s: Session, row: CatalogService, active: bool) -> None:
+    row.active = active
+    s.add(row)
+    s.flush()
+
+
+# --- SLA policies ---------------------------------------------------------------
+
+def policies(s: Session) -> list[PolicyInfo]:
+    services = {i: (c, n) for i, c, n in s.exec(select(CatalogService.id, CatalogService.code, CatalogService.name))}
+    cats = dict(s.exec(select(ServiceCategory.id, ServiceCategory.name)).all())
+    out = []
+    for p in s.exec(select(SlaPolicy)).all():
+        code, name = services.get(p.service_id, (None, None))
+        scope = (
+            PolicyScope.SERVICE
+            if p.service_id is not None
+            else PolicyScope.CATEGORY if p.category_id is not None else PolicyScope.DEFAULT
+        )
+        out.append(
+            PolicyInfo(
+                id=p.id,
+                scope=scope,
+                service_code=code,
+                service_name=name,
+                category=cats.get(p.category_id),
+                priority=p.priority,
+                tto_minutes=p.tto_minutes,
+                ttr_minutes=p.ttr_minutes,
+                calendar=p.calendar,
+            )
+        )
+    return out
+
+
+def policy_row(s: Session, service_id: int | None, category_id: int | None, priority: str) -> SlaPolicy | None:
+    q = select(SlaPolicy).where(
+        SlaPolicy.priority == priority,
+        SlaPolicy.service_id.is_(None) if service_id is None else SlaPolicy.service_id == service_id,
+        SlaPolicy.category_id.is_(None) if category_id is None else SlaPolicy.category_id == category_id,
+    )
+    return s.exec(q).first()
+
+
+def save_policy_row(
+    s: Session, row: SlaPolicy | None, service_id: int | None, category_id: int | None, priority: str,
+    tto_minutes: int, ttr_minutes: int, calendar: str,
+) -> SlaPolicy:
+    if row is None:
+        row = SlaPolicy(service_id=service_id, category_id=category_id, priority=priority)
+    row.tto_minutes, row.ttr_minutes, row.calendar = tto_minutes, ttr_minutes, calendar
+    s.add(row)
+    s.flush()
+    return row
+
+
+def delete_policy_row(s: Session, row: SlaPolicy) -> None:
+    s.delete(row)
+    s.flush()
+
+
+def _targets(p: SlaPolicy | None) -> SlaTargets | None:
+    if p is None:
+        return None
+    return SlaTargets(timedelta(minutes=p.tto_minutes), timedelta(minutes=p.ttr_minutes), p.calendar)
+
+
+def policy_targets(s: Session, service: CatalogService, priority: str) -> SlaTargets | None:
+    """Targets of the most specific policy for a service and priority (None: no policy at all)."""
+    return _targets(find_policy(s, service, priority))
+
+
+def governed_open_tickets(s: Session, service_id: int | None, category_id: int | None, priority: str) -> list[Ticket]:
+    """Open tickets of `priority` that the policy with this scope governs (whether or not
+    the row exists yet): the most specific policy wins, so a category's policy governs
+    its services that have none of their own, and the default governs the rest."""
+    service_policy = (
+        select(SlaPolicy.id).where(SlaPolicy.service_id == Ticket.service_id, SlaPolicy.priority == priority).exists()
+    )
+    category_policy = (
+        select(SlaPolicy.id)
+        .where(
+            SlaPolicy.service_id.is_(None),
+            SlaPolicy.category_id == CatalogService.category_id,
+            SlaPolicy.priority == priority,
+        )
+        .exists()
+    )
+    q = (
+        select(Ticket)
+        .join(CatalogService, CatalogService.id == Ticket.service_id)
+        .where(Ticket.status.in_(_OPEN), Ticket.priority == priority)
+    )
+    if service_id is not None:
+        q = q.where(Ticket.service_id == service_id)
+    elif category_id is not None:
+        q = q.where(CatalogService.category_id == category_id, ~service_policy)
+    else:
+        q = q.where(~service_policy, ~category_policy)
+    return list(s.exec(_for_update(s, q.order_by(Ticket.id))).all())
+
+
+def open_tickets_of_service(s: Session, service_id: int) -> list[Ticket]:
+    q = select(Ticket).where(Ticket.service_id == service_id, Ticket.status.in_(_OPEN)).order_by(Ticket.id)
+    return list(s.exec(_for_update(s, q)).all())
+
+
+# --- priority matrix ------------------------------------------------------------
+
+def priority_rule(s: Session, impact: int, urgency: int) -> PriorityRule | None:
+    return s.get(PriorityRule, (impact, urgency))
+
+
+def save_priority_rule(s: Session, impact: int, urgency: int, priority: str) -> None:
+    row = s.get(PriorityRule, (impact, urgency)) or PriorityRule(impact=impact, urgency=urgency, priority=priority)
+    row.priority = priority
+    s.add(row)
+    s.flush()
+
+
+# --- agents and groups ----------------------------------------------------------
+
+def _open_counts(s: Session, column) -> dict[int, int]:
+    q = (
+        select(column, sa.func.count())
+        .where(Ticket.status.in_(_OPEN), column.is_not(None))
+        .group_by(column)
+    )
+    return dict(s.exec(q).all())
+
+
+def agents(s: Session, include_inactive: bool) -> list[AgentInfo]:
+    names = dict(s.exec(select(SupportGroup.id, SupportGroup.name)).all())
+    counts = _open_counts(s, Ticket.agent_id)
+    q = select(Agent).order_by(Agent.full_name, Agent.id)
+    if not include_inactive:
+        q = q.where(Agent.active.is_(True))
+    return [_agent_info(a, names, counts) for a in s.exec(q).all()]
+
+
+def agent_info(s: Session, agent: Agent) -> AgentInfo:
+    names = dict(s.exec(select(SupportGroup.id, SupportGroup.name)).all())
+    count = s.exec(
+        select(sa.func.count()).select_from(Ticket).where(Ticket.agent_id == agent.id, Ticket.status.in_(_OPEN))
+    ).one()
+    return _agent_info(agent, names, {agent.id: count})
+
+
+def _agent_info(a: Agent, group_names: dict[int, str], counts: dict[int, int]) -> AgentInfo:
+    return AgentInfo(
+        id=a.id,
+        login=a.login,
+        full_name=a.full_name,
+        role=a.role,
+        level=a.level,
+        group_id=a.group_id,
+        group_name=group_names.get(a.group_id, "") if a.group_id else "",
+        active=a.active,
+        open_tickets=counts.get(a.id, 0),
+    )
+
+
+def agent_by_login(s: Session, login: str) -> Agent | None:
+    return s.exec(select(Agent).where(Agent.login == login)).first()
+
+
+def other_active_admins(s: Session, agent_id: int) -> int:
+    q = select(sa.func.count()).select_from(Agent).where(
+        Agent.role == "admin", Agent.active.is_(True), Agent.id != agent_id
+    )
+    return s.exec(q).one()
+
+
+def save_agent(s: Session, agent: Agent) -> Agent:
+    s.add(agent)
+    s.flush()
+    return agent
+
+
+def groups(s: Session, include_inactive: bool) -> list[GroupInfo]:
+    q = select(SupportGroup).order_by(SupportGroup.level, SupportGroup.name)
+    if not include_inactive:
+        q = q.where(SupportGroup.active.is_(True))
+    members = dict(
+        s.exec(
+            select(Agent.group_id, sa.func.count())
+            .where(Agent.active.is_(True), Agent.group_id.is_not(None))
+            .group_by(Agent.group_id)
+        ).all()
+    )
+    counts = _open_counts(s, Ticket.group_id)
+    return [_group_info(g, members, counts) for g in s.exec(q).all()]
+
+
+def group_info(s: Session, group: SupportGroup) -> GroupInfo:
+    return next(g for g in groups(s, include_inactive=True) if g.id == group.id)
+
+
+def _group_info(g: SupportGroup, members: dict[int, int], counts: dict[int, int]) -> GroupInfo:
+    return GroupInfo(
+        id=g.id,
+        name=g.name,
+        level=g.level,
+        active=g.active,
+        agents=members.get(g.id, 0),
+        open_tickets=counts.get(g.id, 0),
+    )
+
+
+def group_name_clash(s: Session, name: str, except_id: int | None = None) -> str | None:
+    wanted = name.casefold()
+    for id_, existing in s.exec(select(SupportGroup.id, SupportGroup.name)).all():
+        if id_ != except_id and existing.casefold() == wanted:
+            return existing
+    return None
+
+
+def other_active_groups_at_level(s: Session, level: int, except_id: int) -> int:
+    q = select(sa.func.count()).select_from(SupportGroup).where(
+        SupportGroup.level == level, SupportGroup.active.is_(True), SupportGroup.id != except_id
+    )
+    return s.exec(q).one()
+
+
+def save_group(s: Session, group: SupportGroup) -> SupportGroup:
+    s.add(group)
+    s.flush()
+    return group
+
+
+# --- calendar closures ----------------------------------------------------------
+
+def closures(s: Session) -> list[ClosureInfo]:
+    rows = s.exec(select(CalendarClosure).order_by(CalendarClosure.day)).all()
+    return [ClosureInfo(day=r.day, reason=r.reason) for r in rows]
+
+
+def closure_row(s: Session, day: date) -> CalendarClosure | None:
+    return s.exec(select(CalendarClosure).where(CalendarClosure.day == day)).first()
+
+
+def add_closure(s: Session, day: date, reason: str) -> None:
+    s.add(CalendarClosure(day=day, reason=reason))
+    s.flush()
+
+
+def delete_closure(s: Session, row: CalendarClosure) -> None:
+    s.delete(row)
+    s.flush()
+
+
+def tickets_computed_across(s: Session, start: datetime, end: datetime) -> int:
+    """Tickets whose SLA time was already counted over [start, end): opened before `end`
+    and still open, or resolved after `start`. Cancelled tickets no longer count."""
+    q = (
+        select(sa.func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.created_at < end,
+            Ticket.status != Status.ANULADO.value,
+            sa.or_(Ticket.status.in_(_OPEN), Ticket.ttr_stopped_at >= start),
+        )
+    )
+    return s.exec(q).one()
+
+
+def open_tickets_on_office_days(s: Session, created_before: datetime) -> list[Ticket]:
+    """Open tickets opened before `created_before` whose SLA clocks or PQRS legal due date
+    count office business days."""
+    q = (
+        select(Ticket)
+        .where(
+            Ticket.status.in_(_OPEN),
+            Ticket.created_at < created_before,
+            sa.or_(Ticket.sla_calendar == "office", Ticket.legal_due_on.is_not(None)),
+        )
+        .order_by(Ticket.id)
+    )
+    return list(s.exec(_for_update(s, q)).all())
+
+
+# --- settings -------------------------------------------------------------------
+
+def settings(s: Session) -> dict[str, str]:
+    return {r.key: r.value for r in s.exec(select(Setting).order_by(Setting.key)).all()}
+
+
+def setting_row(s: Session, key: str) -> Setting | None:
+    return s.get(Setting, key)
+
+
+def save_setting(s: Session, row: Setting, value: str) -> None:
+    row.value = value
+    s.add(row)
+    s.flush()

@@ -1,0 +1,269 @@
+"""The agents' queue in SQL: one page at a time, keyset-paged on (sort value, id).
+
+Nothing here reads more than a page (plus one row to know whether another
+page follows). The views map onto the ticket indexes: "mine" and "unassigned"
+on (agent_id, status, due_at, id), "my group" on (group_id, status, due_at,
+id), "all open" on (status, due_at, id). Ordered by due time over several
+statuses, each status is read in index order with its own LIMIT and the
+pieces are merged, so SQLite never sorts the whole open set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from mesa_tui.domain.queue import (
+    PRIORITY_RANK,
+    STATUS_RANK,
+    PageCursor,
+    PageDirection,
+    PageRequest,
+    QueueQuery,
+    QueueRow,
+    QueueView,
+    SortKey,
+    normalize_text,
+)
+from mesa_tui.store.models import Agent, CatalogService, SupportGroup, Ticket
+from mesa_tui.store.tickets_repo import clock_of
+
+_CODE_RE = re.compile(r"^MDA-\d{4}-\d{6}\Z")
+_CODE_PREFIX_RE = re.compile(r"^MDA-[\d-]*\Z")
+
+_T = Ticket.__table__
+_A = Agent.__table__.alias("queue_agent")
+_S = CatalogService.__table__.alias("queue_service")
+
+_ROW_COLUMNS = (
+    "id", "code", "version", "subject", "requester_name", "requester_dependency", "service_id",
+    "priority", "status", "level", "agent_id", "group_id", "due_at", "sla_calendar",
+    "impact", "urgency", "nature", "type",
+)
+_CLOCK_FIELDS = ("target_s", "consumed_us", "anchor_at", "paused_at", "stopped_at", "paused_us")
+_COLUMNS = _ROW_COLUMNS + tuple(f"{w}_{f}" for w in ("tto", "ttr") for f in _CLOCK_FIELDS)
+
+
+def _sort_expr(key: SortKey) -> sa.ColumnElement:
+    if key is SortKey.DUE:
+        return _T.c.due_at
+    if key is SortKey.CODE:
+        return _T.c.code
+    if key is SortKey.SUBJECT:
+        return _T.c.subject
+    if key is SortKey.REQUESTER:
+        return _T.c.requester_name
+    if key is SortKey.SERVICE:
+        return _S.c.code
+    if key is SortKey.PRIORITY:
+        return sa.case(PRIORITY_RANK, value=_T.c.priority, else_=len(PRIORITY_RANK))
+    if key is SortKey.STATUS:
+        return sa.case(STATUS_RANK, value=_T.c.status, else_=len(STATUS_RANK))
+    if key is SortKey.AGENT:
+        return sa.func.coalesce(_A.c.full_name, "")
+    raise ValueError(f"unknown sort key {key!r}")
+
+
+def _from(key: SortKey) -> sa.FromClause:
+    if key is SortKey.SERVICE:
+        return _T.join(_S, _S.c.id == _T.c.service_id)
+    if key is SortKey.AGENT:
+        return _T.outerjoin(_A, _A.c.id == _T.c.agent_id)
+    return _T
+
+
+def _text_condition(s: Session, text: str) -> sa.ColumnElement | None:
+    text = normalize_text(text)
+    if not text:
+        return None
+    code = text.upper()
+    if _CODE_RE.match(code):
+        return _T.c.code == code
+    sqlite = s.get_bind().dialect.name == "sqlite"
+    # SQLite's LIKE already ignores ASCII case; elsewhere ask for it.
+    contains = (lambda col: col.contains(text, autoescape=True)) if sqlite else (
+        lambda col: col.icontains(text, autoescape=True)
+    )
+    subject_or_requester = sa.or_(contains(_T.c.subject), contains(_T.c.requester_name))
+    if _CODE_PREFIX_RE.match(code):
+        return sa.or_(_T.c.code.startswith(code, autoescape=True), subject_or_requester)
+    return subject_or_requester
+
+
+def _conditions(s: Session, q: QueueQuery, actor_id: int, group_id: int | None) -> list[sa.ColumnElement]:
+    """Every condition except the statuses (which the caller places)."""
+    conds: list[sa.ColumnElement] = []
+    if q.view is QueueView.MINE:
+        conds.append(_T.c.agent_id == actor_id)
+    elif q.view is QueueView.UNASSIGNED:
+        conds.append(_T.c.agent_id.is_(None))
+    elif q.view is QueueView.GROUP:
+        # An agent without a group has no group queue: match nothing.
+        conds.append(_T.c.group_id == group_id if group_id is not None else sa.false())
+    text = _text_condition(s, q.text)
+    if text is not None:
+        conds.append(text)
+    if q.priority is not None:
+        conds.append(_T.c.priority == q.priority.value)
+    if q.service_code:
+        service_id = sa.select(CatalogService.id).where(CatalogService.code == q.service_code).scalar_subquery()
+        conds.append(_T.c.service_id == service_id)
+    if q.level is not None:
+        conds.append(_T.c.level == q.level)
+    return conds
+
+
+def _keyset(expr: sa.ColumnElement, cursor: PageCursor, forward: bool, inclusive: bool) -> sa.ColumnElement:
+    """Rows after (forward) or before the cursor in ascending (expr, id) order.
+
+    Written as `expr >= v AND (expr > v OR id > i)` so the first half is an
+    index range and the second only trims the rows equal to v.
+    """
+    v, i = cursor.value, cursor.id
+    if forward:
+        id_cond = _T.c.id >= i if inclusive else _T.c.id > i
+        return sa.and_(expr >= v, sa.or_(expr > v, id_cond))
+    id_cond = _T.c.id <= i if inclusive else _T.c.id < i
+    return sa.and_(expr <= v, sa.or_(expr < v, id_cond))
+
+
+def _select_rows(
+    s: Session,
+    q: QueueQuery,
+    actor_id: int,
+    group_id: int | None,
+    cursor: PageCursor | None,
+    forward: bool,
+    inclusive: bool,
+    limit: int,
+) -> list[Any]:
+    """Up to `limit` rows from the cursor on, walking in `forward` direction of
+    the query's order (descending sorts flip it)."""
+    expr = _sort_expr(q.sort)
+    ascending = forward != q.descending
+    conds = _conditions(s, q, actor_id, group_id)
+    if cursor is not None:
+        # In descending order "after" means smaller values.
+        conds.append(_keyset(expr, cursor, ascending, inclusive))
+    columns = [_T.c[name] for name in _COLUMNS] + [expr.label("sort_value")]
+
+    def ordered(stmt, sort_col, id_col):
+        if ascending:
+            return stmt.order_by(sort_col.asc(), id_col.asc())
+        return stmt.order_by(sort_col.desc(), id_col.desc())
+
+    statuses = [st.value for st in q.statuses]
+    if q.sort is SortKey.DUE and len(statuses) > 1:
+        # One index-ordered read per status, merged: never a sort of the whole set.
+        parts = [
+            ordered(
+                sa.select(*columns).select_from(_from(q.sort)).where(_T.c.status == st, *conds),
+                _T.c.due_at,
+                _T.c.id,
+            )
+            .limit(limit)
+            .subquery()
+            for st in statuses
+        ]
+        union = sa.union_all(*(sa.select(p) for p in parts)).subquery("queue_page")
+        stmt = ordered(sa.select(union), union.c.sort_value, union.c.id).limit(limit)
+    else:
+        status_cond = _T.c.status == statuses[0] if len(statuses) == 1 else _T.c.status.in_(statuses)
+        stmt = ordered(
+            sa.select(*columns).select_from(_from(q.sort)).where(status_cond, *conds), expr, _T.c.id
+        ).limit(limit)
+    return list(s.execute(stmt).all())
+
+
+def page(
+    s: Session, q: QueueQuery, req: PageRequest, actor_id: int, group_id: int | None
+) -> tuple[list[QueueRow], bool, bool]:
+    """(rows in display order, has a page before, has a page after)."""
+    n = req.size
+    d = req.direction
+    if d is PageDirection.FIRST:
+        rows = _select_rows(s, q, actor_id, group_id, None, True, False, n + 1)
+        return _rows(s, rows[:n]), False, len(rows) > n
+    if d is PageDirection.LAST:
+        rows = _select_rows(s, q, actor_id, group_id, None, False, False, n + 1)
+        return _rows(s, rows[:n][::-1]), len(rows) > n, False
+    if d is PageDirection.AFTER:
+        rows = _select_rows(s, q, actor_id, group_id, req.cursor, True, False, n + 1)
+        return _rows(s, rows[:n]), True, len(rows) > n
+    if d is PageDirection.BEFORE:
+        rows = _select_rows(s, q, actor_id, group_id, req.cursor, False, False, n + 1)
+        if len(rows) <= n:
+            # Reached the top: show a full first page rather than a short one.
+            return page(s, q, PageRequest(PageDirection.FIRST, size=n), actor_id, group_id)
+        return _rows(s, rows[:n][::-1]), True, True
+    # FROM: refresh in place, starting at the cursor row (or where it would be).
+    rows = _select_rows(s, q, actor_id, group_id, req.cursor, True, True, n + 1)
+    before = _select_rows(s, q, actor_id, group_id, req.cursor, False, False, 1)
+    if len(rows) < n and before:
+        # The page shrank (tickets left the filter): top it up from above.
+        missing = n - len(rows)
+        above = _select_rows(s, q, actor_id, group_id, req.cursor, False, False, missing + 1)
+        has_before = len(above) > missing
+        return _rows(s, above[:missing][::-1] + rows), has_before, False
+    return _rows(s, rows[:n]), bool(before), len(rows) > n
+
+
+def count(s: Session, q: QueueQuery, actor_id: int, group_id: int | None, cap: int) -> tuple[int, bool]:
+    """How many tickets match, counting no further than cap (then: capped)."""
+    conds = _conditions(s, q, actor_id, group_id)
+    statuses = [st.value for st in q.statuses]
+    status_cond = _T.c.status == statuses[0] if len(statuses) == 1 else _T.c.status.in_(statuses)
+    inner = sa.select(_T.c.id).where(status_cond, *conds).limit(cap + 1).subquery()
+    n = s.execute(sa.select(sa.func.count()).select_from(inner)).scalar_one()
+    return min(n, cap), n > cap
+
+
+def _rows(s: Session, rows: Sequence[Any]) -> list[QueueRow]:
+    services = _lookup(s, CatalogService, {r.service_id for r in rows}, "code", "name")
+    agents = _lookup(s, Agent, {r.agent_id for r in rows}, "full_name")
+    groups = _lookup(s, SupportGroup, {r.group_id for r in rows}, "name")
+    out = []
+    for r in rows:
+        kind = "tto" if r.tto_stopped_at is None else "ttr"
+        service_code, service_name = services.get(r.service_id, ("", ""))
+        out.append(
+            QueueRow(
+                id=r.id,
+                code=r.code,
+                version=r.version,
+                subject=r.subject,
+                requester_name=r.requester_name,
+                requester_dependency=r.requester_dependency,
+                service_code=service_code,
+                service_name=service_name,
+                priority=r.priority,
+                impact=r.impact,
+                urgency=r.urgency,
+                nature=r.nature,
+                type=r.type,
+                status=r.status,
+                level=r.level,
+                agent_id=r.agent_id,
+                agent_name=agents.get(r.agent_id, ("",))[0],
+                group_id=r.group_id,
+                group_name=groups.get(r.group_id, ("",))[0],
+                due_at=r.due_at,
+                sla_calendar=r.sla_calendar,
+                clock_kind=kind,
+                clock=clock_of(r, kind),
+                cursor=PageCursor(r.sort_value, r.id),
+            )
+        )
+    return out
+
+
+def _lookup(s: Session, model, ids: set[int | None], *attrs: str) -> dict[int, tuple]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    cols = [getattr(model, a) for a in attrs]
+    return {row[0]: tuple(row[1:]) for row in s.execute(sa.select(model.id, *cols).where(model.id.in_(ids))).all()}
