@@ -204,11 +204,12 @@ def cmd_ticket(args) -> int:
         info = desk.get(ticket_id)
         _print_ticket(info, desk, args.json)
         if not args.json:
+            cal_tz = desk.calendar("office").tz
             for item in desk.timeline(ticket_id):
                 text = getattr(item, "note", None) or getattr(item, "body", "")
                 who = getattr(item, "actor_name", None) or getattr(item, "author_name", "")
                 what = getattr(item, "action", "comentario")
-                print(f"  {item.at:%Y-%m-%d %H:%M} {who}: {what} {text}")
+                print(f"  {item.at.astimezone(cal_tz):%Y-%m-%d %H:%M} {who}: {what} {text}")
         return 0
     calls = {
         "take": lambda: desk.take(actor, ticket_id, expected_version=version),

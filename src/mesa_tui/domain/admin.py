@@ -285,6 +285,17 @@ def category_problem(name: str) -> str | None:
 
 # --- calendar ------------------------------------------------------------------
 
+_WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+_MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)
+
+
+def format_day(day: date) -> str:
+    """'jueves 19 de noviembre de 2026'."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} de {_MONTHS[day.month - 1]} de {day.year}"
+
 @dataclass(frozen=True)
 class HolidayInfo:
     day: date

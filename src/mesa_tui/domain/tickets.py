@@ -151,7 +151,8 @@ def contact_problem(contact: str) -> str | None:
 
 def text_problem(value: str | None, label: str, max_len: int) -> str | None:
     if value is None or not value.strip():
-        return f"{label} es obligatorio."
+        # The label's article gives the gender: "La solución es obligatoria."
+        return f"{label} es {'obligatoria' if label.startswith('La ') else 'obligatorio'}."
     if len(value.strip()) > max_len:
         return f"{label} admite hasta {max_len} caracteres."
     return None

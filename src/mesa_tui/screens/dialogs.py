@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, RadioButton, RadioSet, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, RadioButton, RadioSet, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from mesa_tui.domain.catalog import CatalogEntry
@@ -95,11 +95,16 @@ class ActionDialog(ModalScreen[Outcome | None]):
             with Horizontal(id="dialog-buttons"):
                 yield Button(self.confirm, variant="primary", id="submit")
                 yield Button("Cancelar", id="cancel")
+        yield Footer(compact=True)
 
     def fields(self) -> ComposeResult:
         yield from ()
 
     def values(self) -> dict[str, Any]:
+        return {}
+
+    def problems(self, values: dict[str, Any]) -> dict[str, str]:
+        """Input the dialog can refuse before asking the service (field -> message)."""
         return {}
 
     @on(Button.Pressed, "#submit")
@@ -121,10 +126,16 @@ class ActionDialog(ModalScreen[Outcome | None]):
     def action_submit(self) -> None:
         if self.busy:
             return
+        self.query_one("#dialog-error", Static).update("")
+        values = self.values()
+        problems = self.problems(values)
+        show_field_errors(self, problems)
+        if problems:
+            self._focus_field(next(iter(problems)))
+            return
         self.busy = True
         self.add_class("-busy")
-        self.query_one("#dialog-error", Static).update("")
-        self._execute(self.values())
+        self._execute(values)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dialog")
     def _execute(self, values: dict[str, Any]) -> None:
@@ -212,7 +223,7 @@ class EscalateDialog(ActionDialog):
         options = [(f"{name} ({level_label(level)})", gid) for gid, name, level in self.groups]
         yield FormField(
             "Grupo que recibe el caso",
-            Select(options, allow_blank=False, value=self.default, id="input-group") if options else Static("No hay otros grupos activos."),
+            Select(options, allow_blank=False, value=self.default, id="input-group", compact=True) if options else Static("No hay otros grupos activos."),
             "group",
         )
         yield FormField("Motivo del escalamiento", Input(placeholder="Por qué lo escala", id="input-reason"), "reason")
@@ -250,13 +261,13 @@ class AssignDialog(ActionDialog):
         ]
         yield FormField(
             "Agente",
-            Select(agent_options, prompt="Sin agente: solo el grupo", id="input-agent"),
+            Select(agent_options, prompt="Sin agente: solo el grupo", id="input-agent", compact=True),
             "agent",
             hint="Vacío: el caso queda en el grupo, sin agente.",
         )
         yield FormField(
             "Grupo",
-            Select([(f"{n} ({level_label(lv)})", gid) for gid, n, lv in self.groups], prompt="El grupo del agente", id="input-group"),
+            Select([(f"{n} ({level_label(lv)})", gid) for gid, n, lv in self.groups], prompt="El grupo del agente", id="input-group", compact=True),
             "group",
         )
         yield FormField("Nota (opcional)", Input(id="input-note"), "note")
@@ -289,22 +300,22 @@ class ClassifyDialog(ActionDialog):
     def fields(self) -> ComposeResult:
         t = self.ticket
         with Horizontal(classes="field-row"):
-            yield FormField("Impacto", Select(SCALE_OPTIONS_IMPACT, allow_blank=False, value=t.impact, id="input-impact"), "impact")
-            yield FormField("Urgencia", Select(SCALE_OPTIONS_URGENCY, allow_blank=False, value=t.urgency, id="input-urgency"), "urgency")
+            yield FormField("Impacto", Select(SCALE_OPTIONS_IMPACT, allow_blank=False, value=t.impact, id="input-impact", compact=True), "impact")
+            yield FormField("Urgencia", Select(SCALE_OPTIONS_URGENCY, allow_blank=False, value=t.urgency, id="input-urgency", compact=True), "urgency")
         yield Static(id="priority-preview")
         yield FormField(
             "Naturaleza",
-            Select([(label, n.value) for n, label in NATURE_LABELS.items()], prompt="Elija la naturaleza", value=t.nature or Select.NULL, id="input-nature"),
+            Select([(label, n.value) for n, label in NATURE_LABELS.items()], prompt="Elija la naturaleza", value=t.nature or Select.NULL, id="input-nature", compact=True),
             "nature",
         )
         yield FormField(
             "Tipo",
-            Select([(label, ty.value) for ty, label in TYPE_LABELS.items()], allow_blank=False, value=t.type, id="input-type"),
+            Select([(label, ty.value) for ty, label in TYPE_LABELS.items()], allow_blank=False, value=t.type, id="input-type", compact=True),
             "type",
         )
         yield FormField(
             "Servicio",
-            Select(service_options(self.services), allow_blank=False, value=t.service_code, id="input-service"),
+            Select(service_options(self.services), allow_blank=False, value=t.service_code, id="input-service", compact=True),
             "service",
         )
 
@@ -334,6 +345,9 @@ class ClassifyDialog(ActionDialog):
             "type": self.query_one("#input-type", Select).value,
             "service": self.query_one("#input-service", Select).value,
         }
+
+    def problems(self, values: dict[str, Any]) -> dict[str, str]:
+        return {} if values["nature"] else {"nature": "Elija la naturaleza del caso."}
 
 
 class ResolveDialog(ActionDialog):
@@ -395,29 +409,30 @@ class FilterDialog(ModalScreen[QueueQuery | None]):
             statuses = [(f"{STATUS_LABELS[s]}", s.value) for s in Status]
             yield FormField(
                 "Estado",
-                Select(statuses, prompt="Todos los abiertos", value=q.status.value if q.status else Select.NULL, id="filter-status"),
+                Select(statuses, prompt="Todos los abiertos", value=q.status.value if q.status else Select.NULL, id="filter-status", compact=True),
                 "status",
                 hint=f"Sin estado: {', '.join(STATUS_LABELS[s].lower() for s in OPEN_STATUSES)}.",
             )
             yield FormField(
                 "Prioridad",
-                Select([(p.label, p.value) for p in PRIORITY_ORDER], prompt="Todas", value=q.priority.value if q.priority else Select.NULL, id="filter-priority"),
+                Select([(p.label, p.value) for p in PRIORITY_ORDER], prompt="Todas", value=q.priority.value if q.priority else Select.NULL, id="filter-priority", compact=True),
                 "priority",
             )
             yield FormField(
                 "Servicio",
-                Select(service_options(self.services), prompt="Todos", value=q.service_code or Select.NULL, id="filter-service"),
+                Select(service_options(self.services), prompt="Todos", value=q.service_code or Select.NULL, id="filter-service", compact=True),
                 "service",
             )
             yield FormField(
                 "Nivel",
-                Select([(level_label(n), n) for n in (1, 2, 3)], prompt="Todos", value=q.level or Select.NULL, id="filter-level"),
+                Select([(level_label(n), n) for n in (1, 2, 3)], prompt="Todos", value=q.level or Select.NULL, id="filter-level", compact=True),
                 "level",
             )
             with Horizontal(id="dialog-buttons"):
                 yield Button("Aplicar", variant="primary", id="apply")
                 yield Button("Limpiar", id="clear")
                 yield Button("Cancelar", id="cancel")
+        yield Footer(compact=True)
 
     @on(Button.Pressed, "#apply")
     @on(Input.Submitted)

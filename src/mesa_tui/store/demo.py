@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from mesa_tui.domain.calendar import calendar_for
 from mesa_tui.domain.priority import DEFAULT_MATRIX
-from mesa_tui.domain.sla import Clock, default_targets
+from mesa_tui.domain.sla import default_targets
 from mesa_tui.domain.vocab import Channel, Nature, SolutionMode, Status, TicketType
 from mesa_tui.store.engine import Database
 from mesa_tui.store.models import Agent, CatalogService, Counter, SlaPolicy, SupportGroup, Ticket, TicketEvent
@@ -112,14 +112,19 @@ def ensure_staff(s: Session, admin_login: str | None = None) -> int:
     return len(staff)
 
 
+_STATUSES = list(Status)
+
+
 def _pick_status(rng: random.Random, age_days: float) -> Status:
+    # Resolved tickets close by themselves after three business days, so only
+    # recent ones stay resolved; old open ones are the backlog.
     if age_days > 20:
-        weights = (0.004, 0.003, 0.01, 0.006, 0.05, 0.89, 0.037)
+        weights = (0.002, 0.003, 0.01, 0.006, 0.0, 0.944, 0.035)
     elif age_days > 5:
-        weights = (0.03, 0.06, 0.18, 0.08, 0.25, 0.37, 0.03)
+        weights = (0.02, 0.05, 0.14, 0.07, 0.02, 0.67, 0.03)
     else:
         weights = (0.22, 0.18, 0.28, 0.10, 0.14, 0.06, 0.02)
-    return rng.choices(list(Status), weights)[0]
+    return rng.choices(_STATUSES, weights)[0]
 
 
 def _requester(rng: random.Random) -> tuple[str, str, str]:
@@ -244,39 +249,35 @@ def _with_history(db: Database, count: int, seed: int, now: datetime) -> int:
 
 
 def _later(t: datetime, limit: datetime, rng: random.Random, days: float) -> datetime:
-    """A moment a little after t (about `days` days on average), never after limit."""
-    step = t + timedelta(seconds=rng.expovariate(1 / max(days * 86400 * 0.3, 60)))
-    return min(step, limit - timedelta(seconds=1))
+    """A working moment a little after t (about `days` days on average), never after limit."""
+    step = calendar_for("office").next_open(t + timedelta(seconds=rng.expovariate(1 / max(days * 86400 * 0.3, 60))))
+    return max(t, min(step, limit - timedelta(seconds=1)))
 
 
-# --- big: bulk Core inserts ---------------------------------------------------
+# --- big: bulk inserts -------------------------------------------------------
 
-def _bulk(db: Database, count: int, seed: int, now: datetime) -> int:
-    rng = random.Random(seed)
-    with db.read() as s:
-        services = list(s.exec(select(CatalogService.id, CatalogService.category_id)).all())
-        agents = list(s.exec(select(Agent.id, Agent.group_id, Agent.level).where(Agent.role == "agent")).all())
-        groups = {g.id: g.level for g in s.exec(select(SupportGroup)).all()}
-        policies = {
-            p.priority: (p.tto_minutes, p.ttr_minutes, p.calendar)
-            for p in s.exec(
-                select(SlaPolicy).where(SlaPolicy.service_id.is_(None), SlaPolicy.category_id.is_(None))
-            ).all()
-        }
-        year_counts: dict[int, int] = {}
-        for name, value in s.exec(select(Counter.name, Counter.value)).all():
-            year_counts[int(name.split(":")[1])] = value
-    l1_group = min(g for g, lvl in groups.items() if lvl == 1)
+COLUMNS = (
+    "code", "version", "requester_name", "requester_dependency", "requester_contact", "channel",
+    "service_id", "type", "subject", "description", "impact", "urgency", "priority", "nature", "status",
+    "level", "group_id", "agent_id", "created_by_id", "created_at", "updated_at", "first_response_at",
+    "resolved_at", "closed_at", "solution", "solution_mode", "legal_due_on", "wait_reason", "sla_calendar",
+    "tto_target_s", "tto_consumed_us", "tto_anchor_at", "tto_paused_at", "tto_stopped_at", "tto_paused_us",
+    "tto_due_at", "tto_met", "ttr_target_s", "ttr_consumed_us", "ttr_anchor_at", "ttr_paused_at",
+    "ttr_stopped_at", "ttr_paused_us", "ttr_due_at", "ttr_met", "due_at",
+)
+_DATETIMES = {i for i, c in enumerate(COLUMNS) if c.endswith("_at")}
+_SOLUTION = "Se atendió la solicitud y el usuario confirmó el funcionamiento."
+
+
+def _rows(count: int, rng: random.Random, now: datetime, ref: dict, year_counts: dict[int, int]):
+    """Yield ticket rows as tuples in COLUMNS order, with consistent SLA clocks.
+
+    The clocks are computed with the calendar directly (as Clock would) because
+    building a million Clock objects costs more than the insert itself.
+    """
     cals = {"office": calendar_for("office"), "24x7": calendar_for("24x7")}
-    targets = {}
-    for pr in ("crítica", "alta", "media", "baja"):
-        if pr in policies:
-            tto_m, ttr_m, kind = policies[pr]
-            targets[pr] = (timedelta(minutes=tto_m), timedelta(minutes=ttr_m), kind)
-        else:
-            d = default_targets(pr)
-            targets[pr] = (d.tto, d.ttr, d.calendar)
-    # Spread over two years for a million, fewer months for fewer tickets.
+    targets = ref["targets"]
+    us = timedelta(microseconds=1)
     span = timedelta(days=min(730, max(60, count // 1400)))
     start = now - span
     span_s = span.total_seconds()
@@ -285,123 +286,131 @@ def _bulk(db: Database, count: int, seed: int, now: datetime) -> int:
     types = [t.value for t in TicketType]
     type_w = (0.55, 0.35, 0.04, 0.03, 0.02, 0.01)
     natures = list(Nature)
-    statuses = list(Status)
-    subjects = {n: SUBJECTS[n] for n in natures}
     requesters = [_requester(rng) for _ in range(500)]
-    matrix = DEFAULT_MATRIX
-    us = timedelta(microseconds=1)
-    table = Ticket.__table__
-    batch: list[dict] = []
-    chunk = 20_000
+    services, agents, l1_group = ref["services"], ref["agents"], ref["l1_group"]
+    scale = (1, 2, 2, 3, 3)
+    random_ = rng.random
+    for off in offsets:
+        created = start + timedelta(seconds=off)
+        year = created.year
+        seq = year_counts.get(year, 0) + 1
+        year_counts[year] = seq
+        status = _pick_status(rng, (span_s - off) / 86400)
+        impact, urgency = scale[int(random_() * 5)], scale[int(random_() * 5)]
+        ttype = rng.choices(types, type_w)[0]
+        priority = DEFAULT_MATRIX[(impact, urgency)].value
+        tto_t, ttr_t, kind = targets[priority]
+        if priority == "crítica" and ttype == "incidente":
+            kind = "24x7"
+        cal = cals[kind]
+        nature = natures[int(random_() * 5)]
+        name, dep, contact = requesters[int(random_() * 500)]
+        agent_id, group_id, level = None, l1_group, 1
+        first_resp = resolved = closed = solution = mode = wait_reason = None
+        tto_consumed = ttr_consumed = timedelta(0)
+        tto_anchor = ttr_anchor = created
+        tto_stopped = ttr_paused = ttr_stopped = None
+        if status not in (Status.NUEVO, Status.ANULADO):
+            agent_id, group_id, level = agents[int(random_() * len(agents))]
+            if status != Status.ASIGNADO:
+                tto_consumed = tto_t * (0.05 + random_() * 1.25)
+                first_resp = tto_stopped = cal.add(created, tto_consumed)
+                tto_anchor = None
+        if status == Status.EN_ESPERA:
+            ttr_consumed = ttr_t * (0.1 + random_() * 0.8)
+            ttr_paused = cal.add(created, ttr_consumed)
+            ttr_anchor = None
+            wait_reason = "Esperando respuesta del usuario"
+        elif status in (Status.RESUELTO, Status.CERRADO):
+            lo, hi = DURATIONS[nature]
+            took = ttr_t * (lo + random_() * (hi - lo))
+            resolved = cal.add(created, took)
+            if resolved >= now:
+                status = Status.EN_PROCESO  # would be resolved in the future: still being worked
+                resolved = None
+            else:
+                ttr_consumed, ttr_stopped, ttr_anchor = took, resolved, None
+                if first_resp is None or first_resp > resolved:
+                    first_resp = tto_stopped = resolved
+                    tto_consumed, tto_anchor = cal.between(created, resolved), None
+                solution = _SOLUTION
+                mode = "remoto" if random_() < 0.4 else "en_sitio"
+                if status == Status.CERRADO:
+                    closed = resolved + timedelta(hours=1 + random_() * 69)
+                    if closed >= now:
+                        status, closed = Status.RESUELTO, None
+        base = tto_anchor or tto_stopped
+        tto_due = cal.add(created, tto_t) if tto_anchor else cal.add(base, tto_t - tto_consumed)
+        ttr_due = cal.add(created, ttr_t) if ttr_anchor else cal.add(ttr_stopped or ttr_paused, ttr_t - ttr_consumed)
+        yield (
+            f"MDA-{year}-{seq:06d}", 1, name, dep, contact, channels[int(random_() * 5)],
+            services[int(random_() * len(services))], ttype, rng.choice(SUBJECTS[nature]), "",
+            impact, urgency, priority, None if status == Status.NUEVO else nature.value, status.value,
+            level, group_id, agent_id, None, created, closed or resolved or first_resp or created, first_resp,
+            resolved, closed, solution, mode, None, wait_reason, kind,
+            int(tto_t.total_seconds()), tto_consumed // us, tto_anchor, None, tto_stopped, 0, tto_due,
+            None if tto_stopped is None else tto_consumed <= tto_t,
+            int(ttr_t.total_seconds()), ttr_consumed // us, ttr_anchor, ttr_paused, ttr_stopped, 0, ttr_due,
+            None if ttr_stopped is None else ttr_consumed <= ttr_t,
+            tto_due if tto_stopped is None else ttr_due,
+        )
+
+
+def _reference(db: Database) -> tuple[dict, dict[int, int]]:
+    with db.read() as s:
+        services = list(s.exec(select(CatalogService.id).where(CatalogService.active.is_(True))).all())
+        agents = list(s.exec(select(Agent.id, Agent.group_id, Agent.level).where(Agent.role == "agent")).all())
+        groups = {g.id: g.level for g in s.exec(select(SupportGroup)).all()}
+        policies = {
+            p.priority: (p.tto_minutes, p.ttr_minutes, p.calendar)
+            for p in s.exec(
+                select(SlaPolicy).where(SlaPolicy.service_id.is_(None), SlaPolicy.category_id.is_(None))
+            ).all()
+        }
+        year_counts = {int(n.split(":")[1]): v for n, v in s.exec(select(Counter.name, Counter.value)).all()}
+    targets = {}
+    for pr in ("crítica", "alta", "media", "baja"):
+        if pr in policies:
+            tto_m, ttr_m, kind = policies[pr]
+            targets[pr] = (timedelta(minutes=tto_m), timedelta(minutes=ttr_m), kind)
+        else:
+            d = default_targets(pr)
+            targets[pr] = (d.tto, d.ttr, d.calendar)
+    ref = {
+        "services": services,
+        "agents": agents,
+        "l1_group": min(g for g, lvl in groups.items() if lvl == 1),
+        "targets": targets,
+    }
+    return ref, year_counts
+
+
+def _sqlite_value(v, _utc=timezone.utc):
+    # SQLAlchemy's SQLite DATETIME text format, in UTC.
+    return v.astimezone(_utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _bulk(db: Database, count: int, seed: int, now: datetime) -> int:
+    rng = random.Random(seed)
+    ref, year_counts = _reference(db)
+    rows = _rows(count, rng, now, ref, year_counts)
+    chunk = 50_000
     made = 0
     with db.engine.begin() as conn:
-        for off in offsets:
-            created = start + timedelta(seconds=off)
-            year = created.year
-            seq = year_counts.get(year, 0) + 1
-            year_counts[year] = seq
-            age_days = (span_s - off) / 86400
-            status = _pick_status(rng, age_days)
-            impact, urgency = rng.choice((1, 2, 2, 3, 3)), rng.choice((1, 2, 2, 3, 3))
-            ttype = rng.choices(types, type_w)[0]
-            priority = matrix[(impact, urgency)].value
-            tto_t, ttr_t, kind = targets[priority]
-            if priority == "crítica" and ttype == "incidente":
-                kind = "24x7"
-            cal = cals[kind]
-            nature = rng.choice(natures)
-            svc_id, _cat = rng.choice(services)
-            name, dep, contact = rng.choice(requesters)
-            tto = Clock.start(created, tto_t)
-            ttr = Clock.start(created, ttr_t)
-            agent_id = group_id = None
-            group_id, level = l1_group, 1
-            first_resp = resolved = closed = solution = mode = wait_reason = None
-            if status not in (Status.NUEVO, Status.ANULADO):
-                agent_id, group_id, level = rng.choice(agents)
-                if status != Status.ASIGNADO:
-                    first_resp = cal.add(created, tto_t * rng.uniform(0.05, 1.3))
-                    tto = tto.stop(cal, first_resp)
-            if status == Status.EN_ESPERA:
-                ttr = ttr.pause(cal, cal.add(created, ttr_t * rng.uniform(0.1, 0.9)))
-                wait_reason = "Esperando respuesta del usuario"
-            if status in (Status.RESUELTO, Status.CERRADO):
-                lo, hi = DURATIONS[nature]
-                resolved = cal.add(created, ttr_t * rng.uniform(lo, hi))
-                if first_resp is None or first_resp > resolved:
-                    first_resp = resolved
-                    tto = Clock.start(created, tto_t).stop(cal, resolved)
-                ttr = ttr.stop(cal, resolved)
-                solution = "Se atendió la solicitud y el usuario confirmó el funcionamiento."
-                mode = SolutionMode.REMOTO.value if rng.random() < 0.4 else SolutionMode.EN_SITIO.value
-                if status == Status.CERRADO:
-                    closed = resolved + timedelta(hours=rng.uniform(1, 70))
-                    if resolved >= now or closed >= now:
-                        status = Status.RESUELTO
-                        closed = None
-            if resolved is not None and resolved >= now:
-                # Would be resolved in the future: still being worked.
-                status, resolved, solution, mode = Status.EN_PROCESO, None, None, None
-                ttr = Clock.start(created, ttr_t)
-            tto_due = tto.due(cal)
-            ttr_due = ttr.due(cal)
-            batch.append(
-                {
-                    "code": f"MDA-{year}-{seq:06d}",
-                    "version": 1,
-                    "requester_name": name,
-                    "requester_dependency": dep,
-                    "requester_contact": contact,
-                    "channel": rng.choice(channels),
-                    "service_id": svc_id,
-                    "type": ttype,
-                    "subject": rng.choice(subjects[nature]),
-                    "description": "",
-                    "impact": impact,
-                    "urgency": urgency,
-                    "priority": priority,
-                    "nature": None if status == Status.NUEVO else nature.value,
-                    "status": status.value,
-                    "level": level,
-                    "group_id": group_id,
-                    "agent_id": agent_id,
-                    "created_by_id": None,
-                    "created_at": created,
-                    "updated_at": closed or resolved or first_resp or created,
-                    "first_response_at": first_resp,
-                    "resolved_at": resolved,
-                    "closed_at": closed,
-                    "solution": solution,
-                    "solution_mode": mode,
-                    "legal_due_on": None,
-                    "wait_reason": wait_reason,
-                    "sla_calendar": kind,
-                    "tto_target_s": int(tto_t.total_seconds()),
-                    "tto_consumed_us": tto.consumed // us,
-                    "tto_anchor_at": tto.anchor,
-                    "tto_paused_at": tto.paused_at,
-                    "tto_stopped_at": tto.stopped_at,
-                    "tto_paused_us": 0,
-                    "tto_due_at": tto_due,
-                    "tto_met": tto.met(cal),
-                    "ttr_target_s": int(ttr_t.total_seconds()),
-                    "ttr_consumed_us": ttr.consumed // us,
-                    "ttr_anchor_at": ttr.anchor,
-                    "ttr_paused_at": ttr.paused_at,
-                    "ttr_stopped_at": ttr.stopped_at,
-                    "ttr_paused_us": 0,
-                    "ttr_due_at": ttr_due,
-                    "ttr_met": ttr.met(cal),
-                    "due_at": tto_due if tto.stopped_at is None else ttr_due,
-                }
-            )
-            if len(batch) >= chunk:
+        before = conn.execute(sa.select(sa.func.coalesce(sa.func.max(Ticket.id), 0))).scalar_one()
+        if db.is_sqlite:
+            made = _bulk_sqlite(conn, rows, chunk)
+        else:
+            table = Ticket.__table__
+            batch = []
+            for row in rows:
+                batch.append(dict(zip(COLUMNS, row)))
+                if len(batch) >= chunk:
+                    conn.execute(sa.insert(table), batch)
+                    made, batch = made + len(batch), []
+            if batch:
                 conn.execute(sa.insert(table), batch)
                 made += len(batch)
-                batch = []
-        if batch:
-            conn.execute(sa.insert(table), batch)
-            made += len(batch)
         for year, value in year_counts.items():
             name = f"ticket:{year}"
             updated = conn.execute(sa.update(Counter.__table__).where(Counter.name == name).values(value=value))
@@ -411,8 +420,41 @@ def _bulk(db: Database, count: int, seed: int, now: datetime) -> int:
         conn.execute(
             sa.text(
                 "INSERT INTO ticket_event (ticket_id, entity, entity_key, at, actor_id, action, changes, note) "
-                "SELECT t.id, 'ticket', t.code, t.created_at, NULL, 'registrar', '{}', 'Datos de demostración' "
-                "FROM ticket t LEFT JOIN ticket_event e ON e.ticket_id = t.id WHERE e.id IS NULL"
-            )
+                "SELECT id, 'ticket', code, created_at, NULL, 'registrar', '{}', 'Datos de demostración' "
+                "FROM ticket WHERE id > :before ORDER BY id"
+            ),
+            {"before": before},
         )
+    return made
+
+
+def _bulk_sqlite(conn, rows, chunk: int) -> int:
+    """Insert through the driver, with the ticket indexes rebuilt once at the end
+    (maintaining five indexes row by row costs more than sorting once)."""
+    indexes = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ticket' AND sql IS NOT NULL"
+    ).all()
+    for name, _sql in indexes:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    cursor = conn.connection.driver_connection.cursor()
+    sql = f"INSERT INTO ticket ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    dt_idx = sorted(_DATETIMES)
+    made = 0
+    batch = []
+    for row in rows:
+        row = list(row)
+        for i in dt_idx:
+            v = row[i]
+            if v is not None:
+                row[i] = _sqlite_value(v)
+        batch.append(row)
+        if len(batch) >= chunk:
+            cursor.executemany(sql, batch)
+            made, batch = made + len(batch), []
+    if batch:
+        cursor.executemany(sql, batch)
+        made += len(batch)
+    cursor.close()
+    for _name, index_sql in indexes:
+        conn.exec_driver_sql(index_sql)
     return made

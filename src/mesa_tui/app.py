@@ -1,0 +1,65 @@
+"""MesaApp: modes, global keys, the command palette. No business logic here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.screens.base import MesaScreen
+from mesa_tui.screens.context import DeskContext
+from mesa_tui.screens.queue import QueueScreen
+from mesa_tui.services.queue import QueueService
+from mesa_tui.services.tickets import Desk
+
+
+class MesaApp(App):
+    """The help desk. Each mode is a screen stack: "agent" is the queue.
+
+    Supervisor and admin screens join as modes: `add_mode(name, factory)` in
+    `__init__` with a factory that takes no arguments (close over `self.ctx`).
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Mesa de ayuda TIC"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Ayuda", id="app.help", tooltip="Ver todas las teclas de esta pantalla"),
+        Binding(
+            "ctrl+p", "command_palette", "Comandos", show=False, priority=True, id="app.palette",
+            tooltip="Buscar y ejecutar un comando de esta pantalla",
+        ),
+        Binding("ctrl+q", "quit", "Salir", show=False, priority=True, id="app.quit", tooltip="Salir de la mesa de ayuda"),
+    ]
+
+    def __init__(
+        self,
+        desk: Desk,
+        actor: ActorInfo,
+        now: Callable[[], datetime] | None = None,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        clock = now or desk.now
+        self.ctx = DeskContext(desk=desk, queue=QueueService(desk.db, now=clock), actor=actor, now=clock)
+        self.add_mode("agent", lambda: QueueScreen(self.ctx))
+        if keymap:
+            self.set_keymap(keymap)
+
+    def on_mount(self) -> None:
+        self.switch_mode("agent")
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MesaScreen):
+            screen.action_help()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if isinstance(screen, MesaScreen):
+            yield from screen.palette_commands()
+        yield SystemCommand("Tema de colores", "Cambiar el tema de colores", self.action_change_theme)

@@ -1,0 +1,266 @@
+"""New ticket (nuevo caso): the catalog picker, the requester, channel and type,
+impact and urgency with the resulting priority shown as they change."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Input, Select, Static, TextArea
+
+from mesa_tui.domain.tickets import TicketInfo, contact_problem, text_problem
+from mesa_tui.domain.vocab import CHANNEL_LABELS, PQRS_LEGAL_DAYS, TYPE_LABELS, TicketType
+from mesa_tui.screens.base import MesaScreen
+from mesa_tui.screens.context import DeskContext, Reference
+from mesa_tui.screens.dialogs import SCALE_OPTIONS_IMPACT, SCALE_OPTIONS_URGENCY
+from mesa_tui.services.errors import ServiceError, ValidationError
+from mesa_tui.services.tickets import LEGAL_DAY_CHOICES, NewTicket
+from mesa_tui.widgets.form import FormField, show_field_errors
+from mesa_tui.widgets.format import fmt_dt, priority_text
+from mesa_tui.widgets.service_picker import ServicePicker
+
+DISCARD_WINDOW_S = 3.0
+
+
+class NewTicketScreen(MesaScreen):
+    """Dismisses with the logged TicketInfo, or None when the agent backs out."""
+
+    HELP_TITLE = "Nuevo caso"
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Registrar", id="form.save", tooltip="Registrar el caso"),
+        Binding("escape", "discard", "Cancelar", id="form.cancel", tooltip="Volver sin registrar (dos veces si ya escribió algo)"),
+    ]
+
+    class Logged(Message):
+        def __init__(self, info: TicketInfo) -> None:
+            super().__init__()
+            self.info = info
+
+    class Refused(Message):
+        def __init__(self, error: ServiceError) -> None:
+            super().__init__()
+            self.error = error
+
+    class ReferenceRead(Message):
+        def __init__(self, ref: Reference) -> None:
+            super().__init__()
+            self.ref = ref
+
+    def __init__(self, ctx: DeskContext) -> None:
+        super().__init__(ctx)
+        self.busy = False
+        self._discard_armed_at: float | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text.assemble(("Nuevo caso", "bold"), f"  ·  registra {self.ctx.actor.full_name}"), id="topbar")
+        with Horizontal(id="form-columns"):
+            with Vertical(id="form-left"):
+                yield FormField("Servicio del catálogo", ServicePicker(id="input-service"), "service")
+                yield FormField("Asunto", Input(id="input-subject", compact=True, max_length=200), "subject")
+                yield FormField("Descripción", TextArea(id="input-description", tab_behavior="focus"), "description")
+            with Vertical(id="form-right"):
+                yield FormField("Nombre del solicitante", Input(id="input-requester_name", compact=True), "requester_name")
+                yield FormField("Dependencia", Input(id="input-requester_dependency", compact=True), "requester_dependency")
+                yield FormField(
+                    "Correo o teléfono", Input(id="input-requester_contact", compact=True), "requester_contact",
+                )
+                with Horizontal(classes="field-row"):
+                    yield FormField(
+                        "Canal",
+                        Select([(label, c.value) for c, label in CHANNEL_LABELS.items()], prompt="Elija el canal", id="input-channel", compact=True),
+                        "channel",
+                    )
+                    yield FormField(
+                        "Tipo",
+                        Select([(label, t.value) for t, label in TYPE_LABELS.items()], allow_blank=False, value=TicketType.INCIDENTE.value, id="input-type", compact=True),
+                        "type",
+                    )
+                with Horizontal(classes="field-row"):
+                    yield FormField("Impacto", Select(SCALE_OPTIONS_IMPACT, allow_blank=False, value=2, id="input-impact", compact=True), "impact")
+                    yield FormField("Urgencia", Select(SCALE_OPTIONS_URGENCY, allow_blank=False, value=2, id="input-urgency", compact=True), "urgency")
+                yield Static("", id="priority-preview")
+                yield FormField(
+                    "Plazo legal de la PQRS (días hábiles)",
+                    Select([(f"{d} días hábiles", d) for d in LEGAL_DAY_CHOICES], allow_blank=False, value=PQRS_LEGAL_DAYS, id="input-legal_days", compact=True),
+                    "legal_days",
+                    hint="Ley 1755 de 2015: 15 en general, 10 documentos e información, 30 consultas.",
+                )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#field-legal_days").display = False
+        self.query_one("#service-search", Input).focus()
+        self._preview()
+        if self.ctx.reference is not None:
+            self._use_reference(self.ctx.reference)
+        else:
+            self._read_reference_for_form()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="form-reference")
+    def _read_reference_for_form(self) -> None:
+        try:
+            ref = self.ctx.load_reference()
+        except Exception as exc:
+            self.post_message(self.Refused(ServiceError(f"No se pudo leer el catálogo: {exc}")))
+            return
+        self.post_message(self.ReferenceRead(ref))
+
+    @on(ReferenceRead)
+    def _reference_read(self, message: ReferenceRead) -> None:
+        self._use_reference(message.ref)
+
+    def _use_reference(self, ref: Reference) -> None:
+        self.query_one(ServicePicker).set_services(ref.services)
+        self._preview()
+
+    # --- live parts -----------------------------------------------------------------
+
+    @on(Select.Changed, "#input-impact, #input-urgency")
+    def _preview(self) -> None:
+        impact = self.query_one("#input-impact", Select).value
+        urgency = self.query_one("#input-urgency", Select).value
+        ref = self.ctx.reference
+        line = Text("Prioridad resultante: ", style="bold")
+        priority = ref.matrix.get((impact, urgency)) if ref else None
+        line.append_text(priority_text(priority) if priority else Text("—"))
+        self.query_one("#priority-preview", Static).update(line)
+
+    @on(Select.Changed, "#input-type")
+    def _type_changed(self, event: Select.Changed) -> None:
+        is_pqrs = isinstance(event.value, str) and TicketType(event.value).is_pqrs
+        self.query_one("#field-legal_days").display = is_pqrs
+
+    @on(ServicePicker.Chosen)
+    def _service_chosen(self) -> None:
+        self.query_one("#field-service", FormField).set_error(None)
+        self.query_one("#input-subject", Input).focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    # --- saving ----------------------------------------------------------------------
+
+    def values(self) -> dict[str, Any]:
+        def value(selector: str):
+            v = self.query_one(selector, Select).value
+            return None if v is Select.NULL else v
+
+        service = self.query_one(ServicePicker).value
+        return {
+            "service": service.code if service else "",
+            "subject": self.query_one("#input-subject", Input).value,
+            "description": self.query_one("#input-description", TextArea).text,
+            "requester_name": self.query_one("#input-requester_name", Input).value,
+            "requester_dependency": self.query_one("#input-requester_dependency", Input).value,
+            "requester_contact": self.query_one("#input-requester_contact", Input).value,
+            "channel": value("#input-channel"),
+            "type": value("#input-type"),
+            "impact": value("#input-impact"),
+            "urgency": value("#input-urgency"),
+            "legal_days": value("#input-legal_days"),
+        }
+
+    @staticmethod
+    def problems(v: dict[str, Any]) -> dict[str, str]:
+        """Everything wrong with the form at once (the service checks again)."""
+        problems: dict[str, str] = {}
+        if not v["service"]:
+            problems["service"] = "Elija un servicio del catálogo: escriba y pulse Enter."
+        checks = (
+            ("subject", text_problem(v["subject"], "El asunto", 200)),
+            ("requester_name", text_problem(v["requester_name"], "El nombre del solicitante", 120)),
+            ("requester_contact", contact_problem(v["requester_contact"] or "")),
+        )
+        problems.update({name: message for name, message in checks if message})
+        if len(v["requester_dependency"].strip()) > 120:
+            problems["requester_dependency"] = "La dependencia admite hasta 120 caracteres."
+        if not v["channel"]:
+            problems["channel"] = "Elija el canal por el que llegó el caso."
+        return problems
+
+    def action_save(self) -> None:
+        if self.busy:
+            return
+        values = self.values()
+        problems = self.problems(values)
+        show_field_errors(self, problems)
+        if problems:
+            self.notify("Revise los campos marcados.", severity="warning", timeout=4)
+            self._focus_field(next(iter(problems)))
+            return
+        self.busy = True
+        self._log(values)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="form-save")
+    def _log(self, v: dict[str, Any]) -> None:
+        ticket_type = TicketType(v["type"])
+        new = NewTicket(
+            requester_name=v["requester_name"],
+            requester_dependency=v["requester_dependency"],
+            requester_contact=v["requester_contact"],
+            channel=v["channel"],
+            service_code=v["service"],
+            type=ticket_type.value,
+            subject=v["subject"],
+            description=v["description"],
+            impact=v["impact"],
+            urgency=v["urgency"],
+            legal_days=v["legal_days"] if ticket_type.is_pqrs else None,
+        )
+        try:
+            info = self.ctx.desk.log(self.ctx.actor, new)
+        except ServiceError as exc:
+            self.post_message(self.Refused(exc))
+        except Exception as exc:
+            self.log.error(f"log failed: {exc!r}")
+            self.post_message(self.Refused(ServiceError(f"Error inesperado: {exc}")))
+        else:
+            self.post_message(self.Logged(info))
+
+    @on(Logged)
+    def _logged(self, message: Logged) -> None:
+        info = message.info
+        self.notify(
+            f"{info.code} registrado con prioridad {info.priority}: la respuesta vence {fmt_dt(info.tto_due_at)}",
+            title="Caso registrado",
+        )
+        self.dismiss(info)
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.busy = False
+        error = message.error
+        if isinstance(error, ValidationError) and show_field_errors(self, {error.field: error.message}):
+            self._focus_field(error.field)
+            return
+        self.notify(error.message, title="No se registró el caso", severity="error", timeout=8)
+
+    def _focus_field(self, name: str) -> None:
+        if name == "service":
+            self.query_one("#service-search", Input).focus()
+            return
+        for widget in self.query(f"#field-{name} > *"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    def _dirty(self) -> bool:
+        v = self.values()
+        return any(v[k].strip() for k in ("service", "subject", "description", "requester_name", "requester_dependency", "requester_contact"))
+
+    def action_discard(self) -> None:
+        now = time.monotonic()
+        if not self._dirty() or (self._discard_armed_at and now - self._discard_armed_at < DISCARD_WINDOW_S):
+            self.dismiss(None)
+            return
+        self._discard_armed_at = now
+        self.notify("Pulse Esc otra vez para descartar lo escrito.", severity="warning", timeout=DISCARD_WINDOW_S)
+

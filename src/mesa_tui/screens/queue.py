@@ -1,0 +1,414 @@
+"""The queue (cola): the agents' day. One page of tickets at a time, read in a
+thread worker; the table keeps its cursor across refreshes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Input, Static, Tab, Tabs
+
+from mesa_tui.domain.queue import (
+    PageCursor,
+    PageDirection,
+    PageRequest,
+    QueueCount,
+    QueuePage,
+    QueueQuery,
+    QueueRow,
+    QueueView,
+    SlaView,
+    SortKey,
+)
+from mesa_tui.domain.tickets import TicketInfo
+from mesa_tui.domain.vocab import Role
+from mesa_tui.screens.base import TicketActionsScreen
+from mesa_tui.screens.context import DeskContext
+from mesa_tui.screens.dialogs import FilterDialog, SortDialog
+from mesa_tui.screens.new_ticket import NewTicketScreen
+from mesa_tui.screens.ticket import TicketScreen
+from mesa_tui.widgets.format import local
+from mesa_tui.widgets.ticket_table import COLUMN_BY_KEY, TicketTable
+
+REFRESH_SECONDS = 30
+_VIEW_KEYS = ("1", "2", "3", "4")
+
+
+class ViewTabs(Tabs, can_focus=False):
+    """The four queues; switched with 1-4 (the table keeps the focus)."""
+
+
+class FilterInput(Input):
+    BINDINGS = [
+        Binding("down,enter", "done", "Ir a la lista", show=False, id="queue.filter_done", tooltip="Volver a la lista con el filtro puesto"),
+    ]
+
+    class Done(Message):
+        pass
+
+    def action_done(self) -> None:
+        self.post_message(self.Done())
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    generation: int
+    page: QueuePage
+    slas: dict[int, SlaView]
+    keep_id: int | None
+    at: str | None
+    loaded_at: datetime
+
+
+class QueueScreen(TicketActionsScreen):
+    HELP_TITLE = "Cola de casos"
+
+    BINDINGS = [
+        Binding("slash", "filter", "Buscar", show=False, id="queue.filter", tooltip="Filtrar por código, asunto o solicitante"),
+        Binding("f", "filters", "Filtros", show=False, id="queue.filters", tooltip="Filtrar por estado, prioridad, servicio o nivel"),
+        Binding("s", "sort", "Orden", show=False, id="queue.sort", tooltip="Elegir la columna por la que se ordena la cola"),
+        Binding("S", "reverse", "Invertir", show=False, id="queue.reverse", tooltip="Invertir el sentido del orden"),
+        Binding("n", "new_ticket", "Nuevo", show=False, id="queue.new", tooltip="Registrar un caso nuevo"),
+        Binding("R", "refresh", "Actualizar", show=False, id="queue.refresh", tooltip="Volver a leer la cola (se actualiza sola cada 30 s)"),
+        Binding("1", "view('mine')", "Mis casos", show=False, id="queue.view_mine", tooltip="Casos a mi cargo"),
+        Binding("2", "view('unassigned')", "Sin asignar", show=False, id="queue.view_unassigned", tooltip="Casos sin agente"),
+        Binding("3", "view('group')", "Mi grupo", show=False, id="queue.view_group", tooltip="Casos de mi grupo de soporte"),
+        Binding("4", "view('open')", "Abiertos", show=False, id="queue.view_open", tooltip="Todos los casos abiertos"),
+        Binding("escape", "back_out", "Quitar filtros", id="queue.clear", tooltip="Quitar el texto y los filtros de la cola"),
+        Binding("q", "quit", "Salir", show=False, id="queue.quit", tooltip="Salir de la mesa de ayuda"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, result: _Loaded) -> None:
+            super().__init__()
+            self.result = result
+
+    class Counted(Message):
+        def __init__(self, generation: int, count: QueueCount) -> None:
+            super().__init__()
+            self.generation = generation
+            self.count = count
+
+    class LoadFailed(Message):
+        def __init__(self, generation: int, error: str) -> None:
+            super().__init__()
+            self.generation = generation
+            self.error = error
+
+    def __init__(self, ctx: DeskContext) -> None:
+        super().__init__(ctx)
+        view = QueueView.MINE if ctx.actor.role == Role.AGENT else QueueView.OPEN
+        self.query_state = QueueQuery(view=view)
+        self.page: QueuePage | None = None
+        self.page_number: int | None = None
+        self.count: QueueCount | None = None
+        self.loaded_at: datetime | None = None
+        self._generation = 0
+        self._counted_generation = -1
+        self._page_size = 0
+
+    # --- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        actor = self.ctx.actor
+        yield Static(
+            Text.assemble(("Mesa de ayuda TIC", "bold"), "  ·  Cola de casos  ·  ", (actor.full_name, "bold"), f" ({Role(actor.role).label})"),
+            id="topbar",
+        )
+        yield ViewTabs(*(Tab(f"{key} {view.label}", id=f"view-{view.value}") for key, view in zip(_VIEW_KEYS, QueueView)), id="views")
+        with Horizontal(id="filter-bar"):
+            yield Static("/", id="filter-key")
+            yield FilterInput(placeholder="Buscar por código, asunto o solicitante", id="filter-text")
+            yield Static("", id="filter-summary")
+        yield TicketTable(id="queue-table")
+        yield Static("", id="queue-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(ViewTabs).active = f"view-{self.query_state.view.value}"
+        self.query_one(TicketTable).focus()
+        self.set_interval(REFRESH_SECONDS, self._auto_refresh)
+        self.call_after_refresh(self._first_load)
+
+    def _first_load(self) -> None:
+        self._page_size = self._fit_page_size()
+        self.load(PageDirection.FIRST)
+
+    @property
+    def table(self) -> TicketTable:
+        return self.query_one(TicketTable)
+
+    def _fit_page_size(self) -> int:
+        table = self.table
+        height = table.size.height or (self.app.size.height - 7)
+        return max(height - 1, 3)  # minus the header row
+
+    def on_resize(self) -> None:
+        if not self._page_size:
+            return
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        table = self.table
+        changed = table.fit_width(table.size.width)
+        size = self._fit_page_size()
+        if size != self._page_size or changed:
+            self._page_size = size
+            self.refresh_queue()
+
+    # --- loading --------------------------------------------------------------------
+
+    def load(
+        self,
+        direction: PageDirection,
+        cursor: PageCursor | None = None,
+        keep_id: int | None = None,
+        at: str | None = None,
+        recount: bool = False,
+    ) -> None:
+        self._generation += 1
+        request = PageRequest(direction, cursor, max(self._page_size, 3))
+        self._read_page(self._generation, self.query_state, request, keep_id, at, recount or self.count is None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-page")
+    def _read_page(
+        self, generation: int, query: QueueQuery, request: PageRequest, keep_id: int | None, at: str | None, recount: bool
+    ) -> None:
+        ctx = self.ctx
+        try:
+            page = ctx.queue.page(ctx.actor, query, request)
+            ref = ctx.reference or ctx.load_reference()
+            now = ctx.now()
+            slas = {row.id: ref.sla.of(row, now) for row in page.rows}
+        except Exception as exc:  # the database went away, a bug: tell, don't crash
+            self.post_message(self.LoadFailed(generation, str(exc)))
+            return
+        self.post_message(self.Loaded(_Loaded(generation, page, slas, keep_id, at, now)))
+        if recount:
+            try:
+                count = ctx.queue.count(ctx.actor, query)
+            except Exception as exc:
+                self.post_message(self.LoadFailed(generation, str(exc)))
+                return
+            self.post_message(self.Counted(generation, count))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        result = message.result
+        if result.generation != self._generation:
+            return  # a newer request is on its way
+        page = result.page
+        direction = page.request.direction
+        if direction in (PageDirection.AFTER, PageDirection.BEFORE) and not page.rows:
+            return  # nothing beyond the edge: stay where we are
+        if direction is PageDirection.FIRST or (direction is PageDirection.BEFORE and not page.has_before):
+            self.page_number = 1
+        elif direction is PageDirection.AFTER and self.page_number is not None:
+            self.page_number += 1
+        elif direction is PageDirection.BEFORE and self.page_number is not None:
+            self.page_number = max(self.page_number - 1, 1)
+        elif direction is PageDirection.LAST:
+            self.page_number = self._last_page_number()
+        self.page = page
+        self.loaded_at = result.loaded_at
+        self.table.show_page(list(page.rows), result.slas, page.has_before, page.has_after, result.keep_id, result.at)
+        self._show_status()
+        self.refresh_bindings()
+
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        if message.generation < self._counted_generation:
+            return
+        self._counted_generation = message.generation
+        self.count = message.count
+        if self.page is not None and self.page.request.direction is PageDirection.LAST:
+            self.page_number = self._last_page_number()
+        self._show_status()
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        if message.generation == self._generation:
+            self.notify(f"No se pudo leer la cola: {message.error}", title="Error", severity="error", timeout=10)
+
+    def _last_page_number(self) -> int | None:
+        if self.count is None or self.count.capped or not self._page_size:
+            return None
+        return max(math.ceil(self.count.value / self._page_size), 1)
+
+    def _show_status(self) -> None:
+        q = self.query_state
+        parts = [q.view.label]
+        rows = len(self.page.rows) if self.page else 0
+        if self.count is not None:
+            if self.count.value == 0:
+                parts.append("ningún caso coincide" if q.filtered else "no hay casos")
+            else:
+                parts.append(f"{self.count.label()} casos")
+        if rows and self.page_number is not None:
+            parts.append(f"pág. {self.page_number}")
+        parts.append(f"orden: {q.describe_sort()}")
+        if self.loaded_at is not None:
+            parts.append(f"actualizada {local(self.loaded_at):%H:%M:%S}")
+        self.query_one("#queue-status", Static).update("  ·  ".join(parts))
+        self.query_one("#filter-summary", Static).update(self._filter_summary())
+
+    def _filter_summary(self) -> str:
+        q = self.query_state.with_(text="")
+        described = q.describe_filters()
+        if described:
+            return f"Filtros: {described}  (f cambia, Esc quita)"
+        return "f filtros · s orden · n nuevo caso · ? ayuda"
+
+    def refresh_queue(self, recount: bool = True) -> None:
+        """Read the page again from its first row, keeping the cursor on its ticket."""
+        if self.page is None or not self.page.rows:
+            self.load(PageDirection.FIRST, recount=recount)
+            return
+        current = self.table.current
+        self.load(PageDirection.FROM, self.page.first, keep_id=current.id if current else None, recount=recount)
+
+    def _auto_refresh(self) -> None:
+        if self.app.screen is self:
+            self.refresh_queue()
+
+    def on_screen_resume(self) -> None:
+        if self.page is not None:
+            self.refresh_queue()
+
+    def _requery(self, query: QueueQuery) -> None:
+        self.query_state = query
+        self.count = None
+        self.table.set_sort(query.sort, query.descending)
+        self.load(PageDirection.FIRST, recount=True)
+        self._show_status()
+
+    # --- the table's requests -----------------------------------------------------------
+
+    @on(TicketTable.PageRequested)
+    def _page_requested(self, message: TicketTable.PageRequested) -> None:
+        page = self.page
+        direction = message.direction
+        if direction is PageDirection.AFTER:
+            if page is None or not page.has_after:
+                return
+            self.load(direction, page.last, at="top")
+        elif direction is PageDirection.BEFORE:
+            if page is None or not page.has_before:
+                return
+            self.load(direction, page.first, at="bottom")
+        elif direction is PageDirection.FIRST:
+            self.load(direction, at="top")
+        else:
+            self.load(direction, at="bottom")
+
+    @on(TicketTable.OpenRequested)
+    def _open_requested(self, message: TicketTable.OpenRequested) -> None:
+        self.open_ticket(message.row.id)
+
+    @on(TicketTable.RowChanged)
+    def _row_changed(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.HeaderSelected)
+    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        key = COLUMN_BY_KEY[event.column_key.value].sort
+        q = self.query_state
+        descending = not q.descending if key is q.sort else False
+        self._requery(q.with_(sort=key, descending=descending))
+
+    @on(Tabs.TabActivated, "#views")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        view = QueueView(event.tab.id.removeprefix("view-"))
+        if view is not self.query_state.view:
+            self._requery(self.query_state.with_(view=view))
+
+    # --- filter ----------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter-text")
+    def _text_changed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        if text != self.query_state.text:
+            self._requery(self.query_state.with_(text=text))
+
+    @on(FilterInput.Done)
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    # --- actions --------------------------------------------------------------------
+
+    def current_ticket(self) -> QueueRow | None:
+        return self.table.current if self.is_mounted else None
+
+    def after_action(self, info: TicketInfo | None) -> None:
+        self.refresh_queue()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back_out":
+            return self.query_state.filtered or self.focused is self.query_one("#filter-text")
+        return super().check_action(action, parameters)
+
+    def action_filter(self) -> None:
+        self.query_one("#filter-text", Input).focus()
+
+    def action_back_out(self) -> None:
+        """Esc: leave the search box, then drop every filter."""
+        box = self.query_one("#filter-text", Input)
+        if self.focused is box and not box.value:
+            self.table.focus()
+            return
+        box.value = ""
+        self.table.focus()
+        if self.query_state.filtered:
+            self._requery(self.query_state.cleared())
+
+    def action_filters(self) -> None:
+        def open_dialog(ref) -> None:
+            self.app.push_screen(FilterDialog(self.query_state, ref.services), self._filters_chosen)
+
+        self.with_reference(open_dialog)
+
+    def _filters_chosen(self, query: QueueQuery | None) -> None:
+        if query is None or query == self.query_state:
+            return
+        box = self.query_one("#filter-text", Input)
+        with box.prevent(Input.Changed):
+            box.value = query.text
+        self._requery(query)
+
+    def action_sort(self) -> None:
+        self.app.push_screen(SortDialog(self.query_state.sort), self._sort_chosen)
+
+    def _sort_chosen(self, key: SortKey | None) -> None:
+        if key is not None and key is not self.query_state.sort:
+            self._requery(self.query_state.with_(sort=key, descending=False))
+
+    def action_reverse(self) -> None:
+        self._requery(self.query_state.with_(descending=not self.query_state.descending))
+
+    def action_view(self, view: str) -> None:
+        self.query_one(ViewTabs).active = f"view-{view}"
+
+    def action_refresh(self) -> None:
+        self.ctx.reference = None  # re-read calendars, agents and services too
+        self.refresh_queue()
+        self.notify("Cola actualizada", timeout=2)
+
+    def action_new_ticket(self) -> None:
+        self.app.push_screen(NewTicketScreen(self.ctx), self._logged)
+
+    def _logged(self, info: TicketInfo | None) -> None:
+        if info is not None:
+            self.open_ticket(info.id)
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def open_ticket(self, ticket_id: int) -> None:
+        self.app.push_screen(TicketScreen(self.ctx, ticket_id))

@@ -1,0 +1,291 @@
+"""The ticket (detalle): every field, both SLA clocks, the timeline and the actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Label, Static
+
+from mesa_tui.domain.sla import Clock, ClockState, format_remaining
+from mesa_tui.domain.tickets import CommentInfo, EventInfo, TicketInfo
+from mesa_tui.screens.base import TicketActionsScreen
+from mesa_tui.screens.context import DeskContext, Reference
+from mesa_tui.screens.new_ticket import NewTicketScreen
+from mesa_tui.services.errors import NotFound
+from mesa_tui.widgets.format import (
+    ACTION_PAST,
+    CALENDAR_LABELS,
+    CLOCK_NAMES,
+    IMPACT_LABELS,
+    URGENCY_LABELS,
+    channel_label,
+    fmt_date,
+    fmt_dt,
+    level_label,
+    mode_label,
+    nature_label,
+    priority_label,
+    priority_text,
+    state_text,
+    status_label,
+    status_text,
+    type_label,
+)
+
+
+@dataclass(frozen=True)
+class ClockView:
+    name: str
+    clock: Clock
+    due_at: datetime
+    state: ClockState
+    remaining: timedelta
+
+    def remaining_text(self) -> str:
+        if self.remaining < timedelta(0):
+            return f"excedido en {format_remaining(-self.remaining)}"
+        return f"quedan {format_remaining(self.remaining)}"
+
+
+@dataclass(frozen=True)
+class TicketView:
+    info: TicketInfo
+    clocks: tuple[ClockView, ClockView]
+    timeline: tuple[EventInfo | CommentInfo, ...]
+    reference: Reference
+
+
+def read_ticket(ctx: DeskContext, ticket_id: int) -> TicketView:
+    """Everything the detail shows, read in one go (call from a worker thread)."""
+    info = ctx.desk.get(ticket_id)
+    timeline = ctx.desk.timeline(ticket_id)
+    ref = ctx.reference or ctx.load_reference()
+    now = ctx.now()
+    cal = ref.sla.calendars[info.sla_calendar]
+    clocks = tuple(
+        ClockView(which, clock, due, clock.state(cal, now, ref.sla.risk), clock.remaining(cal, now))
+        for which, clock, due in (("tto", info.tto, info.tto_due_at), ("ttr", info.ttr, info.ttr_due_at))
+    )
+    return TicketView(info, clocks, tuple(timeline), ref)
+
+
+class TicketScreen(TicketActionsScreen):
+    HELP_TITLE = "Detalle del caso"
+
+    BINDINGS = [
+        Binding("escape,q", "back", "Volver", id="ticket.back", tooltip="Volver a la cola"),
+        Binding("R", "refresh", "Actualizar", show=False, id="ticket.refresh", tooltip="Volver a leer el caso"),
+        Binding("n", "new_ticket", "Nuevo", show=False, id="ticket.new", tooltip="Registrar un caso nuevo"),
+        Binding("j", "scroll('down')", "Bajar", show=False, id="ticket.scroll_down", tooltip="Bajar en el historial"),
+        Binding("k", "scroll('up')", "Subir", show=False, id="ticket.scroll_up", tooltip="Subir en el historial"),
+    ]
+
+    class Read(Message):
+        def __init__(self, view: TicketView) -> None:
+            super().__init__()
+            self.view = view
+
+    class ReadFailed(Message):
+        def __init__(self, error: str, missing: bool) -> None:
+            super().__init__()
+            self.error = error
+            self.missing = missing
+
+    def __init__(self, ctx: DeskContext, ticket_id: int) -> None:
+        super().__init__(ctx)
+        self.ticket_id = ticket_id
+        self.view: TicketView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Cargando el caso…", style="dim"), id="topbar")
+        yield Static("", id="ticket-subject")
+        with Horizontal(id="ticket-main"):
+            yield Static("", id="ticket-fields")
+            yield Static("", id="ticket-sla")
+        yield Static("", id="ticket-text")
+        yield Label("Historial (lo más reciente primero)", id="timeline-title")
+        with VerticalScroll(id="timeline"):
+            yield Static("", id="timeline-body")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#timeline").focus()
+        self.reload()
+
+    def reload(self) -> None:
+        self._read(self.ticket_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket")
+    def _read(self, ticket_id: int) -> None:
+        try:
+            view = read_ticket(self.ctx, ticket_id)
+        except NotFound as exc:
+            self.post_message(self.ReadFailed(exc.message, missing=True))
+        except Exception as exc:
+            self.post_message(self.ReadFailed(str(exc), missing=False))
+        else:
+            self.post_message(self.Read(view))
+
+    @on(Read)
+    def _show(self, message: Read) -> None:
+        self.view = message.view
+        info = message.view.info
+        self.query_one("#topbar", Static).update(self._head(info))
+        self.query_one("#ticket-subject", Static).update(Text(info.subject, style="bold"))
+        self.query_one("#ticket-fields", Static).update(self._fields(message.view))
+        self.query_one("#ticket-sla", Static).update(self._sla(message.view))
+        self.query_one("#ticket-text", Static).update(self._texts(info))
+        self.query_one("#timeline-body", Static).update(self._timeline(message.view))
+        self.refresh_bindings()
+
+    @on(ReadFailed)
+    def _failed(self, message: ReadFailed) -> None:
+        self.notify(message.error, title="No se pudo abrir el caso", severity="error", timeout=8)
+        if message.missing or self.view is None:
+            self.dismiss()
+
+    # --- rendering --------------------------------------------------------------------
+
+    def _head(self, info: TicketInfo) -> Text:
+        head = Text.assemble((info.code, "bold"), "  ·  ")
+        head.append_text(status_text(info.status))
+        head.append("  ·  prioridad ")
+        head.append_text(priority_text(info.priority))
+        head.append(f"  ·  {type_label(info.type)}")
+        return head
+
+    def _fields(self, view: TicketView) -> Table:
+        info = view.info
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        rows = [
+            ("Solicitante", info.requester_name),
+            ("Dependencia", info.requester_dependency or "—"),
+            ("Contacto", info.requester_contact or "—"),
+            ("Canal", channel_label(info.channel)),
+            ("Servicio", f"{info.service_code} · {info.service_name} ({info.service_category})"),
+            (
+                "Impacto / urgencia",
+                f"{IMPACT_LABELS[info.impact]} / {URGENCY_LABELS[info.urgency]} → {priority_label(info.priority)}",
+            ),
+            ("Naturaleza", nature_label(info.nature)),
+            ("Nivel · grupo", f"{level_label(info.level)} · {info.group_name or '—'}"),
+            ("Agente", info.agent_name or "sin asignar"),
+            ("Registrado", f"{fmt_dt(info.created_at)} por {info.created_by_name or 'el sistema'}"),
+            ("Actualizado", fmt_dt(info.updated_at)),
+        ]
+        if info.legal_due_on is not None:
+            rows.append(("Plazo legal PQRS", fmt_date(info.legal_due_on)))
+        if info.resolved_at is not None:
+            rows.append(("Resuelto", f"{fmt_dt(info.resolved_at)} · solución {mode_label(info.solution_mode).lower()}"))
+        if info.closed_at is not None:
+            rows.append(("Cerrado", fmt_dt(info.closed_at)))
+        for label, value in rows:
+            grid.add_row(label, value)
+        return grid
+
+    def _sla(self, view: TicketView) -> Group:
+        info = view.info
+        title = Text.assemble(("ANS", "bold"), f" · {CALENDAR_LABELS.get(info.sla_calendar, info.sla_calendar)}")
+        parts: list = [title]
+        for cv in view.clocks:
+            line = Text.assemble((f"{CLOCK_NAMES[cv.name]}", "bold"), f" · meta {format_remaining(cv.clock.target)}\n")
+            if cv.clock.stopped_at is not None:
+                line.append(f"  detenido {fmt_dt(cv.clock.stopped_at)}\n  ")
+            elif cv.clock.paused_at is not None:
+                line.append(f"  en pausa desde {fmt_dt(cv.clock.paused_at)}\n  {cv.remaining_text()} · ")
+            else:
+                line.append(f"  vence {fmt_dt(cv.due_at)}\n  {cv.remaining_text()} · ")
+            line.append_text(state_text(cv.state))
+            parts.append(Text(""))
+            parts.append(line)
+        if info.wait_reason:
+            parts += [Text(""), Text.assemble(("En espera: ", "bold cyan"), info.wait_reason)]
+        return Group(*parts)
+
+    def _texts(self, info: TicketInfo) -> Text:
+        text = Text.assemble(("Descripción: ", "bold"), info.description or "—")
+        if info.solution:
+            text.append("\n")
+            text.append("Solución: ", style="bold green")
+            text.append(info.solution)
+        return text
+
+    def _timeline(self, view: TicketView) -> Text:
+        ref = view.reference
+        out = Text()
+        for item in view.timeline:
+            if out:
+                out.append("\n")
+            out.append(f"{fmt_dt(item.at)}  ", style="dim")
+            if isinstance(item, CommentInfo):
+                out.append(item.author_name, style="bold")
+                out.append(" comentó ")
+                out.append("(público)" if item.public else "(nota interna)", style="cyan" if item.public else "dim")
+                out.append(f"\n    {item.body}")
+                continue
+            out.append(item.actor_name, style="bold")
+            out.append(f" {ACTION_PAST.get(item.action, item.action)}")
+            details = _changes(item.changes, ref)
+            if details:
+                out.append(f" · {details}", style="dim")
+            if item.note and item.action != "comentar":
+                out.append(f"\n    {item.note}")
+        return out or Text("Sin movimientos.", style="dim")
+
+    # --- actions ----------------------------------------------------------------------
+
+    def current_ticket(self) -> TicketInfo | None:
+        return self.view.info if self.view is not None else None
+
+    def after_action(self, info: TicketInfo | None) -> None:
+        self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def action_new_ticket(self) -> None:
+        self.app.push_screen(NewTicketScreen(self.ctx), self._logged)
+
+    def _logged(self, info: TicketInfo | None) -> None:
+        if info is not None:
+            self.app.push_screen(TicketScreen(self.ctx, info.id))
+
+    def action_scroll(self, direction: str) -> None:
+        timeline = self.query_one("#timeline", VerticalScroll)
+        if direction == "down":
+            timeline.scroll_down()
+        else:
+            timeline.scroll_up()
+
+
+def _changes(changes: dict[str, tuple], ref: Reference) -> str:
+    """The changes of an event worth reading in the timeline."""
+    parts = []
+    if "status" in changes:
+        old, new = changes["status"]
+        parts.append(f"{status_label(old)} → {status_label(new)}" if old else status_label(new))
+    if "level" in changes and changes["level"][0] is not None:
+        parts.append(f"nivel {changes['level'][0]} → {changes['level'][1]}")
+    if "group_id" in changes and changes["group_id"][1] is not None:
+        parts.append(f"grupo {ref.group_name(changes['group_id'][1])}")
+    if "agent_id" in changes:
+        new = changes["agent_id"][1]
+        parts.append(f"agente {ref.agent_name(new)}" if new is not None else "sin agente")
+    if "priority" in changes and changes["priority"][0] is not None:
+        old, new = changes["priority"]
+        parts.append(f"prioridad {priority_label(old)} → {priority_label(new)}")
+    return " · ".join(parts)

@@ -1,0 +1,586 @@
+"""The supervisor's reads and the management reports.
+
+Queue overview, SLA board (counts and pages), the yearly indicator table, the
+targets (metas) and the two exports. Every read is one read transaction of a
+few aggregate queries; nothing loops over the tickets in Python except the
+ticket export, which streams its rows a chunk at a time.
+
+Supervisors and administrators only; changing a target is for administrators
+and leaves an audit event.
+
+Files: CSV is written with a UTF-8 BOM, ";" between fields and a decimal comma,
+which is what Excel set up for Spanish (Colombia) opens as columns; XLSX keeps
+numbers as numbers (percentages as fractions with a % format, dates as dates in
+Bogotá time). A file is written beside its target and moved into place at the
+end, so a failed export never leaves half a report.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta, timezone
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
+from mesa_tui.domain.indicators import (
+    AGEING_BUCKETS,
+    INDICATORS,
+    LOCAL_TZ,
+    MONTHS,
+    NO_CASES,
+    AgeingCount,
+    AgentLoad,
+    BoardGroup,
+    CategoryLoad,
+    Family,
+    Frequency,
+    IndicatorDef,
+    IndicatorRow,
+    IndicatorTable,
+    QueueOverview,
+    ServiceLoad,
+    SlaBoardCounts,
+    SlaBoardPage,
+    Throughput,
+    ageing_cutoffs,
+    build_table,
+    format_target,
+    indicator,
+    local_day_start,
+    month_bounds,
+    overdue_cut,
+    parse_target,
+)
+from mesa_tui.domain.queue import PageRequest
+from mesa_tui.domain.sla import ClockState
+from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.domain.vocab import (
+    CHANNEL_LABELS,
+    NATURE_LABELS,
+    STATUS_LABELS,
+    TYPE_LABELS,
+    Role,
+    SolutionMode,
+    Status,
+)
+from mesa_tui.services.errors import PermissionDenied, ValidationError
+from mesa_tui.store import stats_repo
+from mesa_tui.store import tickets_repo as repo
+from mesa_tui.store.audit import write_event
+from mesa_tui.store.engine import Database
+from mesa_tui.store.models import Agent, SupportGroup
+
+FORMATS = ("csv", "xlsx")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+CSV_DELIMITER = ";"
+TARGET_PREFIX = "meta."
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Reports:
+    """Reads for the supervisor's screens and the report exports over one database."""
+
+    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow):
+        self.db = db
+        self.now = now
+
+    # --- queue overview ---------------------------------------------------------
+
+    def overview(self, actor: ActorInfo, now: datetime | None = None) -> QueueOverview:
+        now = now or self.now()
+        with self.db.read() as s:
+            _check_supervisor(s, actor)
+            cals, _risk = _sla_setup(s)
+            office = cals["office"]
+            # Only the overdue cut is needed here: no per-target risk cuts.
+            cuts = stats_repo.SlaCuts({kind: overdue_cut(cal, now) for kind, cal in cals.items()}, {})
+            cube = stats_repo.open_cube(s, ageing_cutoffs(office, now), cuts)
+            resolved_by_level = stats_repo.count_by_level(s, Status.RESUELTO.value)
+            today = now.astimezone(LOCAL_TZ).date()
+            day_start, day_end = local_day_start(today), local_day_start(today + timedelta(days=1))
+            week_start = local_day_start(today - timedelta(days=today.weekday()))
+            throughput = Throughput(
+                received_today=stats_repo.received_between(s, day_start, day_end),
+                resolved_today=stats_repo.resolved_between(s, day_start, day_end),
+                received_week=stats_repo.received_between(s, week_start, day_end),
+                resolved_week=stats_repo.resolved_between(s, week_start, day_end),
+            )
+            agents = stats_repo.agents_with_groups(s)
+            services = stats_repo.services_with_categories(s)
+        return _overview(now, cube, resolved_by_level, throughput, agents, services)
+
+    # --- SLA board ----------------------------------------------------------------
+
+    def sla_board_counts(self, actor: ActorInfo, now: datetime | None = None) -> SlaBoardCounts:
+        now = now or self.now()
+        with self.db.read() as s:
+            _check_supervisor(s, actor)
+            cals, risk = _sla_setup(s)
+            cuts = stats_repo.sla_cuts(s, cals, now, risk)
+            return SlaBoardCounts(now, stats_repo.board_counts(s, cuts))
+
+    def sla_board_page(
+        self,
+        actor: ActorInfo,
+        group: BoardGroup | None = None,
+        request: PageRequest | None = None,
+        now: datetime | None = None,
+    ) -> SlaBoardPage:
+        """Open tickets in due order, one page: of one board group, or all of them
+        (group None). Each row carries its group and remaining business time at `now`."""
+        now = now or self.now()
+        request = request or PageRequest()
+        with self.db.read() as s:
+            _check_supervisor(s, actor)
+            cals, risk = _sla_setup(s)
+            cuts = stats_repo.sla_cuts(s, cals, now, risk)
+            rows, before, after = stats_repo.board_page(s, group, request, cuts, cals, now, risk)
+        return SlaBoardPage(now, group, tuple(rows), before, after, request)
+
+    # --- indicators and targets ---------------------------------------------------------
+
+    def indicators(self, actor: ActorInfo, year: int) -> IndicatorTable:
+        _check_year(year)
+        with self.db.read() as s:
+            _check_supervisor(s, actor)
+            counts = stats_repo.indicator_counts(s, month_bounds(year))
+            targets = _targets(s)
+        return build_table(year, counts, targets)
+
+    def targets(self, actor: ActorInfo) -> list[tuple[IndicatorDef, Fraction]]:
+        with self.db.read() as s:
+            _check_supervisor(s, actor)
+            targets = _targets(s)
+        return [(d, targets[d.target_key]) for d in INDICATORS]
+
+    def set_target(self, actor: ActorInfo, indicator_key: str, value: str) -> Fraction:
+        """Change an indicator's target (administrators); `value` as typed ("92,5")."""
+        try:
+            definition = indicator(indicator_key)
+        except ValueError:
+            raise ValidationError("indicator", f"No existe el indicador «{indicator_key}».") from None
+        try:
+            target = parse_target(value)
+        except ValueError as exc:
+            raise ValidationError("target", str(exc)) from None
+        stored = format_target(target)
+        now = self.now()
+
+        def tx(s) -> Fraction:
+            who = _check_supervisor(s, actor)
+            if who.role != Role.ADMIN:
+                raise PermissionDenied("Solo un administrador puede cambiar las metas de los indicadores.")
+            old = stats_repo.put_setting(s, definition.target_key, stored)
+            if old != stored:
+                write_event(
+                    s,
+                    actor_id=who.id,
+                    action="modificar",
+                    at=now,
+                    changes={"value": (old, stored)},
+                    note=f"Meta de «{definition.name}»",
+                    entity="setting",
+                    entity_key=definition.target_key,
+                )
+            return target
+
+        return self.db.write(tx)
+
+    # --- exports --------------------------------------------------------------------
+
+    def export_indicators(self, actor: ActorInfo, year: int, path: str | Path, fmt: str) -> Path:
+        fmt = _check_format(fmt)
+        table = self.indicators(actor, year)
+        path = Path(path)
+        if fmt == "csv":
+            _atomic_write(path, lambda tmp: _indicators_csv(table, tmp))
+        else:
+            _atomic_write(path, lambda tmp: _indicators_xlsx(table, tmp))
+        return path
+
+    def export_tickets(
+        self, actor: ActorInfo, date_from: date, date_to: date, path: str | Path, fmt: str
+    ) -> int:
+        """Tickets created from `date_from` to `date_to` (Bogotá dates, both
+        included) with their SLA outcome; returns how many were written."""
+        fmt = _check_format(fmt)
+        if date_from > date_to:
+            raise ValidationError(
+                "date_from",
+                f"La fecha inicial ({date_from.isoformat()}) es posterior a la final ({date_to.isoformat()}).",
+            )
+        now = self.now()
+        path = Path(path)
+        written = 0
+
+        def write(tmp: Path) -> None:
+            nonlocal written
+            with self.db.read() as s:
+                _check_supervisor(s, actor)
+                cals, risk = _sla_setup(s)
+                lookups = _Lookups(
+                    services=stats_repo.services_with_categories(s),
+                    agents=stats_repo.names(s, Agent, "full_name"),
+                    groups=stats_repo.names(s, SupportGroup, "name"),
+                )
+                rows = stats_repo.tickets_created_between(
+                    s, local_day_start(date_from), local_day_start(date_to + timedelta(days=1))
+                )
+                records = (_ticket_record(r, lookups, cals, now, risk) for r in rows)
+                if fmt == "csv":
+                    written = _tickets_csv(records, tmp)
+                else:
+                    written = _tickets_xlsx(records, tmp)
+
+        _atomic_write(path, write)
+        return written
+
+
+# --- helpers: permissions and settings -------------------------------------------------
+
+
+def _check_supervisor(s, actor: ActorInfo) -> ActorInfo:
+    """The actor as stored now: active, and a supervisor or an administrator."""
+    agent = repo.agent_by_id(s, actor.id)
+    if agent is None or not agent.active:
+        raise PermissionDenied("Su usuario no existe o está inactivo.")
+    if agent.role not in (Role.SUPERVISOR, Role.ADMIN):
+        raise PermissionDenied("El tablero, los indicadores y los informes son para supervisores y administradores.")
+    return repo.actor_info(agent)
+
+
+def _sla_setup(s) -> tuple[dict[str, BusinessCalendar], float]:
+    closures = repo.closure_days(s)
+    risk = float(repo.setting(s, "risk_threshold", "0.75"))
+    return {kind: calendar_for(kind, closures) for kind in ("office", "24x7")}, risk
+
+
+def _targets(s) -> dict[str, Fraction]:
+    stored = stats_repo.settings_with_prefix(s, TARGET_PREFIX)
+    out = {}
+    for d in INDICATORS:
+        try:
+            out[d.target_key] = parse_target(stored[d.target_key])
+        except (KeyError, ValueError):
+            out[d.target_key] = d.default_target  # missing or unreadable: the seed's target
+    return out
+
+
+def _check_year(year: int) -> None:
+    if not isinstance(year, int) or isinstance(year, bool) or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError("year", f"El año debe estar entre {FIRST_YEAR} y {LAST_YEAR} (recibido: {year!r}).")
+
+
+def _check_format(fmt: str) -> str:
+    fmt = (fmt or "").strip().lower()
+    if fmt not in FORMATS:
+        raise ValidationError("format", f"El formato «{fmt}» no es válido (use: {', '.join(FORMATS)}).")
+    return fmt
+
+
+def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    if path.parent and not path.parent.exists():
+        raise ValidationError("out", f"La carpeta {path.parent} no existe.")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# --- overview assembly ------------------------------------------------------------------
+
+
+def _overview(now, cube, resolved_by_level, throughput, agents, services) -> QueueOverview:
+    by_status_level: dict[tuple[str, int], int] = defaultdict(int)
+    agent_status: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    agent_overdue: dict[int, int] = defaultdict(int)
+    by_service: dict[int, int] = defaultdict(int)
+    by_bucket = [0] * len(AGEING_BUCKETS)
+    unassigned = 0
+    for status, level, agent_id, service_id, bucket, n, overdue in cube:
+        by_status_level[(status, level)] += n
+        by_service[service_id] += n
+        by_bucket[bucket] += n
+        if agent_id is None:
+            unassigned += n
+        else:
+            agent_status[agent_id][status] += n
+            agent_overdue[agent_id] += overdue
+    for level, n in resolved_by_level.items():
+        by_status_level[(Status.RESUELTO.value, level)] += n
+
+    loads = [
+        AgentLoad(
+            agent_id=i,
+            name=name,
+            level=level,
+            group_name=group,
+            by_status=dict(agent_status.get(i, {})),
+            overdue=agent_overdue.get(i, 0),
+        )
+        for i, name, level, group, active in agents
+        if active or i in agent_status
+    ]
+    loads.sort(key=lambda a: (-a.total, a.name))
+
+    service_loads = []
+    by_category: dict[str, int] = defaultdict(int)
+    for service_id, n in by_service.items():
+        code, name, category = services.get(service_id, ("", "", ""))
+        service_loads.append(ServiceLoad(service_id, code, name, category, n))
+        by_category[category] += n
+    service_loads.sort(key=lambda x: (-x.count, x.code))
+    categories = sorted((CategoryLoad(c, n) for c, n in by_category.items()), key=lambda x: (-x.count, x.category))
+
+    return QueueOverview(
+        at=now,
+        by_status_level=dict(by_status_level),
+        agents=tuple(loads),
+        unassigned=unassigned,
+        services=tuple(service_loads),
+        categories=tuple(categories),
+        ageing=tuple(AgeingCount(b, n) for b, n in zip(AGEING_BUCKETS, by_bucket)),
+        throughput=throughput,
+    )
+
+
+# --- indicator files ----------------------------------------------------------------------
+
+MONTH_HEADERS = tuple(f"Mes{m}" for m in range(1, MONTHS + 1))
+SEMESTER_HEADERS = ("Semestre 1", "Semestre 2")
+
+
+def _number(value: Fraction | float, decimals: int = 1) -> str:
+    """es-CO number for CSV: decimal comma."""
+    return f"{float(value):.{decimals}f}".replace(".", ",")
+
+
+def _csv_percent(value: Fraction | None) -> str:
+    return NO_CASES if value is None else _number(value)
+
+
+def _component_rows(row: IndicatorRow) -> list[tuple[str, str, list[int], tuple[int, int]]]:
+    d = row.definition
+    return [
+        ("Numerador", d.numerator, [v.numerator for v in row.months], tuple(v.numerator for v in row.semesters)),
+        ("Denominador", d.denominator, [v.denominator for v in row.months], tuple(v.denominator for v in row.semesters)),
+    ]
+
+
+def _indicators_csv(table: IndicatorTable, path: Path) -> None:
+    header = [
+        "Año", "Familia", "Indicador", "Componente", "Descripción", "Meta (%)", "Frecuencia",
+        *MONTH_HEADERS, *SEMESTER_HEADERS, "Promedio", "Cumple",
+    ]
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, delimiter=CSV_DELIMITER)
+        w.writerow(header)
+        for row in table.rows:
+            d = row.definition
+            semestral = d.frequency is Frequency.SEMESTRAL
+            semesters = [_csv_percent(v.percent_exact) for v in row.semesters] if semestral else ["", ""]
+            w.writerow(
+                [
+                    table.year, d.family.value, d.name, "Indicador (%)", d.formula,
+                    _number(row.target, 0 if row.target.denominator == 1 else 1), d.frequency.label,
+                    *(_csv_percent(v.percent_exact) for v in row.months), *semesters,
+                    _csv_percent(row.average), row.met_label,
+                ]
+            )
+            for component, label, months, sems in _component_rows(row):
+                w.writerow(
+                    [
+                        table.year, d.family.value, d.name, component, label, "", "",
+                        *months, *(sems if semestral else ("", "")), "", "",
+                    ]
+                )
+
+
+def _indicators_xlsx(table: IndicatorTable, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    met_fill = PatternFill("solid", fgColor="C6EFCE")
+    missed_fill = PatternFill("solid", fgColor="FFC7CE")
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.title = f"Indicadores de la mesa de ayuda {table.year}"
+    for family in Family:
+        rows = table.family(family)
+        semestral = any(r.definition.frequency is Frequency.SEMESTRAL for r in rows)
+        ws = wb.create_sheet(family.value)
+        header = [
+            "Indicador", "Fórmula / componente", "Meta", "Frecuencia", *MONTH_HEADERS,
+            *(SEMESTER_HEADERS if semestral else ()), "Promedio", "Cumple",
+        ]
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = bold
+            cell.alignment = Alignment(horizontal="center", wrap_text=True)
+        first_value_col = 5
+        for row in rows:
+            d = row.definition
+            periods = list(row.months) + (list(row.semesters) if semestral else [])
+            values: list[Any] = [v.ratio if v.has_cases else NO_CASES for v in periods]
+            average = None if row.average is None else float(row.average) / 100
+            ws.append(
+                [d.name, d.formula, float(row.target) / 100, d.frequency.label, *values,
+                 NO_CASES if average is None else average, row.met_label]
+            )
+            r = ws.max_row
+            ws.cell(r, 1).font = bold
+            ws.cell(r, 3).number_format = "0%" if row.target.denominator == 1 else "0.0%"
+            for offset, v in enumerate(periods):
+                cell = ws.cell(r, first_value_col + offset)
+                if v.has_cases:
+                    cell.number_format = "0.0%"
+                    cell.fill = met_fill if v.meets(row.target) else missed_fill
+                else:
+                    cell.alignment = Alignment(horizontal="center")
+            avg_cell = ws.cell(r, first_value_col + len(periods))
+            if average is not None:
+                avg_cell.number_format = "0.0%"
+            met_cell = ws.cell(r, first_value_col + len(periods) + 1)
+            if row.met is not None:
+                met_cell.fill = met_fill if row.met else missed_fill
+            for component, label, months, sems in _component_rows(row):
+                ws.append([d.name, f"{component}: {label}", None, None, *months, *(sems if semestral else ())])
+        ws.freeze_panes = "E2"
+        ws.column_dimensions["A"].width = 32
+        ws.column_dimensions["B"].width = 60
+        ws.column_dimensions["D"].width = 11
+        for col in range(3, len(header) + 1):
+            if col != 4:
+                ws.column_dimensions[get_column_letter(col)].width = 10
+    wb.save(path)
+
+
+# --- ticket files -------------------------------------------------------------------------
+
+TICKET_HEADERS = (
+    "Código", "Registrado", "Tipo", "Canal", "Solicitante", "Dependencia", "Servicio", "Nombre del servicio",
+    "Categoría", "Naturaleza", "Asunto", "Prioridad", "Estado", "Nivel", "Grupo", "Agente",
+    "Primera respuesta", "Resuelto", "Cerrado", "Forma de solución", "Calendario ANS",
+    "Vence respuesta", "ANS de respuesta", "Vence solución", "ANS de solución", "Encuesta",
+)
+_DATE_COLUMNS = frozenset({1, 16, 17, 18, 21, 23})
+_CALENDAR_LABELS = {"office": "Horario hábil", "24x7": "24x7"}
+
+
+class _Lookups:
+    def __init__(self, services: dict, agents: dict, groups: dict):
+        self.services, self.agents, self.groups = services, agents, groups
+
+
+def _local(at: datetime | None) -> datetime | None:
+    """Bogotá wall time without tzinfo: what a spreadsheet cell can hold."""
+    return None if at is None else at.astimezone(LOCAL_TZ).replace(tzinfo=None)
+
+
+def _outcome(met: bool | None, clock, cal: BusinessCalendar, now: datetime, risk: float, status: str) -> str:
+    if met is True:
+        return "Cumplido"
+    if met is False:
+        return "Incumplido"
+    if status == Status.ANULADO:
+        return "No aplica (anulado)"
+    state = clock.state(cal, now, risk)
+    return {
+        ClockState.EN_TIEMPO: "En curso: en tiempo",
+        ClockState.EN_RIESGO: "En curso: en riesgo",
+        ClockState.VENCIDO: "En curso: vencido",
+        ClockState.EN_PAUSA: "En pausa",
+    }.get(state, state.value.capitalize())
+
+
+def _ticket_record(r, lookups: _Lookups, cals, now: datetime, risk: float) -> list[Any]:
+    code, name, category = lookups.services.get(r.service_id, ("", "", ""))
+    cal = cals[r.sla_calendar]
+    status = r.status
+    mode = r.solution_mode
+    return [
+        r.code,
+        _local(r.created_at),
+        TYPE_LABELS.get(r.type, r.type),
+        CHANNEL_LABELS.get(r.channel, r.channel),
+        r.requester_name,
+        r.requester_dependency,
+        code,
+        name,
+        category,
+        NATURE_LABELS.get(r.nature, r.nature or ""),
+        r.subject,
+        r.priority.capitalize(),
+        STATUS_LABELS.get(status, status),
+        r.level,
+        lookups.groups.get(r.group_id, ""),
+        lookups.agents.get(r.agent_id, ""),
+        _local(r.first_response_at),
+        _local(r.resolved_at),
+        _local(r.closed_at),
+        SolutionMode(mode).label if mode else "",
+        _CALENDAR_LABELS.get(r.sla_calendar, r.sla_calendar),
+        _local(r.tto_due_at),
+        _outcome(r.tto_met, repo.clock_of(r, "tto"), cal, now, risk, status),
+        _local(r.ttr_due_at),
+        _outcome(r.ttr_met, repo.clock_of(r, "ttr"), cal, now, risk, status),
+        r.survey_score,
+    ]
+
+
+def _tickets_csv(records: Iterable[Sequence[Any]], path: Path) -> int:
+    n = 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, delimiter=CSV_DELIMITER)
+        w.writerow(TICKET_HEADERS)
+        for rec in records:
+            w.writerow(
+                [
+                    v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else ("" if v is None else v)
+                    for v in rec
+                ]
+            )
+            n += 1
+    return n
+
+
+def _tickets_xlsx(records: Iterable[Sequence[Any]], path: Path) -> int:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Casos")
+    ws.freeze_panes = "B2"
+    header = []
+    for title in TICKET_HEADERS:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    n = 0
+    for rec in records:
+        out = []
+        for i, v in enumerate(rec):
+            if i in _DATE_COLUMNS and v is not None:
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = "yyyy-mm-dd hh:mm"
+                out.append(cell)
+            else:
+                out.append(v)
+        ws.append(out)
+        n += 1
+    wb.save(path)
+    return n

@@ -1,0 +1,65 @@
+"""Fixtures for driving the agent TUI: an app over the test database with the
+test's clock, and tickets logged through the real use cases."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from screen_helpers import new_ticket
+
+@pytest.fixture
+def actor(desk):
+    """Look up an agent of the demo staff by login."""
+    return desk.actor
+
+
+@pytest.fixture
+def log(desk):
+    """Log a ticket as `by` (login) with NewTicket fields overridden."""
+
+    def _log(by: str = "jperez", **overrides):
+        return desk.log(desk.actor(by), new_ticket(**overrides))
+
+    return _log
+
+
+@pytest.fixture
+def make_app(desk, now):
+    from mesa_tui.app import MesaApp
+
+    def _make(login: str = "jperez", keymap: dict[str, str] | None = None):
+        return MesaApp(desk, desk.actor(login), now=now, keymap=keymap)
+
+    return _make
+
+
+@pytest.fixture
+def varied_tickets(desk, now, log):
+    """A small queue logged over two days, worked a little, then the clock at 09:00 Wednesday."""
+    start = now()
+    now.set(start - timedelta(days=2, hours=1))  # Monday 08:00
+    made = [
+        log(subject="No abre Outlook", service_code="SER-009", impact=2, urgency=1, channel="correo"),
+        log(subject="Impresora atasca hojas", service_code="SER-026", impact=3, urgency=3,
+            requester_name="Luis Torres Ortega", requester_dependency="Secretaría de Planeación"),
+    ]
+    now.advance(hours=26)  # Tuesday 10:00
+    made += [
+        log(subject="Sin conexión a internet en la sede", service_code="SER-016", impact=1, urgency=2,
+            requester_name="Andrea Castro Díaz", requester_dependency="Tesorería Distrital", channel="whatsapp"),
+        log(subject="Crear usuario para contratista nuevo", service_code="SER-003", type="requerimiento",
+            requester_name="Carlos Gómez Salas", requester_dependency="Secretaría General", channel="web"),
+        log(subject="Caída del canal de la sede", service_code="SER-016", impact=1, urgency=1,
+            requester_name="Paola Herrera Vargas", requester_dependency="Despacho del Alcalde"),
+    ]
+    jperez = desk.actor("jperez")
+    now.advance(hours=1)
+    desk.take(jperez, made[0].id)
+    desk.classify(jperez, made[0].id, impact=2, urgency=1, nature="software")
+    desk.take(desk.actor("lmarrugo"), made[1].id)
+    now.advance(hours=1)
+    desk.wait(desk.actor("lmarrugo"), made[1].id, "Esperando repuesto del proveedor")
+    now.set(start)
+    return [desk.get(t.id) for t in made]

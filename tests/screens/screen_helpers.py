@@ -1,0 +1,31 @@
+"""Helpers shared by the screen tests (imported by name: pytest puts this folder on the path)."""
+
+from __future__ import annotations
+
+from mesa_tui.services.tickets import NewTicket
+
+SIZE = (120, 40)
+
+
+async def settle(app, pilot, rounds: int = 3) -> None:
+    """Let workers finish and their messages be handled (a worker's message may start another)."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def new_ticket(**overrides) -> NewTicket:
+    values = dict(
+        requester_name="María Pérez Gómez",
+        requester_dependency="Secretaría de Hacienda",
+        requester_contact="mperez@cartagena.gov.co",
+        channel="telefono",
+        service_code="SER-001",
+        type="incidente",
+        subject="El equipo no enciende",
+        description="Desde esta mañana el equipo no prende.",
+        impact=2,
+        urgency=2,
+    )
+    values.update(overrides)
+    return NewTicket(**values)
