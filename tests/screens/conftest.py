@@ -9,11 +9,6 @@ import pytest
 
 from screen_helpers import new_ticket
 
-@pytest.fixture
-def actor(desk):
-    """Look up an agent of the demo staff by login."""
-    return desk.actor
-
 
 @pytest.fixture
 def log(desk):

@@ -29,3 +29,13 @@ def new_ticket(**overrides) -> NewTicket:
     )
     values.update(overrides)
     return NewTicket(**values)
+
+
+def toasts(app) -> list[tuple[str, str]]:
+    """(severity, message) of every notification the app has shown."""
+    return [(n.severity, n.message) for n in app._notifications]
+
+
+def footer_keys(app) -> set[str]:
+    """Descriptions of the keys the footer offers on the current screen."""
+    return {b.description for _, b, enabled, _ in app.screen.active_bindings.values() if b.show and enabled}

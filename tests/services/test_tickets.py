@@ -342,6 +342,18 @@ def test_classify_refuses_bad_input_naming_the_field(desk, staff, kw, field):
     assert exc.value.field == field
 
 
+def test_reclassifying_as_pqrs_gives_the_legal_deadline_from_the_filing_date(desk, staff, now):
+    filed = now()
+    t = desk.log(staff.jperez, new())
+    now.set(bogota(2026, 11, 20, 9))
+    p = desk.classify(staff.jperez, t.id, impact=3, urgency=3, nature="otro", type="queja")
+    assert p.legal_due_on == OFFICE.add_business_days(filed, 15) == date(2026, 12, 10)
+    assert changes(events(desk.db, t.id)[-1])["legal_due_on"] == [None, "2026-12-10"]
+    # Another PQRS type keeps the term already running; leaving PQRS drops it.
+    assert desk.classify(staff.jperez, t.id, impact=3, urgency=3, nature="otro", type="reclamo").legal_due_on == p.legal_due_on
+    assert desk.classify(staff.jperez, t.id, impact=3, urgency=3, nature="otro", type="requerimiento").legal_due_on is None
+
+
 def test_classify_refuses_an_inactive_service(desk, staff):
     t = desk.log(staff.jperez, new())
 
@@ -399,7 +411,7 @@ def test_taking_late_records_the_response_target_as_missed(desk, staff, now, tar
 def test_a_specialist_taking_moves_the_ticket_to_their_group(desk, staff):
     t = desk.log(staff.jperez, new())
     k = desk.take(staff.hbarrios, t.id)
-    assert k.group_name == "Infraestructura y redes" and k.agent_id == staff.hbarrios.id
+    assert (k.group_name, k.level, k.agent_id) == ("Infraestructura y redes", 2, staff.hbarrios.id)
 
 
 def test_assign_to_an_agent_and_to_a_group(desk, staff):
@@ -1082,3 +1094,12 @@ def test_an_inactive_agent_cannot_act(desk):
         desk.resolve_actor("vsalas", None)
     with pytest.raises(UnknownLogin, match="inactivo"):
         desk.resolve_actor("admin", "vsalas")
+
+
+def test_a_deactivated_admin_may_not_act_as_anyone(desk):
+    def retire(s):
+        s.exec(select(Agent).where(Agent.login == "admin")).one().active = False
+
+    desk.db.write(retire)
+    with pytest.raises(UnknownLogin, match="«admin» está inactivo"):
+        desk.resolve_actor("admin", "jperez")

@@ -310,9 +310,9 @@ class TicketActionsScreen(MesaScreen):
             self.notify_refusal(outcome.error)
             self.after_action(None)
             return
-        self.notify(toast(action, outcome.info), title="Hecho")
+        self.notify(toast(action, outcome.info), title="Hecho", markup=False)
         self.after_action(outcome.info)
 
     def notify_refusal(self, error: ServiceError) -> None:
-        self.notify(error.message, title="No se pudo", severity="error", timeout=8)
+        self.notify(error.message, title="No se pudo", severity="error", timeout=8, markup=False)
 

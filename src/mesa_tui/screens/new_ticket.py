@@ -231,6 +231,7 @@ class NewTicketScreen(MesaScreen):
         self.notify(
             f"{info.code} registrado con prioridad {info.priority}: la respuesta vence {fmt_dt(info.tto_due_at)}",
             title="Caso registrado",
+            markup=False,
         )
         self.dismiss(info)
 
@@ -241,7 +242,7 @@ class NewTicketScreen(MesaScreen):
         if isinstance(error, ValidationError) and show_field_errors(self, {error.field: error.message}):
             self._focus_field(error.field)
             return
-        self.notify(error.message, title="No se registró el caso", severity="error", timeout=8)
+        self.notify(error.message, title="No se registró el caso", severity="error", timeout=8, markup=False)
 
     def _focus_field(self, name: str) -> None:
         if name == "service":

@@ -235,7 +235,7 @@ class QueueScreen(TicketActionsScreen):
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
         if message.generation == self._generation:
-            self.notify(f"No se pudo leer la cola: {message.error}", title="Error", severity="error", timeout=10)
+            self.notify(f"No se pudo leer la cola: {message.error}", title="Error", severity="error", timeout=10, markup=False)
 
     def _last_page_number(self) -> int | None:
         if self.count is None or self.count.capped or not self._page_size:
@@ -268,11 +268,13 @@ class QueueScreen(TicketActionsScreen):
 
     def refresh_queue(self, recount: bool = True) -> None:
         """Read the page again from its first row, keeping the cursor on its ticket."""
-        if self.page is None or not self.page.rows:
-            self.load(PageDirection.FIRST, recount=recount)
-            return
         current = self.table.current
-        self.load(PageDirection.FROM, self.page.first, keep_id=current.id if current else None, recount=recount)
+        keep_id = current.id if current else None
+        if self.page is None or not self.page.rows or not self.page.has_before:
+            # On the first page new urgent tickets must show up on top.
+            self.load(PageDirection.FIRST, keep_id=keep_id, recount=recount)
+            return
+        self.load(PageDirection.FROM, self.page.first, keep_id=keep_id, recount=recount)
 
     def _auto_refresh(self) -> None:
         if self.app.screen is self:

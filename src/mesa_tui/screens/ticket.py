@@ -149,7 +149,7 @@ class TicketScreen(TicketActionsScreen):
 
     @on(ReadFailed)
     def _failed(self, message: ReadFailed) -> None:
-        self.notify(message.error, title="No se pudo abrir el caso", severity="error", timeout=8)
+        self.notify(message.error, title="No se pudo abrir el caso", severity="error", timeout=8, markup=False)
         if message.missing or self.view is None:
             self.dismiss()
 

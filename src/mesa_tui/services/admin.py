@@ -51,7 +51,7 @@ from mesa_tui.store import admin_repo as repo
 from mesa_tui.store import catalog_repo, tickets_repo
 from mesa_tui.store.audit import write_event
 from mesa_tui.store.engine import Database
-from mesa_tui.store.models import Agent, SupportGroup, Ticket
+from mesa_tui.store.models import Agent, SupportGroup
 
 T = TypeVar("T")
 
@@ -79,7 +79,7 @@ def _sentence(message: str) -> str:
     return message[:1].upper() + message[1:] + "."
 
 
-def _snapshot(t: Ticket) -> dict[str, Any]:
+def _snapshot(t: Any) -> dict[str, Any]:
     return {f: getattr(t, f) for f in _RECOMPUTED}
 
 
@@ -561,11 +561,11 @@ class Admin:
         return None, category.id, f"Categoría {category.name}"
 
     @staticmethod
-    def _policy_lookup(s) -> Callable[[Ticket], SlaTargets | None]:
+    def _policy_lookup(s) -> Callable[[Any], SlaTargets | None]:
         """Targets of the policy that governs a ticket now, looked up once per service and priority."""
         found: dict[tuple[int, str], SlaTargets | None] = {}
 
-        def lookup(t: Ticket) -> SlaTargets | None:
+        def lookup(t: Any) -> SlaTargets | None:
             key = (t.service_id, t.priority)
             if key not in found:
                 found[key] = repo.policy_targets(s, tickets_repo.service_by_id(s, t.service_id), t.priority)
@@ -578,8 +578,8 @@ class Admin:
         s,
         who: Agent,
         now: datetime,
-        tickets: list[Ticket],
-        policy_of: Callable[[Ticket], SlaTargets | None],
+        tickets: list[Any],
+        policy_of: Callable[[Any], SlaTargets | None],
         note: str,
     ) -> int:
         """Give tickets their policy's targets and calendar from `now` on, keeping the time
@@ -591,7 +591,7 @@ class Admin:
                 cals[kind] = tickets_repo.calendar(s, kind)
             return cals[kind]
 
-        changed = 0
+        changes = _Changes(who, now, note)
         for t in tickets:
             new = ticket_targets(policy_of(t), t.priority, t.type)
             before = _snapshot(t)
@@ -603,15 +603,15 @@ class Admin:
                     clock = clock.retarget(old_cal, new_cal, now, target)
                 tickets_repo.set_clock(t, which, clock, new_cal)
             t.sla_calendar = new.calendar
-            changed += self._record(s, who, now, t, before, note)
-        return changed
+            changes.add(t, before)
+        return changes.write(s)
 
     def _recalendar(self, s, who: Agent, now: datetime, day: date, old_cal: BusinessCalendar, note: str) -> int:
         """After a closure change: the due times of the open tickets that count office days
         become what their clocks give on the new calendar; PQRS legal due dates move with it."""
         new_cal = tickets_repo.calendar(s, "office")
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=new_cal.tz)
-        changed = 0
+        changes = _Changes(who, now, note)
         for t in repo.open_tickets_on_office_days(s, created_before=end):
             before = _snapshot(t)
             if t.sla_calendar == "office":
@@ -619,22 +619,8 @@ class Admin:
                     tickets_repo.set_clock(t, which, tickets_repo.clock_of(t, which), new_cal)
             if t.legal_due_on is not None:
                 t.legal_due_on = _moved_legal_due(t, old_cal, new_cal)
-            changed += self._record(s, who, now, t, before, note)
-        return changed
-
-    @staticmethod
-    def _record(s, who: Agent, now: datetime, t: Ticket, before: dict[str, Any], note: str) -> int:
-        tickets_repo.refresh_due(t)
-        if _snapshot(t) == before:
-            return 0
-        t.version += 1
-        t.updated_at = now
-        changes = {f: v for f, v in _diff(before, _snapshot(t)).items() if f in AUDITED}
-        write_event(
-            s, ticket_id=t.id, entity_key=t.code, actor_id=who.id, action=RECOMPUTE_ACTION, at=now,
-            changes=changes, note=note,
-        )
-        return 1
+            changes.add(t, before)
+        return changes.write(s)
 
     @staticmethod
     def _not_counted_yet(s, day: date, now: datetime, verb: str) -> None:
@@ -650,6 +636,40 @@ class Admin:
                 f"El {format_day(day)} ya pasó y el ANS de {counted} caso(s) ya contó ese día: "
                 f"no se puede {verb}. Solo se pueden cambiar fechas de hoy en adelante.",
             )
+
+
+class _Changes:
+    """The recomputed tickets that really changed and their "recalcular ANS" events,
+    written in two statements at the end."""
+
+    def __init__(self, who: Agent, now: datetime, note: str):
+        self.who, self.now, self.note = who, now, note
+        self.rows: list[Any] = []
+        self.events: list[dict[str, Any]] = []
+
+    def add(self, t: Any, before: dict[str, Any]) -> None:
+        tickets_repo.refresh_due(t)
+        if _snapshot(t) == before:
+            return
+        t.version += 1
+        t.updated_at = self.now
+        self.rows.append(t)
+        self.events.append(
+            {
+                "ticket_id": t.id,
+                "entity_key": t.code,
+                "at": self.now,
+                "actor_id": self.who.id,
+                "action": RECOMPUTE_ACTION,
+                "changes": {f: v for f, v in _diff(before, _snapshot(t)).items() if f in AUDITED},
+                "note": self.note,
+            }
+        )
+
+    def write(self, s) -> int:
+        repo.update_ticket_rows(s, self.rows)
+        repo.insert_ticket_events(s, self.events)
+        return len(self.rows)
 
 
 def _clean(entry: CatalogEntry) -> CatalogEntry:
@@ -753,7 +773,7 @@ def _business_day(day: date) -> None:
     raise ValidationError("day", f"El {format_day(day)} {why}: la oficina ya está cerrada ese día.")
 
 
-def _moved_legal_due(t: Ticket, old_cal: BusinessCalendar, new_cal: BusinessCalendar) -> date:
+def _moved_legal_due(t: Any, old_cal: BusinessCalendar, new_cal: BusinessCalendar) -> date:
     """The PQRS legal due date counted again on the new calendar: the same number of
     business days after the ticket was logged."""
     for days in LEGAL_DAY_CHOICES:

@@ -149,8 +149,10 @@ class Desk:
             return self.actor(os_login)
         with self.db.read() as s:
             me = repo.agent_by_login(s, os_login)
-            my_role = me.role if me is not None else None
+            my_role, my_active = (me.role, me.active) if me is not None else (None, False)
             has_agents = bool(repo.list_agents(s, active_only=False))
+        if my_role is not None and not my_active:
+            raise UnknownLogin(f"El agente «{os_login}» está inactivo.")
         if my_role is not None and my_role != "admin":
             raise PermissionDenied("Solo un administrador puede actuar como otro usuario (--as).")
         if my_role is None and has_agents:
@@ -279,7 +281,8 @@ class Desk:
         def mutate(s, t, who, now, cal):
             t.agent_id = who.id
             if who.group_id is not None:
-                t.group_id = who.group_id
+                group = repo.group_by_id(s, who.group_id)
+                t.group_id, t.level = group.id, group.level
             self._first_response(t, now, cal)
 
         return self._act(actor, ticket_id, Action.TOMAR, expected_version, mutate)
@@ -349,8 +352,13 @@ class Desk:
                 or (ttype is not None and ttype.value != t.type)
             )
             t.impact, t.urgency, t.nature, t.service_id = impact, urgency, nature_v.value, service.id
-            if ttype is not None:
+            if ttype is not None and ttype.value != t.type:
                 t.type = ttype.value
+                # The legal term runs from the filing date, whatever the type was then.
+                if not ttype.is_pqrs:
+                    t.legal_due_on = None
+                elif t.legal_due_on is None:
+                    t.legal_due_on = repo.calendar(s, "office").add_business_days(t.created_at, PQRS_LEGAL_DAYS)
             if retarget:
                 self._retarget(s, t, service, priority, now)
 

@@ -4,7 +4,11 @@ closures and settings."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -12,6 +16,7 @@ from sqlmodel import Session, select
 from mesa_tui.domain.admin import AgentInfo, CategoryInfo, ClosureInfo, GroupInfo, PolicyInfo, PolicyScope
 from mesa_tui.domain.sla import SlaTargets
 from mesa_tui.domain.vocab import OPEN_STATUSES, Status
+from mesa_tui.store.audit import _plain
 from mesa_tui.store.models import (
     Agent,
     CalendarClosure,
@@ -22,15 +27,71 @@ from mesa_tui.store.models import (
     SlaPolicy,
     SupportGroup,
     Ticket,
+    TicketEvent,
 )
 from mesa_tui.store.tickets_repo import find_policy
 
 _OPEN = [s.value for s in OPEN_STATUSES]
+_TICKETS = Ticket.__table__
+# What recomputing due times may change on a ticket.
+RECOMPUTED_COLUMNS = (
+    *(f"{which}_{name}" for which in ("tto", "ttr") for name in (
+        "target_s", "consumed_us", "anchor_at", "paused_at", "stopped_at", "paused_us", "due_at", "met",
+    )),
+    "sla_calendar",
+    "due_at",
+    "legal_due_on",
+    "version",
+    "updated_at",
+)
 
 
-def _for_update(s: Session, q):
-    # SQLite serialises writers with BEGIN IMMEDIATE; PostgreSQL needs the rows locked.
-    return q.with_for_update(of=Ticket) if s.bind.dialect.name == "postgresql" else q
+def _open_ticket_rows(s: Session, *where) -> list[SimpleNamespace]:
+    """Open tickets as plain mutable rows, locked for the transaction.
+
+    Thousands of tickets are recomputed at once: plain rows and Core statements cost a
+    fraction of ORM objects, whose attribute tracking dominates at that size."""
+    q = (
+        sa.select(_TICKETS)
+        .select_from(_TICKETS.join(CatalogService.__table__, CatalogService.id == _TICKETS.c.service_id))
+        .where(_TICKETS.c.status.in_(_OPEN), *where)
+        .order_by(_TICKETS.c.id)
+    )
+    if s.bind.dialect.name == "postgresql":
+        # SQLite serialises writers with BEGIN IMMEDIATE; PostgreSQL needs the rows locked.
+        q = q.with_for_update(of=_TICKETS)
+    return [SimpleNamespace(**row._mapping) for row in s.connection().execute(q)]
+
+
+def update_ticket_rows(s: Session, rows: Sequence[SimpleNamespace]) -> None:
+    """Write back RECOMPUTED_COLUMNS of rows from the open-ticket queries (one executemany)."""
+    if not rows:
+        return
+    stmt = _TICKETS.update().where(_TICKETS.c.id == sa.bindparam("row_id"))
+    params = [{"row_id": r.id, **{c: getattr(r, c) for c in RECOMPUTED_COLUMNS}} for r in rows]
+    s.connection().execute(stmt, params)
+
+
+def insert_ticket_events(s: Session, events: Sequence[dict[str, Any]]) -> None:
+    """Many ticket audit events in one insert; same columns and `changes` JSON as write_event."""
+    if not events:
+        return
+    rows = [
+        {
+            "ticket_id": e["ticket_id"],
+            "entity": "ticket",
+            "entity_key": e["entity_key"],
+            "at": e["at"],
+            "actor_id": e["actor_id"],
+            "action": e["action"],
+            "changes": json.dumps(
+                {k: [_plain(o), _plain(n)] for k, (o, n) in e["changes"].items()}, ensure_ascii=False, sort_keys=True
+            ),
+            "note": e["note"],
+        }
+        for e in events
+    ]
+    s.connection().execute(sa.insert(TicketEvent.__table__), rows)
 
 
 # --- categories -----------------------------------------------------------------
@@ -149,12 +210,16 @@ def policy_targets(s: Session, service: CatalogService, priority: str) -> SlaTar
     return _targets(find_policy(s, service, priority))
 
 
-def governed_open_tickets(s: Session, service_id: int | None, category_id: int | None, priority: str) -> list[Ticket]:
+def governed_open_tickets(
+    s: Session, service_id: int | None, category_id: int | None, priority: str
+) -> list[SimpleNamespace]:
     """Open tickets of `priority` that the policy with this scope governs (whether or not
     the row exists yet): the most specific policy wins, so a category's policy governs
     its services that have none of their own, and the default governs the rest."""
     service_policy = (
-        select(SlaPolicy.id).where(SlaPolicy.service_id == Ticket.service_id, SlaPolicy.priority == priority).exists()
+        select(SlaPolicy.id)
+        .where(SlaPolicy.service_id == _TICKETS.c.service_id, SlaPolicy.priority == priority)
+        .exists()
     )
     category_policy = (
         select(SlaPolicy.id)
@@ -165,23 +230,18 @@ def governed_open_tickets(s: Session, service_id: int | None, category_id: int |
         )
         .exists()
     )
-    q = (
-        select(Ticket)
-        .join(CatalogService, CatalogService.id == Ticket.service_id)
-        .where(Ticket.status.in_(_OPEN), Ticket.priority == priority)
-    )
+    where = [_TICKETS.c.priority == priority]
     if service_id is not None:
-        q = q.where(Ticket.service_id == service_id)
+        where.append(_TICKETS.c.service_id == service_id)
     elif category_id is not None:
-        q = q.where(CatalogService.category_id == category_id, ~service_policy)
+        where += [CatalogService.category_id == category_id, ~service_policy]
     else:
-        q = q.where(~service_policy, ~category_policy)
-    return list(s.exec(_for_update(s, q.order_by(Ticket.id))).all())
+        where += [~service_policy, ~category_policy]
+    return _open_ticket_rows(s, *where)
 
 
-def open_tickets_of_service(s: Session, service_id: int) -> list[Ticket]:
-    q = select(Ticket).where(Ticket.service_id == service_id, Ticket.status.in_(_OPEN)).order_by(Ticket.id)
-    return list(s.exec(_for_update(s, q)).all())
+def open_tickets_of_service(s: Session, service_id: int) -> list[SimpleNamespace]:
+    return _open_ticket_rows(s, _TICKETS.c.service_id == service_id)
 
 
 # --- priority matrix ------------------------------------------------------------
@@ -343,19 +403,14 @@ def tickets_computed_across(s: Session, start: datetime, end: datetime) -> int:
     return s.exec(q).one()
 
 
-def open_tickets_on_office_days(s: Session, created_before: datetime) -> list[Ticket]:
+def open_tickets_on_office_days(s: Session, created_before: datetime) -> list[SimpleNamespace]:
     """Open tickets opened before `created_before` whose SLA clocks or PQRS legal due date
     count office business days."""
-    q = (
-        select(Ticket)
-        .where(
-            Ticket.status.in_(_OPEN),
-            Ticket.created_at < created_before,
-            sa.or_(Ticket.sla_calendar == "office", Ticket.legal_due_on.is_not(None)),
-        )
-        .order_by(Ticket.id)
+    return _open_ticket_rows(
+        s,
+        _TICKETS.c.created_at < created_before,
+        sa.or_(_TICKETS.c.sla_calendar == "office", _TICKETS.c.legal_due_on.is_not(None)),
     )
-    return list(s.exec(_for_update(s, q)).all())
 
 
 # --- settings -------------------------------------------------------------------

@@ -269,19 +269,27 @@ _DATETIMES = {i for i, c in enumerate(COLUMNS) if c.endswith("_at")}
 _SOLUTION = "Se atendió la solicitud y el usuario confirmó el funcionamiento."
 
 
-def _rows(count: int, rng: random.Random, now: datetime, ref: dict, year_counts: dict[int, int]):
+def _year_starts(start: datetime, now: datetime, tz) -> list[tuple[float, int]]:
+    """(offset in seconds from start, year) where each local year begins."""
+    first = start.astimezone(tz).year
+    bounds = [(float("-inf"), first)]
+    for year in range(first + 1, now.astimezone(tz).year + 1):
+        bounds.append(((datetime(year, 1, 1, tzinfo=tz) - start).total_seconds(), year))
+    return bounds
+
+
+def _rows(offsets, start: datetime, span_s: float, now: datetime, rng: random.Random, ref: dict, year_counts):
     """Yield ticket rows as tuples in COLUMNS order, with consistent SLA clocks.
 
     The clocks are computed with the calendar directly (as Clock would) because
     building a million Clock objects costs more than the insert itself.
+    `year_counts` (the last sequence number per year) is advanced in place.
     """
     cals = {"office": calendar_for("office"), "24x7": calendar_for("24x7")}
     targets = ref["targets"]
     us = timedelta(microseconds=1)
-    span = timedelta(days=min(730, max(60, count // 1400)))
-    start = now - span
-    span_s = span.total_seconds()
-    offsets = sorted(rng.random() * span_s for _ in range(count))
+    bounds = _year_starts(start, now, cals["office"].tz)
+    year_i = 0
     channels = [c.value for c in Channel]
     types = [t.value for t in TicketType]
     type_w = (0.55, 0.35, 0.04, 0.03, 0.02, 0.01)
@@ -292,7 +300,9 @@ def _rows(count: int, rng: random.Random, now: datetime, ref: dict, year_counts:
     random_ = rng.random
     for off in offsets:
         created = start + timedelta(seconds=off)
-        year = created.year
+        while year_i + 1 < len(bounds) and off >= bounds[year_i + 1][0]:
+            year_i += 1
+        year = bounds[year_i][1]
         seq = year_counts.get(year, 0) + 1
         year_counts[year] = seq
         status = _pick_status(rng, (span_s - off) / 86400)
@@ -390,17 +400,26 @@ def _sqlite_value(v, _utc=timezone.utc):
     return v.astimezone(_utc).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
+def _span(count: int, now: datetime) -> tuple[datetime, float]:
+    # Two years for a million tickets, a few months for fewer.
+    span = timedelta(days=min(730, max(60, count // 1400)))
+    return now - span, span.total_seconds()
+
+
 def _bulk(db: Database, count: int, seed: int, now: datetime) -> int:
     rng = random.Random(seed)
     ref, year_counts = _reference(db)
-    rows = _rows(count, rng, now, ref, year_counts)
+    start, span_s = _span(count, now)
+    offsets = sorted(rng.random() * span_s for _ in range(count))
     chunk = 50_000
     made = 0
+    with db.read() as s:
+        before = s.exec(sa.select(sa.func.coalesce(sa.func.max(Ticket.id), 0))).one()[0]
+    if db.is_sqlite:
+        made = _bulk_sqlite(db.engine.url.database, offsets, start, span_s, now, seed, ref, year_counts)
     with db.engine.begin() as conn:
-        before = conn.execute(sa.select(sa.func.coalesce(sa.func.max(Ticket.id), 0))).scalar_one()
-        if db.is_sqlite:
-            made = _bulk_sqlite(conn, rows, chunk)
-        else:
+        if not db.is_sqlite:
+            rows = _rows(offsets, start, span_s, now, rng, ref, year_counts)
             table = Ticket.__table__
             batch = []
             for row in rows:
@@ -428,18 +447,18 @@ def _bulk(db: Database, count: int, seed: int, now: datetime) -> int:
     return made
 
 
-def _bulk_sqlite(conn, rows, chunk: int) -> int:
-    """Insert through the driver, with the ticket indexes rebuilt once at the end
-    (maintaining five indexes row by row costs more than sorting once)."""
-    indexes = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ticket' AND sql IS NOT NULL"
-    ).all()
-    for name, _sql in indexes:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    cursor = conn.connection.driver_connection.cursor()
-    sql = f"INSERT INTO ticket ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+def _generate_part(job: tuple) -> dict[int, int]:
+    """Worker: write rows for one slice of the offsets into a scratch SQLite file."""
+    import sqlite3
+
+    path, offsets, start, span_s, now, seed, ref, year_counts = job
+    rows = _rows(offsets, start, span_s, now, random.Random(seed), ref, year_counts)
     dt_idx = sorted(_DATETIMES)
-    made = 0
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    con.execute(f"CREATE TABLE part ({', '.join(COLUMNS)})")
+    sql = f"INSERT INTO part VALUES ({', '.join('?' * len(COLUMNS))})"
     batch = []
     for row in rows:
         row = list(row)
@@ -448,13 +467,68 @@ def _bulk_sqlite(conn, rows, chunk: int) -> int:
             if v is not None:
                 row[i] = _sqlite_value(v)
         batch.append(row)
-        if len(batch) >= chunk:
-            cursor.executemany(sql, batch)
-            made, batch = made + len(batch), []
+        if len(batch) >= 50_000:
+            con.executemany(sql, batch)
+            batch = []
     if batch:
-        cursor.executemany(sql, batch)
-        made += len(batch)
-    cursor.close()
-    for _name, index_sql in indexes:
-        conn.exec_driver_sql(index_sql)
+        con.executemany(sql, batch)
+    con.commit()
+    con.close()
+    return year_counts
+
+
+def _bulk_sqlite(path, offsets, start, span_s, now, seed, ref, year_counts) -> int:
+    """Rows are made by one worker process per core, each into a scratch file,
+    then copied in by SQLite itself in one transaction; the ticket indexes are
+    rebuilt once at the end (maintaining them row by row costs more than sorting once)."""
+    import bisect
+    import os
+    import sqlite3
+    import tempfile
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    parts = max(1, min(os.cpu_count() or 1, len(offsets) // 50_000))
+    size = -(-len(offsets) // parts)
+    bounds = _year_starts(start, now, calendar_for("office").tz)
+    tmp = tempfile.mkdtemp(prefix="mesa-demo-")
+    jobs = []
+    for p in range(parts):
+        lo = p * size
+        counts = dict(year_counts)
+        for i, (threshold, year) in enumerate(bounds):
+            upper = bounds[i + 1][0] if i + 1 < len(bounds) else float("inf")
+            before = bisect.bisect_left(offsets, upper, 0, lo) - bisect.bisect_left(offsets, threshold, 0, lo)
+            counts[year] = counts.get(year, 0) + before
+        part_path = os.path.join(tmp, f"part{p}.db")
+        jobs.append((part_path, offsets[lo : lo + size], start, span_s, now, seed * 1000 + p, ref, counts))
+    with ProcessPoolExecutor(max_workers=parts, mp_context=get_context("spawn")) as pool:
+        finals = list(pool.map(_generate_part, jobs))
+    for counts in finals:
+        for year, value in counts.items():
+            year_counts[year] = max(year_counts.get(year, 0), value)
+    cols = ", ".join(COLUMNS)
+    made = 0
+    con = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        for p, job in enumerate(jobs):
+            con.execute(f"ATTACH DATABASE ? AS part{p}", (job[0],))
+        con.execute("BEGIN IMMEDIATE")
+        indexes = con.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ticket' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _sql in indexes:
+            con.execute(f'DROP INDEX "{name}"')
+        for p in range(len(jobs)):
+            made += con.execute(f"INSERT INTO ticket ({cols}) SELECT {cols} FROM part{p}.part ORDER BY rowid").rowcount
+        for _name, index_sql in indexes:
+            con.execute(index_sql)
+        con.execute("COMMIT")
+        for p in range(len(jobs)):
+            con.execute(f"DETACH DATABASE part{p}")
+    finally:
+        con.close()
+        for job in jobs:
+            os.remove(job[0])
+        os.rmdir(tmp)
     return made
