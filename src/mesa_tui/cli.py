@@ -166,13 +166,18 @@ def cmd_ticket(args) -> int:
 
     desk = _desk(args)
     if args.action == "list":
+        from mesa_tui.domain.queue import PageRequest, QueueQuery, QueueView
         from mesa_tui.services.queue import QueueService
-        from mesa_tui.domain.queue import QueueQuery
+        from mesa_tui.domain.vocab import Status
+        from mesa_tui.services.errors import ValidationError
 
         actor = _actor(args, desk)
-        rows = QueueService(desk.db).page(
-            actor, QueueQuery(view=args.view, text=args.text or "", status=args.status), limit=args.limit
-        ).rows
+        try:
+            status = Status(args.status) if args.status else None
+        except ValueError:
+            raise ValidationError("status", f"El estado «{args.status}» no existe.") from None
+        query = QueueQuery(view=QueueView(args.view), text=args.text or "", status=status)
+        rows = QueueService(desk.db).page(actor, query, PageRequest(size=max(1, args.limit))).rows
         if args.json:
             print(json.dumps([_jsonable(r) for r in rows], ensure_ascii=False, indent=2))
         else:
@@ -288,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     lg.add_argument("--urgency", type=int, default=2)
     lg.add_argument("--legal-days", type=int)
     ls = action("list", "listar casos", ticket=False)
-    ls.add_argument("--view", default="open", choices=["mine", "unassigned", "group", "open", "all"])
+    ls.add_argument("--view", default="open", choices=["mine", "unassigned", "group", "open"])
     ls.add_argument("--text")
     ls.add_argument("--status")
     ls.add_argument("--limit", type=int, default=50)

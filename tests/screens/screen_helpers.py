@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.worker import WorkerCancelled
+
 from mesa_tui.services.tickets import NewTicket
 
 SIZE = (120, 40)
@@ -10,7 +12,10 @@ SIZE = (120, 40)
 async def settle(app, pilot, rounds: int = 3) -> None:
     """Let workers finish and their messages be handled (a worker's message may start another)."""
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue  # superseded by a newer request of the same group
         await pilot.pause()
 
 

@@ -21,8 +21,10 @@ from mesa_tui.domain.admin import (
     OFFICE_DAY_MINUTES,
     PolicyScope,
     TargetUnit,
+    format_day,
     format_target,
     natural_unit,
+    setting_label,
     to_minutes,
 )
 from mesa_tui.domain.catalog import CatalogEntry
@@ -154,6 +156,12 @@ def test_a_business_day_is_a_fifth_of_the_office_week():
     assert OFFICE_DAY_MINUTES == (4 * 10 + 9) * 60 // 5
     assert to_minutes(3, TargetUnit.DAYS, "office") == 3 * 588
     assert to_minutes(3, TargetUnit.DAYS, "24x7") == 3 * 1440
+
+
+def test_labels_for_the_screens_are_spanish():
+    assert format_day(date(2026, 11, 19)) == "jueves 19 de noviembre de 2026"
+    assert setting_label("risk_threshold") == "Umbral de riesgo del ANS"
+    assert setting_label("meta.ans_resolucion") == "Meta: ans resolucion (%)"
 
 
 # --- catalog ---------------------------------------------------------------------------

@@ -3,7 +3,6 @@ Spanish message on refused input. Runs `mesa_tui.cli.main` in-process."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 
@@ -198,16 +197,6 @@ def test_maintenance_closes_what_has_been_resolved_three_business_days(mesa, db)
     assert out.strip() == "Cierre automático: 0 casos cerrados"
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("mesa_tui.services.queue") is None, reason="the queue service is not written yet"
-)
-@pytest.mark.xfail(
-    raises=(TypeError, ValueError),
-    strict=True,
-    reason="cli.cmd_ticket calls QueueService.page(..., limit=) but page takes a PageRequest(size=); "
-    "it also passes --view as a str where queue_repo tests `view is QueueView.MINE`, "
-    "and offers --view all, which QueueView lacks",
-)
 def test_list_open_tickets(mesa):
     first = as_json(mesa(*LOG, "--json")[1])
     second = as_json(mesa(*LOG, "--subject", "Sin internet en la sede", "--json")[1])

@@ -259,6 +259,7 @@ def test_targets_are_settings_an_admin_changes(reports, sup, desk, db, year_2026
     admin = desk.actor("admin")
     assert reports.set_target(admin, "hardware", "80") == 80
     assert reports.set_target(admin, "software", "72,5") == Fraction(145, 2)
+    assert reports.set_target(admin, "remoto", "42,5 %") == Fraction(85, 2)
     t = reports.indicators(sup, 2026)
     assert t.row("hardware").target == 80 and t.row("hardware").met is False  # 75 % < 80 %
     assert t.row("software").target == Fraction(145, 2) and t.row("software").met is True
@@ -537,6 +538,7 @@ def test_queue_overview(reports, sup, queue):
     assert load["Andrés"].total == 1 and load["Andrés"].overdue == 0  # T10 at risk; T7 resolved
     assert load["Viviana"].total == 1 and load["Viviana"].overdue == 0  # T8
     assert load["Natalia"].total == 0  # active agents without work are listed too
+    assert "Carolina" not in load  # the supervisor holds nothing
     assert ov.agents[0].name.startswith("Jorge")  # busiest first
     assert load["Hernán"].level == 2 and load["Hernán"].group_name == "Infraestructura y redes"
 

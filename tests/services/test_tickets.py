@@ -14,8 +14,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import func, select
 
 from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.tickets import CommentInfo, EventInfo
@@ -113,7 +112,7 @@ def row(db, ticket_id: int) -> dict:
 
 def counts(db) -> dict[str, int]:
     with db.read() as s:
-        n = lambda model: s.exec(select(sa.func.count()).select_from(model)).one()  # noqa: E731
+        n = lambda model: s.exec(select(func.count()).select_from(model)).one()  # noqa: E731
         return {
             "tickets": n(Ticket),
             "events": n(TicketEvent),
@@ -128,6 +127,11 @@ def events(db, ticket_id: int) -> list[SimpleNamespace]:
     with db.read() as s:
         q = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
         return [SimpleNamespace(**e.model_dump()) for e in s.exec(q).all()]
+
+
+def deactivate(db, model, field: str, value: str) -> None:
+    """Mark the catalog service or agent whose `field` is `value` inactive."""
+    db.write(lambda s: setattr(s.exec(select(model).where(getattr(model, field) == value)).one(), "active", False))
 
 
 def changes(ev) -> dict:
@@ -274,10 +278,7 @@ def test_log_refuses_bad_input_naming_the_field_and_writes_nothing(desk, staff, 
 
 
 def test_log_refuses_an_inactive_service(desk, staff):
-    def deactivate(s):
-        s.exec(select(CatalogService).where(CatalogService.code == "SER-010")).one().active = False
-
-    desk.db.write(deactivate)
+    deactivate(desk.db, CatalogService, "code", "SER-010")
     with Unchanged(desk.db):
         with pytest.raises(ValidationError) as exc:
             desk.log(staff.jperez, new(service_code="SER-010"))
@@ -357,10 +358,7 @@ def test_reclassifying_as_pqrs_gives_the_legal_deadline_from_the_filing_date(des
 def test_classify_refuses_an_inactive_service(desk, staff):
     t = desk.log(staff.jperez, new())
 
-    def deactivate(s):
-        s.exec(select(CatalogService).where(CatalogService.code == "SER-010")).one().active = False
-
-    desk.db.write(deactivate)
+    deactivate(desk.db, CatalogService, "code", "SER-010")
     with Unchanged(desk.db, t.id):
         with pytest.raises(ValidationError) as exc:
             desk.classify(staff.jperez, t.id, impact=2, urgency=2, nature="otro", service_code="SER-010")
@@ -449,10 +447,7 @@ def test_assign_refuses_bad_input(desk, staff, kw, field):
 def test_assign_refuses_an_inactive_agent(desk, staff):
     t = desk.log(staff.jperez, new())
 
-    def retire(s):
-        s.exec(select(Agent).where(Agent.login == "vsalas")).one().active = False
-
-    desk.db.write(retire)
+    deactivate(desk.db, Agent, "login", "vsalas")
     with Unchanged(desk.db, t.id):
         with pytest.raises(ValidationError) as exc:
             desk.assign(staff.supervisor, t.id, agent_login="vsalas")
@@ -847,10 +842,7 @@ def test_an_agent_may_not_cancel_even_their_own_ticket(desk, staff, now, status)
 def test_a_deactivated_agent_is_refused(desk, staff):
     t = desk.log(staff.jperez, new())
 
-    def retire(s):
-        s.exec(select(Agent).where(Agent.login == "jperez")).one().active = False
-
-    desk.db.write(retire)
+    deactivate(desk.db, Agent, "login", "jperez")
     with Unchanged(desk.db, t.id):
         with pytest.raises(PermissionDenied):
             desk.take(staff.jperez, t.id)
@@ -1086,10 +1078,7 @@ def test_only_an_admin_may_act_as_someone_else(desk):
 
 
 def test_an_inactive_agent_cannot_act(desk):
-    def retire(s):
-        s.exec(select(Agent).where(Agent.login == "vsalas")).one().active = False
-
-    desk.db.write(retire)
+    deactivate(desk.db, Agent, "login", "vsalas")
     with pytest.raises(UnknownLogin, match="inactivo"):
         desk.resolve_actor("vsalas", None)
     with pytest.raises(UnknownLogin, match="inactivo"):
@@ -1097,9 +1086,6 @@ def test_an_inactive_agent_cannot_act(desk):
 
 
 def test_a_deactivated_admin_may_not_act_as_anyone(desk):
-    def retire(s):
-        s.exec(select(Agent).where(Agent.login == "admin")).one().active = False
-
-    desk.db.write(retire)
+    deactivate(desk.db, Agent, "login", "admin")
     with pytest.raises(UnknownLogin, match="«admin» está inactivo"):
         desk.resolve_actor("admin", "jperez")

@@ -4,23 +4,23 @@ Targets are stored in minutes of business time. The admin types them in minutes,
 hours or business days; a business day is a fixed amount of business time so that a
 clock can count it: one fifth of the office week (Mon-Thu 10 h + Fri 9 h = 49 h),
 i.e. 9 h 48 min. Five business days are then exactly one office week from any start,
-and the error against "same hour N business days later" never exceeds the one-hour
-difference between a long day and a Friday, however many days the target spans. On
-the 24x7 calendar a day is 24 h.
+and in weeks without holidays a target of N days lands within 48 minutes of "the same
+hour N business days later", however large N is (a 10 h day would drift one hour
+later for every Friday crossed). On the 24x7 calendar a day is 24 h.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from mesa_tui.domain.catalog import CODE_RE
 from mesa_tui.domain.priority import LEVELS
-from mesa_tui.domain.sla import SlaTargets, default_targets
+
 from mesa_tui.domain.tickets import text_problem
-from mesa_tui.domain.vocab import LEVEL_LABELS, Priority, Role, TicketType
+from mesa_tui.domain.vocab import LEVEL_LABELS, Priority, Role
 
 CALENDARS = ("office", "24x7")
 CALENDAR_LABELS = {"office": "Horario de atención", "24x7": "24x7"}
@@ -126,19 +126,6 @@ class PolicyInfo:
     @property
     def calendar_label(self) -> str:
         return CALENDAR_LABELS[self.calendar]
-
-    @property
-    def targets(self) -> SlaTargets:
-        return SlaTargets(timedelta(minutes=self.tto_minutes), timedelta(minutes=self.ttr_minutes), self.calendar)
-
-
-def ticket_targets(policy: SlaTargets | None, priority: str, ticket_type: str) -> SlaTargets:
-    """Targets and calendar of a ticket: its policy's (the built-in defaults without one),
-    except that a critical incident always runs on 24x7."""
-    targets = policy if policy is not None else default_targets(priority)
-    if priority == Priority.CRITICA and ticket_type == TicketType.INCIDENTE:
-        return replace(targets, calendar="24x7")  # outages are attended round the clock
-    return targets
 
 
 def _minutes_problem(value: object, label: str) -> str | None:
@@ -295,6 +282,11 @@ _MONTHS = (
 def format_day(day: date) -> str:
     """'jueves 19 de noviembre de 2026'."""
     return f"{_WEEKDAYS[day.weekday()]} {day.day} de {_MONTHS[day.month - 1]} de {day.year}"
+
+
+def closure_reason_problem(reason: str) -> str | None:
+    return text_problem(reason, "El motivo del cierre", MAX_CLOSURE_REASON)
+
 
 @dataclass(frozen=True)
 class HolidayInfo:

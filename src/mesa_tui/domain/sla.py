@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from mesa_tui.domain.vocab import Priority, TicketType
+
 if TYPE_CHECKING:
     from mesa_tui.domain.calendar import BusinessCalendar
 
@@ -175,3 +177,12 @@ def default_targets(priority: str) -> SlaTargets:
 
 
 __all__ = ["Clock", "ClockState", "SlaTargets", "default_targets", "format_remaining"]
+
+
+def ticket_targets(policy: SlaTargets | None, priority: str, ticket_type: str) -> SlaTargets:
+    """Targets and calendar of a ticket: its policy's (the built-in defaults without one),
+    except that a critical incident always runs on 24x7."""
+    targets = policy if policy is not None else default_targets(priority)
+    if priority == Priority.CRITICA and ticket_type == TicketType.INCIDENTE:
+        return replace(targets, calendar="24x7")  # outages are attended round the clock
+    return targets

@@ -73,11 +73,12 @@ class MesaScreen(Screen):
                 grouped[ident] = ([display], binding, active.node, active.enabled)
         return [("/".join(keys), binding, node, enabled) for keys, binding, node, enabled in grouped.values()]
 
-    def help_rows(self) -> list[tuple[str, str, str]]:
+    def help_rows(self) -> list[tuple[str, str, str, str]]:
+        """(keys, what, detail, binding id) for every key the screen offers now."""
         return [
-            (keys, binding.description, binding.tooltip)
+            (keys, binding.description, binding.tooltip, binding.id)
             for keys, binding, _node, enabled in self._bindings_in_use()
-            if enabled and binding.description and not binding.system
+            if enabled and binding.id and binding.description
         ]
 
     def palette_commands(self) -> Iterable[SystemCommand]:

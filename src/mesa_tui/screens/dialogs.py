@@ -126,7 +126,7 @@ class ActionDialog(ModalScreen[Outcome | None]):
     def action_submit(self) -> None:
         if self.busy:
             return
-        self.query_one("#dialog-error", Static).update("")
+        self._general_error(None)
         values = self.values()
         problems = self.problems(values)
         show_field_errors(self, problems)
@@ -162,9 +162,14 @@ class ActionDialog(ModalScreen[Outcome | None]):
             if show_field_errors(self, {error.field: error.message}):
                 self._focus_field(error.field)
             else:
-                self.query_one("#dialog-error", Static).update(error.message)
+                self._general_error(error.message)
             return
         self.dismiss(Outcome(error=error))
+
+    def _general_error(self, message: str | None) -> None:
+        error = self.query_one("#dialog-error", Static)
+        error.update(message or "")
+        error.set_class(bool(message), "-shown")
 
     def _focus_field(self, name: str) -> None:
         for widget in self.query(f"#field-{name} > *"):
@@ -496,7 +501,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "close", "Cerrar", id="help.close", tooltip="Cerrar la ayuda"),
     ]
 
-    def __init__(self, title: str, rows: Sequence[tuple[str, str, str]]):
+    def __init__(self, title: str, rows: Sequence[tuple[str, str, str, str]]):
         super().__init__()
         self.title_text = title
         self.rows = rows
@@ -505,14 +510,18 @@ class HelpScreen(ModalScreen[None]):
         table = Table(box=None, expand=True, show_header=True, header_style="bold")
         table.add_column("Tecla", style="bold cyan", no_wrap=True)
         table.add_column("Acción", no_wrap=True)
-        table.add_column("Detalle", style="dim")
-        for key, description, tooltip in self.rows:
-            table.add_row(key, description, tooltip)
+        table.add_column("Detalle", style="dim", ratio=1)
+        table.add_column("Id", style="dim italic", no_wrap=True)
+        for key, description, tooltip, ident in self.rows:
+            table.add_row(key, description, tooltip, ident)
         with Vertical(id="dialog", classes="wide"):
             yield Label(f"Ayuda · {self.title_text}", id="dialog-title")
             with VerticalScroll(id="help-body"):
                 yield Static(table)
-            yield Static("Las teclas se pueden cambiar en ~/.config/mesa-tui/keys.toml ([keys] id = \"tecla\").", classes="field-hint")
+            yield Static(
+                Text("Para cambiar una tecla: ~/.config/mesa-tui/keys.toml con [keys] y una línea id = \"tecla\"."),
+                classes="field-hint",
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)

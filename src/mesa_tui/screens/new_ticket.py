@@ -255,6 +255,7 @@ class NewTicketScreen(MesaScreen):
 
     def _dirty(self) -> bool:
         v = self.values()
+        v["service"] += self.query_one("#service-search", Input).value
         return any(v[k].strip() for k in ("service", "subject", "description", "requester_name", "requester_dependency", "requester_contact"))
 
     def action_discard(self) -> None:

@@ -60,6 +60,7 @@ class FilterInput(Input):
 @dataclass(frozen=True)
 class _Loaded:
     generation: int
+    query: QueueQuery
     page: QueuePage
     slas: dict[int, SlaView]
     keep_id: int | None
@@ -107,6 +108,7 @@ class QueueScreen(TicketActionsScreen):
         view = QueueView.MINE if ctx.actor.role == Role.AGENT else QueueView.OPEN
         self.query_state = QueueQuery(view=view)
         self.page: QueuePage | None = None
+        self.shown_query: QueueQuery | None = None  # the query the rows on screen answer
         self.page_number: int | None = None
         self.count: QueueCount | None = None
         self.loaded_at: datetime | None = None
@@ -134,7 +136,7 @@ class QueueScreen(TicketActionsScreen):
     def on_mount(self) -> None:
         self.query_one(ViewTabs).active = f"view-{self.query_state.view.value}"
         self.query_one(TicketTable).focus()
-        self.set_interval(REFRESH_SECONDS, self._auto_refresh)
+        self.set_interval(REFRESH_SECONDS, self._periodic_refresh)
         self.call_after_refresh(self._first_load)
 
     def _first_load(self) -> None:
@@ -190,7 +192,7 @@ class QueueScreen(TicketActionsScreen):
         except Exception as exc:  # the database went away, a bug: tell, don't crash
             self.post_message(self.LoadFailed(generation, str(exc)))
             return
-        self.post_message(self.Loaded(_Loaded(generation, page, slas, keep_id, at, now)))
+        self.post_message(self.Loaded(_Loaded(generation, query, page, slas, keep_id, at, now)))
         if recount:
             try:
                 count = ctx.queue.count(ctx.actor, query)
@@ -217,6 +219,7 @@ class QueueScreen(TicketActionsScreen):
         elif direction is PageDirection.LAST:
             self.page_number = self._last_page_number()
         self.page = page
+        self.shown_query = result.query
         self.loaded_at = result.loaded_at
         self.table.show_page(list(page.rows), result.slas, page.has_before, page.has_after, result.keep_id, result.at)
         self._show_status()
@@ -250,7 +253,7 @@ class QueueScreen(TicketActionsScreen):
             if self.count.value == 0:
                 parts.append("ningún caso coincide" if q.filtered else "no hay casos")
             else:
-                parts.append(f"{self.count.label()} casos")
+                parts.append(f"{self.count.label()} {'caso' if self.count.value == 1 and not self.count.capped else 'casos'}")
         if rows and self.page_number is not None:
             parts.append(f"pág. {self.page_number}")
         parts.append(f"orden: {q.describe_sort()}")
@@ -276,7 +279,7 @@ class QueueScreen(TicketActionsScreen):
             return
         self.load(PageDirection.FROM, self.page.first, keep_id=keep_id, recount=recount)
 
-    def _auto_refresh(self) -> None:
+    def _periodic_refresh(self) -> None:
         if self.app.screen is self:
             self.refresh_queue()
 

@@ -236,7 +236,7 @@ class TicketScreen(TicketActionsScreen):
                 continue
             out.append(item.actor_name, style="bold")
             out.append(f" {ACTION_PAST.get(item.action, item.action)}")
-            details = _changes(item.changes, ref)
+            details = _changes(item.changes, ref) if item.action != "registrar" else ""
             if details:
                 out.append(f" · {details}", style="dim")
             if item.note and item.action != "comentar":

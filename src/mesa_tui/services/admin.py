@@ -14,7 +14,7 @@ classifications made from then on; it never re-prioritises open tickets.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -30,17 +30,17 @@ from mesa_tui.domain.admin import (
     RecomputeResult,
     agent_problems,
     category_problem,
+    closure_reason_problem,
     format_day,
     group_problems,
     is_service_code,
     matrix_problems,
     normalize_setting,
     policy_problems,
-    ticket_targets,
 )
 from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
 from mesa_tui.domain.catalog import CatalogEntry, PreviewRow, clean_entry, validate_entry
-from mesa_tui.domain.sla import SlaTargets
+from mesa_tui.domain.sla import SlaTargets, ticket_targets
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.domain.vocab import PRIORITY_ORDER, Role
 from mesa_tui.services import catalog as catalog_files
@@ -69,8 +69,10 @@ _CALENDAR = "cambiar el calendario de atención"
 _SETTINGS = "cambiar los parámetros de la mesa de ayuda"
 
 
-def _raise_first(problems: Iterable[tuple[str, str]]) -> None:
-    for field, message in problems:
+def _raise_first(problems: list[tuple[str, str]]) -> None:
+    """Forms show one message at a time: the first problem found."""
+    if problems:
+        field, message = problems[0]
         raise ValidationError(field, message)
 
 
@@ -158,9 +160,8 @@ class Admin:
         def tx(s, who: Agent, now: datetime) -> CatalogEntry:
             row = _service(s, code)
             if row.active != active:
-                self._event(
-                    s, who, now, "service", code, "activar" if active else "desactivar", {"active": (row.active, active)}
-                )
+                action = "activar" if active else "desactivar"
+                self._event(s, who, now, "service", code, action, {"active": (row.active, active)})
                 repo.set_service_active(s, row, active)
             return next(e for e in catalog_repo.list_services(s) if e.code == code)
 
@@ -275,7 +276,8 @@ class Admin:
             changes = {f: (getattr(row, f), None) for f in ("tto_minutes", "ttr_minutes", "calendar")}
             repo.delete_policy_row(s, row)
             note = f"{label} · {priority}"
-            self._event(s, who, now, "policy", _policy_key(service_id, category_id, priority), "eliminar", changes, note)
+            key = _policy_key(service_id, category_id, priority)
+            self._event(s, who, now, "policy", key, "eliminar", changes, note)
             tickets = repo.governed_open_tickets(s, service_id, category_id, priority)
             return RecomputeResult(
                 self._retarget(s, who, now, tickets, self._policy_lookup(s), f"Política de ANS eliminada: {note}")
@@ -458,11 +460,8 @@ class Admin:
         move the due times of the open tickets that count that day."""
         _require_admin(actor, _CALENDAR)
         _check_day(day)
-        reason = (reason or "").strip()
-        if not reason:
-            raise ValidationError("reason", "Indique el motivo del cierre.")
-        if len(reason) > 200:
-            raise ValidationError("reason", "El motivo admite hasta 200 caracteres.")
+        _raise_first(_named("reason", closure_reason_problem(reason)))
+        reason = reason.strip()
 
         def tx(s, who: Agent, now: datetime) -> RecomputeResult:
             existing = repo.closure_row(s, day)
@@ -568,7 +567,7 @@ class Admin:
         def lookup(t: Any) -> SlaTargets | None:
             key = (t.service_id, t.priority)
             if key not in found:
-                found[key] = repo.policy_targets(s, tickets_repo.service_by_id(s, t.service_id), t.priority)
+                found[key] = tickets_repo.policy_targets(s, tickets_repo.service_by_id(s, t.service_id), t.priority)
             return found[key]
 
         return lookup
@@ -595,14 +594,7 @@ class Admin:
         for t in tickets:
             new = ticket_targets(policy_of(t), t.priority, t.type)
             before = _snapshot(t)
-            moves_calendar = new.calendar != t.sla_calendar
-            old_cal, new_cal = cal(t.sla_calendar), cal(new.calendar)
-            for which, target in (("tto", new.tto), ("ttr", new.ttr)):
-                clock = tickets_repo.clock_of(t, which)
-                if not clock.stopped and (moves_calendar or clock.target != target):
-                    clock = clock.retarget(old_cal, new_cal, now, target)
-                tickets_repo.set_clock(t, which, clock, new_cal)
-            t.sla_calendar = new.calendar
+            tickets_repo.retarget_clocks(t, new, cal(t.sla_calendar), cal(new.calendar), now)
             changes.add(t, before)
         return changes.write(s)
 

@@ -53,7 +53,6 @@ from mesa_tui.domain.indicators import (
     indicator,
     local_day_start,
     month_bounds,
-    overdue_cut,
     parse_target,
 )
 from mesa_tui.domain.queue import PageRequest
@@ -71,9 +70,7 @@ from mesa_tui.domain.vocab import (
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.store import stats_repo
 from mesa_tui.store import tickets_repo as repo
-from mesa_tui.store.audit import write_event
 from mesa_tui.store.engine import Database
-from mesa_tui.store.models import Agent, SupportGroup
 
 FORMATS = ("csv", "xlsx")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -100,8 +97,7 @@ class Reports:
             _check_supervisor(s, actor)
             cals, _risk = _sla_setup(s)
             office = cals["office"]
-            # Only the overdue cut is needed here: no per-target risk cuts.
-            cuts = stats_repo.SlaCuts({kind: overdue_cut(cal, now) for kind, cal in cals.items()}, {})
+            cuts = stats_repo.sla_cuts(s, cals, now, risk=None)  # overdue only
             cube = stats_repo.open_cube(s, ageing_cutoffs(office, now), cuts)
             resolved_by_level = stats_repo.count_by_level(s, Status.RESUELTO.value)
             today = now.astimezone(LOCAL_TZ).date()
@@ -141,7 +137,9 @@ class Reports:
         with self.db.read() as s:
             _check_supervisor(s, actor)
             cals, risk = _sla_setup(s)
-            cuts = stats_repo.sla_cuts(s, cals, now, risk)
+            # Only these groups need the per-target risk cuts (one more query).
+            needs_risk = group in (BoardGroup.EN_RIESGO, BoardGroup.EN_TIEMPO)
+            cuts = stats_repo.sla_cuts(s, cals, now, risk if needs_risk else None)
             rows, before, after = stats_repo.board_page(s, group, request, cuts, cals, now, risk)
         return SlaBoardPage(now, group, tuple(rows), before, after, request)
 
@@ -162,7 +160,12 @@ class Reports:
         return [(d, targets[d.target_key]) for d in INDICATORS]
 
     def set_target(self, actor: ActorInfo, indicator_key: str, value: str) -> Fraction:
-        """Change an indicator's target (administrators); `value` as typed ("92,5")."""
+        """Change an indicator's target (administrators); `value` as typed ("92,5", "92,5 %").
+
+        The target is a setting: the write and its audit event are the admin
+        service's, so there is one way to change a setting."""
+        from mesa_tui.services.admin import Admin
+
         try:
             definition = indicator(indicator_key)
         except ValueError:
@@ -171,28 +174,8 @@ class Reports:
             target = parse_target(value)
         except ValueError as exc:
             raise ValidationError("target", str(exc)) from None
-        stored = format_target(target)
-        now = self.now()
-
-        def tx(s) -> Fraction:
-            who = _check_supervisor(s, actor)
-            if who.role != Role.ADMIN:
-                raise PermissionDenied("Solo un administrador puede cambiar las metas de los indicadores.")
-            old = stats_repo.put_setting(s, definition.target_key, stored)
-            if old != stored:
-                write_event(
-                    s,
-                    actor_id=who.id,
-                    action="modificar",
-                    at=now,
-                    changes={"value": (old, stored)},
-                    note=f"Meta de «{definition.name}»",
-                    entity="setting",
-                    entity_key=definition.target_key,
-                )
-            return target
-
-        return self.db.write(tx)
+        stored = Admin(self.db, self.now).set_setting(actor, definition.target_key, format_target(target))
+        return parse_target(stored)
 
     # --- exports --------------------------------------------------------------------
 
@@ -228,8 +211,8 @@ class Reports:
                 cals, risk = _sla_setup(s)
                 lookups = _Lookups(
                     services=stats_repo.services_with_categories(s),
-                    agents=stats_repo.names(s, Agent, "full_name"),
-                    groups=stats_repo.names(s, SupportGroup, "name"),
+                    agents=stats_repo.agent_names(s),
+                    groups=stats_repo.group_names(s),
                 )
                 rows = stats_repo.tickets_created_between(
                     s, local_day_start(date_from), local_day_start(date_to + timedelta(days=1))
@@ -293,6 +276,8 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     try:
         write(tmp)
         os.replace(tmp, path)
+    except OSError as exc:
+        raise ValidationError("out", f"No se pudo escribir {path}: {exc.strerror or exc}.") from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -328,8 +313,9 @@ def _overview(now, cube, resolved_by_level, throughput, agents, services) -> Que
             by_status=dict(agent_status.get(i, {})),
             overdue=agent_overdue.get(i, 0),
         )
-        for i, name, level, group, active in agents
-        if active or i in agent_status
+        for i, name, role, level, group, active in agents
+        # Every active agent, idle ones included; supervisors only when they hold tickets.
+        if (active and role == Role.AGENT) or i in agent_status
     ]
     loads.sort(key=lambda a: (-a.total, a.name))
 
@@ -489,27 +475,31 @@ def _local(at: datetime | None) -> datetime | None:
     return None if at is None else at.astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
-def _outcome(met: bool | None, clock, cal: BusinessCalendar, now: datetime, risk: float, status: str) -> str:
+def _outcome(r, which: str, cal: BusinessCalendar, now: datetime, risk: float) -> str:
+    """A clock's SLA outcome: met or missed once stopped, else its state now."""
+    met = getattr(r, f"{which}_met")
     if met is True:
         return "Cumplido"
     if met is False:
         return "Incumplido"
-    if status == Status.ANULADO:
+    if r.status == Status.ANULADO:
         return "No aplica (anulado)"
-    state = clock.state(cal, now, risk)
-    return {
-        ClockState.EN_TIEMPO: "En curso: en tiempo",
-        ClockState.EN_RIESGO: "En curso: en riesgo",
-        ClockState.VENCIDO: "En curso: vencido",
-        ClockState.EN_PAUSA: "En pausa",
-    }.get(state, state.value.capitalize())
+    state = repo.clock_of(r, which).state(cal, now, risk)
+    return _OPEN_OUTCOMES.get(state, state.value.capitalize())
+
+
+_OPEN_OUTCOMES = {
+    ClockState.EN_TIEMPO: "En curso: en tiempo",
+    ClockState.EN_RIESGO: "En curso: en riesgo",
+    ClockState.VENCIDO: "En curso: vencido",
+    ClockState.EN_PAUSA: "En pausa",
+}
+_MODE_LABELS = {m.value: m.label for m in SolutionMode}
 
 
 def _ticket_record(r, lookups: _Lookups, cals, now: datetime, risk: float) -> list[Any]:
     code, name, category = lookups.services.get(r.service_id, ("", "", ""))
     cal = cals[r.sla_calendar]
-    status = r.status
-    mode = r.solution_mode
     return [
         r.code,
         _local(r.created_at),
@@ -523,19 +513,19 @@ def _ticket_record(r, lookups: _Lookups, cals, now: datetime, risk: float) -> li
         NATURE_LABELS.get(r.nature, r.nature or ""),
         r.subject,
         r.priority.capitalize(),
-        STATUS_LABELS.get(status, status),
+        STATUS_LABELS.get(r.status, r.status),
         r.level,
         lookups.groups.get(r.group_id, ""),
         lookups.agents.get(r.agent_id, ""),
         _local(r.first_response_at),
         _local(r.resolved_at),
         _local(r.closed_at),
-        SolutionMode(mode).label if mode else "",
+        _MODE_LABELS.get(r.solution_mode, ""),
         _CALENDAR_LABELS.get(r.sla_calendar, r.sla_calendar),
         _local(r.tto_due_at),
-        _outcome(r.tto_met, repo.clock_of(r, "tto"), cal, now, risk, status),
+        _outcome(r, "tto", cal, now, risk),
         _local(r.ttr_due_at),
-        _outcome(r.ttr_met, repo.clock_of(r, "ttr"), cal, now, risk, status),
+        _outcome(r, "ttr", cal, now, risk),
         r.survey_score,
     ]
 

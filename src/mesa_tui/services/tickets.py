@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from mesa_tui.domain.priority import LEVELS
-from mesa_tui.domain.sla import Clock, default_targets
+from mesa_tui.domain.sla import Clock, ticket_targets
 from mesa_tui.domain.tickets import (
     ActorInfo,
     TicketInfo,
@@ -25,7 +25,6 @@ from mesa_tui.domain.vocab import (
     PQRS_LEGAL_DAYS,
     Channel,
     Nature,
-    Priority,
     SolutionMode,
     Status,
     TicketType,
@@ -227,7 +226,8 @@ class Desk:
             if not service.active:
                 raise ValidationError("service", f"El servicio {service.code} está inactivo: elija otro.")
             priority = repo.priority_matrix(s)[(impact, urgency)]
-            kind, tto_target, ttr_target = self._targets(s, service, priority, ttype)
+            targets = ticket_targets(repo.policy_targets(s, service, priority), priority, ttype)
+            kind = targets.calendar
             cal = repo.calendar(s, kind)
             group = repo.first_group_at_level(s, 1)
             t = Ticket(
@@ -255,8 +255,8 @@ class Desk:
             )
             if ttype.is_pqrs:
                 t.legal_due_on = repo.calendar(s, "office").add_business_days(now, legal_days)
-            repo.set_clock(t, "tto", Clock.start(now, tto_target), cal)
-            repo.set_clock(t, "ttr", Clock.start(now, ttr_target), cal)
+            repo.set_clock(t, "tto", Clock.start(now, targets.tto), cal)
+            repo.set_clock(t, "ttr", Clock.start(now, targets.ttr), cal)
             repo.refresh_due(t)
             s.add(t)
             s.flush()
@@ -522,28 +522,10 @@ class Desk:
             raise PermissionDenied("Su usuario no existe o está inactivo.")
         return repo.actor_info(agent)
 
-    def _targets(self, s, service, priority: str, ttype: TicketType) -> tuple[str, timedelta, timedelta]:
-        policy = repo.find_policy(s, service, priority)
-        if policy is None:
-            d = default_targets(priority)
-            kind, tto, ttr = d.calendar, d.tto, d.ttr
-        else:
-            kind = policy.calendar
-            tto, ttr = timedelta(minutes=policy.tto_minutes), timedelta(minutes=policy.ttr_minutes)
-        if priority == Priority.CRITICA and ttype == TicketType.INCIDENTE:
-            kind = "24x7"  # outages are attended round the clock
-        return kind, tto, ttr
-
     def _retarget(self, s, t: Ticket, service, priority: str, now: datetime) -> None:
-        kind, tto_target, ttr_target = self._targets(s, service, priority, TicketType(t.type))
-        old_cal = repo.calendar(s, t.sla_calendar)
-        new_cal = repo.calendar(s, kind)
-        for which, target in (("tto", tto_target), ("ttr", ttr_target)):
-            clock = repo.clock_of(t, which)
-            if not clock.stopped:
-                clock = clock.retarget(old_cal, new_cal, now, target)
-            repo.set_clock(t, which, clock, new_cal)
-        t.priority, t.sla_calendar = priority, kind
+        targets = ticket_targets(repo.policy_targets(s, service, priority), priority, t.type)
+        repo.retarget_clocks(t, targets, repo.calendar(s, t.sla_calendar), repo.calendar(s, targets.calendar), now)
+        t.priority = priority
 
     def _first_response(self, t: Ticket, now: datetime, cal) -> None:
         tto = repo.clock_of(t, "tto")

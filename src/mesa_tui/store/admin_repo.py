@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,9 +14,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mesa_tui.domain.admin import AgentInfo, CategoryInfo, ClosureInfo, GroupInfo, PolicyInfo, PolicyScope
-from mesa_tui.domain.sla import SlaTargets
 from mesa_tui.domain.vocab import OPEN_STATUSES, Status
-from mesa_tui.store.audit import _plain
+from mesa_tui.store.audit import plain
 from mesa_tui.store.models import (
     Agent,
     CalendarClosure,
@@ -29,7 +28,6 @@ from mesa_tui.store.models import (
     Ticket,
     TicketEvent,
 )
-from mesa_tui.store.tickets_repo import find_policy
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 _TICKETS = Ticket.__table__
@@ -85,7 +83,7 @@ def insert_ticket_events(s: Session, events: Sequence[dict[str, Any]]) -> None:
             "actor_id": e["actor_id"],
             "action": e["action"],
             "changes": json.dumps(
-                {k: [_plain(o), _plain(n)] for k, (o, n) in e["changes"].items()}, ensure_ascii=False, sort_keys=True
+                {k: [plain(o), plain(n)] for k, (o, n) in e["changes"].items()}, ensure_ascii=False, sort_keys=True
             ),
             "note": e["note"],
         }
@@ -197,17 +195,6 @@ def save_policy_row(
 def delete_policy_row(s: Session, row: SlaPolicy) -> None:
     s.delete(row)
     s.flush()
-
-
-def _targets(p: SlaPolicy | None) -> SlaTargets | None:
-    if p is None:
-        return None
-    return SlaTargets(timedelta(minutes=p.tto_minutes), timedelta(minutes=p.ttr_minutes), p.calendar)
-
-
-def policy_targets(s: Session, service: CatalogService, priority: str) -> SlaTargets | None:
-    """Targets of the most specific policy for a service and priority (None: no policy at all)."""
-    return _targets(find_policy(s, service, priority))
 
 
 def governed_open_tickets(

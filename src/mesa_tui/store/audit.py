@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 from mesa_tui.store.models import TicketEvent
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A JSON-ready form of a field value (dates as ISO text)."""
     if isinstance(value, datetime):
         return value.isoformat()
     if hasattr(value, "isoformat"):
@@ -31,7 +32,7 @@ def write_event(
     entity: str = "ticket",
     entity_key: str = "",
 ) -> TicketEvent:
-    payload = {k: [_plain(o), _plain(n)] for k, (o, n) in (changes or {}).items()}
+    payload = {k: [plain(o), plain(n)] for k, (o, n) in (changes or {}).items()}
     ev = TicketEvent(
         ticket_id=ticket_id,
         entity=entity,

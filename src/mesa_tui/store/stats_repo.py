@@ -120,17 +120,6 @@ def settings_with_prefix(s: Session, prefix: str) -> dict[str, str]:
     return {k: v for k, v in rows}
 
 
-def put_setting(s: Session, key: str, value: str) -> str | None:
-    """Store a setting; returns the value it replaces (None when new)."""
-    row = s.get(Setting, key)
-    if row is None:
-        s.add(Setting(key=key, value=value))
-        return None
-    old, row.value = row.value, value
-    s.add(row)
-    return old
-
-
 # --- queue overview ---------------------------------------------------------------
 
 
@@ -180,9 +169,13 @@ def running_clock_kinds(s: Session) -> list[tuple[str, str, int]]:
 
 
 def sla_cuts(
-    s: Session, calendars: Mapping[str, BusinessCalendar], now: datetime, risk: float
+    s: Session, calendars: Mapping[str, BusinessCalendar], now: datetime, risk: float | None
 ) -> SlaCuts:
+    """The cuts at `now`; the risk cuts (one query for the targets in use) only
+    when `risk` is given."""
     overdue = {kind: overdue_cut(cal, now) for kind, cal in calendars.items()}
+    if risk is None:
+        return SlaCuts(overdue, {})
     risky = {
         (kind, which, target): risk_cut(calendars[kind], now, timedelta(seconds=target), risk)
         for kind, which, target in running_clock_kinds(s)
@@ -233,12 +226,12 @@ def resolved_between(s: Session, start: datetime, end: datetime) -> int:
     return int(s.execute(q).scalar_one())
 
 
-def agents_with_groups(s: Session) -> list[tuple[int, str, int, str, bool]]:
-    """(id, full name, level, group name, active) of every agent."""
-    q = sa.select(Agent.id, Agent.full_name, Agent.level, SupportGroup.name, Agent.active).outerjoin(
+def agents_with_groups(s: Session) -> list[tuple[int, str, str, int, str, bool]]:
+    """(id, full name, role, level, group name, active) of every agent."""
+    q = sa.select(Agent.id, Agent.full_name, Agent.role, Agent.level, SupportGroup.name, Agent.active).outerjoin(
         SupportGroup, SupportGroup.id == Agent.group_id
     )
-    return [(i, n, lv, g or "", a) for i, n, lv, g, a in s.execute(q).all()]
+    return [(i, n, r, lv, g or "", a) for i, n, r, lv, g, a in s.execute(q).all()]
 
 
 def services_with_categories(s: Session) -> dict[int, tuple[str, str, str]]:
@@ -454,5 +447,9 @@ def tickets_created_between(
         cursor = (rows[-1].created_at, rows[-1].id)
 
 
-def names(s: Session, model, attr: str) -> dict[int, str]:
-    return {i: n for i, n in s.execute(sa.select(model.id, getattr(model, attr))).all()}
+def agent_names(s: Session) -> dict[int, str]:
+    return {i: n for i, n in s.execute(sa.select(Agent.id, Agent.full_name)).all()}
+
+
+def group_names(s: Session) -> dict[int, str]:
+    return {i: n for i, n in s.execute(sa.select(SupportGroup.id, SupportGroup.name)).all()}

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
-from mesa_tui.domain.sla import Clock
+from mesa_tui.domain.sla import Clock, SlaTargets
 from mesa_tui.domain.tickets import (
     ActorInfo,
     CommentInfo,
@@ -113,6 +113,17 @@ def find_policy(s: Session, service: CatalogService, priority: str) -> SlaPolicy
     return min(rows, key=lambda p: (p.service_id is None, p.category_id is None), default=None)
 
 
+def _targets(p: SlaPolicy | None) -> SlaTargets | None:
+    if p is None:
+        return None
+    return SlaTargets(timedelta(minutes=p.tto_minutes), timedelta(minutes=p.ttr_minutes), p.calendar)
+
+
+def policy_targets(s: Session, service: CatalogService, priority: str) -> SlaTargets | None:
+    """Targets of the most specific policy for a service and priority (None: no policy at all)."""
+    return _targets(find_policy(s, service, priority))
+
+
 def closure_days(s: Session) -> list[date]:
     return list(s.exec(select(CalendarClosure.day)).all())
 
@@ -182,6 +193,18 @@ def set_clock(t: Ticket, which: str, clock: Clock, cal: BusinessCalendar) -> Non
     # The calendar answers in its own zone; the row and the audit trail keep UTC.
     setattr(t, f"{which}_due_at", clock.due(cal).astimezone(timezone.utc))
     setattr(t, f"{which}_met", clock.met(cal))
+
+
+def retarget_clocks(t, targets: SlaTargets, old_cal: BusinessCalendar, new_cal: BusinessCalendar, now) -> None:
+    """New targets and calendar from `now` on, keeping the time consumed and paused
+    so far; stopped clocks keep the target they were judged by."""
+    moves_calendar = targets.calendar != t.sla_calendar
+    for which, target in (("tto", targets.tto), ("ttr", targets.ttr)):
+        clock = clock_of(t, which)
+        if not clock.stopped and (moves_calendar or clock.target != target):
+            clock = clock.retarget(old_cal, new_cal, now, target)
+        set_clock(t, which, clock, new_cal)
+    t.sla_calendar = targets.calendar
 
 
 def refresh_due(t: Ticket) -> None:

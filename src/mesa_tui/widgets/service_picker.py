@@ -31,6 +31,13 @@ def matching(services: Sequence[CatalogEntry], query: str) -> list[CatalogEntry]
     return [s for s in services if all(w in _fold(f"{s.code} {s.name} {s.category}") for w in words)]
 
 
+def _label(s: CatalogEntry, width: int) -> Text:
+    """One line per service (the list wraps long ones otherwise)."""
+    text = Text.assemble((s.code, "bold"), f"  {s.name}  ", (s.category.lower(), "dim"))
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
 class ServicePicker(Vertical):
     """A search box over the catalog; up/down move in the matches, enter picks."""
 
@@ -57,7 +64,11 @@ class ServicePicker(Vertical):
         yield Static(Text("Ningún servicio elegido", style="dim"), id="service-chosen")
 
     def on_mount(self) -> None:
+        self.query_one("#service-options", OptionList).can_focus = False
         self._filter("")
+
+    def on_resize(self) -> None:
+        self._filter(self.query_one("#service-search", Input).value)
 
     def set_services(self, services: Sequence[CatalogEntry]) -> None:
         self.services = list(services)
@@ -71,8 +82,9 @@ class ServicePicker(Vertical):
     def _filter(self, text: str) -> None:
         self._shown = matching(self.services, text)
         options = self.query_one("#service-options", OptionList)
+        width = max((options.size.width or 58) - 2, 20)
         options.set_options(
-            Option(Text.assemble((s.code, "bold"), f"  {s.name}  ", (s.category, "dim")), id=s.code) for s in self._shown
+            Option(_label(s, width), id=s.code) for s in self._shown
         )
         if self._shown:
             options.highlighted = 0

@@ -30,8 +30,8 @@ class ColumnSpec:
 
 COLUMNS = (
     ColumnSpec("code", "Código", 15, SortKey.CODE),
-    ColumnSpec("subject", "Asunto", 0, SortKey.SUBJECT, share=40),
-    ColumnSpec("requester", "Solicitante · dependencia", 0, SortKey.REQUESTER, share=35),
+    ColumnSpec("subject", "Asunto", 0, SortKey.SUBJECT, share=42),
+    ColumnSpec("requester", "Solicitante", 0, SortKey.REQUESTER, share=33),
     ColumnSpec("service", "Servicio", 8, SortKey.SERVICE),
     ColumnSpec("priority", "Prioridad", 9, SortKey.PRIORITY),
     ColumnSpec("status", "Estado", 10, SortKey.STATUS),
@@ -40,6 +40,11 @@ COLUMNS = (
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 _PADDING = 1  # cell padding on each side
+
+
+def short_name(full_name: str) -> str:
+    """First name and first surname: what fits in the agent column."""
+    return " ".join(full_name.split()[:2])
 
 
 def column_widths(total: int) -> dict[str, int]:
@@ -166,7 +171,7 @@ class TicketTable(DataTable):
             priority_text(row.priority),
             status_text(row.status),
             sla_text(sla) if sla is not None else Text("—"),
-            clip(row.agent_name or "—", w["agent"]),
+            clip(short_name(row.agent_name) or "—", w["agent"]),
         )
 
     def show_page(
