@@ -147,9 +147,14 @@ def main() -> None:
     db = Database(f"sqlite:///{args.db}")
     reports = Reports(db, now=lambda: NOW)
     sup = Desk(db).actor("supervisor")
-    first = reports.sla_board_page(sup, None, PageRequest(size=PAGE))
-    out = Path(tempfile.mkdtemp(prefix="mesa-sup-bench-"))
+    with tempfile.TemporaryDirectory(prefix="mesa-sup-bench-") as tmp:
+        run(reports, sup, Path(tmp), args)
+    db.dispose()
+
+
+def run(reports: Reports, sup, out: Path, args) -> None:
     year = NOW.year
+    first = reports.sla_board_page(sup, None, PageRequest(size=PAGE))
 
     cases: list[tuple[str, Callable[[], object], int]] = [
         ("overview (resumen de la cola)", lambda: reports.overview(sup), args.repeat),
@@ -182,8 +187,7 @@ def main() -> None:
         med, first_ms = median_ms(fn, repeat)
         print(f"{name:<44}{med:>10.1f}{first_ms:>10.1f}", flush=True)
     month_rows = reports.export_tickets(sup, date(2026, 10, 1), date(2026, 10, 31), out / "casos.csv", "csv")
-    print(f"(one month = {month_rows:,} tickets; files in {out})")
-    db.dispose()
+    print(f"(one month = {month_rows:,} tickets)")
 
 
 if __name__ == "__main__":

@@ -251,6 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="URL de la base de datos (por defecto MESA_DATABASE_URL o sqlite:///db/mesa.db)")
     p.set_defaults(func=cmd_run)
     sub = p.add_subparsers(dest="command")
+    from mesa_tui.cli_report import add_report_commands
+
+    add_report_commands(sub)
 
     db = sub.add_parser("db", help="base de datos").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="crear o migrar la base de datos").set_defaults(func=cmd_db_upgrade)

@@ -22,7 +22,7 @@ from mesa_tui.domain.sla import ClockState
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.services.reports import Reports
 from mesa_tui.services.tickets import NewTicket
-from mesa_tui.store.models import Setting, SlaPolicy, TicketEvent
+from mesa_tui.store.models import Setting, SlaPolicy, Ticket, TicketEvent
 
 BOGOTA = ZoneInfo("America/Bogota")
 UTC = timezone.utc
@@ -419,8 +419,6 @@ def test_ticket_export_lists_the_range_with_sla_outcome(reports, sup, year_2026,
     data = {r[col["Código"]]: r for r in rows[1:]}
     codes = [r[col["Código"]] for r in rows[1:]]
     with reports.db.read() as s:
-        from mesa_tui.store.models import Ticket
-
         code = {k: s.get(Ticket, v).code for k, v in ids.items()}
     assert codes == [code["A"], code["B"], code["D"], code["C"]]
     a, c, d = data[code["A"]], data[code["C"]], data[code["D"]]

@@ -171,7 +171,6 @@ INDICATORS: tuple[IndicatorDef, ...] = (
 )
 INDICATOR_KEYS = tuple(d.key for d in INDICATORS)
 _BY_KEY = {d.key: d for d in INDICATORS}
-_BY_TARGET_KEY = {d.target_key: d for d in INDICATORS}
 
 
 def indicator(key: str) -> IndicatorDef:
@@ -179,10 +178,6 @@ def indicator(key: str) -> IndicatorDef:
         return _BY_KEY[key]
     except KeyError:
         raise ValueError(f"unknown indicator {key!r}; expected one of {', '.join(INDICATOR_KEYS)}") from None
-
-
-def indicator_by_target_key(target_key: str) -> IndicatorDef | None:
-    return _BY_TARGET_KEY.get(target_key)
 
 
 def format_percent(value: Fraction | float | None, decimals: int = 1) -> str:

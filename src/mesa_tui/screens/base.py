@@ -175,8 +175,22 @@ class TicketActionsScreen(MesaScreen):
         Binding("m", "comment", "Comentar", id="ticket.comment", tooltip="Agregar una nota interna o un comentario público"),
     ]
 
+    _offered: tuple[bool, ...] | None = None
+
     def current_ticket(self) -> TicketLike | None:
         raise NotImplementedError
+
+    def offer_signature(self) -> tuple[bool, ...]:
+        """Which bindings are on offer now; the footer is rebuilt only when it changes."""
+        ticket = self.current_ticket()
+        return tuple(self.may(action, ticket) for action in ACTIONS.values())
+
+    def offer_changed(self) -> None:
+        # Rebuilding the footer costs a frame: not on every cursor move.
+        signature = self.offer_signature()
+        if signature != self._offered:
+            self._offered = signature
+            self.refresh_bindings()
 
     def after_action(self, info: TicketInfo | None) -> None:
         """Reload what the screen shows after a change (or a refusal)."""

@@ -39,13 +39,16 @@ class DeskContext:
     reference: Reference | None = field(default=None)
 
     def load_reference(self) -> Reference:
-        """Read the reference lists (call from a worker thread) and keep them."""
+        """Read the reference lists and warm the calendars (call from a worker
+        thread), and keep them."""
+        sla = self.queue.sla_context()
+        sla.warm(self.now())
         ref = Reference(
             agents=tuple(self.desk.agents()),
             groups=tuple(self.desk.groups()),
             services=tuple(self.queue.services()),
             matrix=self.queue.priority_matrix(),
-            sla=self.queue.sla_context(),
+            sla=sla,
         )
         self.reference = ref
         return ref

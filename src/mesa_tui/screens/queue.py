@@ -62,7 +62,7 @@ class _Loaded:
     generation: int
     query: QueueQuery
     page: QueuePage
-    slas: dict[int, SlaView]
+    slas: dict[int, SlaView] | None  # None until the calendars are ready
     keep_id: int | None
     at: str | None
     loaded_at: datetime
@@ -90,6 +90,12 @@ class QueueScreen(TicketActionsScreen):
         def __init__(self, result: _Loaded) -> None:
             super().__init__()
             self.result = result
+
+    class SlasComputed(Message):
+        def __init__(self, generation: int, slas: dict[int, SlaView]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.slas = slas
 
     class Counted(Message):
         def __init__(self, generation: int, count: QueueCount) -> None:
@@ -186,20 +192,18 @@ class QueueScreen(TicketActionsScreen):
         ctx = self.ctx
         try:
             page = ctx.queue.page(ctx.actor, query, request)
-            ref = ctx.reference or ctx.load_reference()
             now = ctx.now()
-            slas = {row.id: ref.sla.of(row, now) for row in page.rows}
+            ref = ctx.reference
+            slas = {row.id: ref.sla.of(row, now) for row in page.rows} if ref is not None else None
+            self.post_message(self.Loaded(_Loaded(generation, query, page, slas, keep_id, at, now)))
+            if ref is None:
+                # First read: the rows go up now, the SLA column once the calendars are built.
+                ref = ctx.load_reference()
+                self.post_message(self.SlasComputed(generation, {row.id: ref.sla.of(row, now) for row in page.rows}))
+            if recount:
+                self.post_message(self.Counted(generation, ctx.queue.count(ctx.actor, query)))
         except Exception as exc:  # the database went away, a bug: tell, don't crash
             self.post_message(self.LoadFailed(generation, str(exc)))
-            return
-        self.post_message(self.Loaded(_Loaded(generation, query, page, slas, keep_id, at, now)))
-        if recount:
-            try:
-                count = ctx.queue.count(ctx.actor, query)
-            except Exception as exc:
-                self.post_message(self.LoadFailed(generation, str(exc)))
-                return
-            self.post_message(self.Counted(generation, count))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -223,7 +227,12 @@ class QueueScreen(TicketActionsScreen):
         self.loaded_at = result.loaded_at
         self.table.show_page(list(page.rows), result.slas, page.has_before, page.has_after, result.keep_id, result.at)
         self._show_status()
-        self.refresh_bindings()
+        self.offer_changed()
+
+    @on(SlasComputed)
+    def _slas_computed(self, message: SlasComputed) -> None:
+        if message.generation == self._generation:
+            self.table.update_slas(message.slas)
 
     @on(Counted)
     def _counted(self, message: Counted) -> None:
@@ -319,7 +328,7 @@ class QueueScreen(TicketActionsScreen):
 
     @on(TicketTable.RowChanged)
     def _row_changed(self) -> None:
-        self.refresh_bindings()
+        self.offer_changed()
 
     @on(DataTable.HeaderSelected)
     def _header_selected(self, event: DataTable.HeaderSelected) -> None:
@@ -353,6 +362,9 @@ class QueueScreen(TicketActionsScreen):
 
     def after_action(self, info: TicketInfo | None) -> None:
         self.refresh_queue()
+
+    def offer_signature(self) -> tuple[bool, ...]:
+        return (*super().offer_signature(), self.query_state.filtered)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back_out":

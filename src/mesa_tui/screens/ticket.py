@@ -145,7 +145,7 @@ class TicketScreen(TicketActionsScreen):
         self.query_one("#ticket-sla", Static).update(self._sla(message.view))
         self.query_one("#ticket-text", Static).update(self._texts(info))
         self.query_one("#timeline-body", Static).update(self._timeline(message.view))
-        self.refresh_bindings()
+        self.offer_changed()
 
     @on(ReadFailed)
     def _failed(self, message: ReadFailed) -> None:

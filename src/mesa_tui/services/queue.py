@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
 from mesa_tui.domain.catalog import CatalogEntry
@@ -33,6 +33,13 @@ class SlaContext:
 
     def of(self, row: QueueRow, now: datetime) -> SlaView:
         return row.sla(self.calendars[row.sla_calendar], now, self.risk)
+
+    def warm(self, now: datetime) -> None:
+        """Build the calendars' tables around `now` (the first use reads the
+        holidays and lays out the year: a few hundred ms), so a screen's first
+        SLA column does not pay for it."""
+        for cal in self.calendars.values():
+            cal.between(now - timedelta(days=7), now)
 
 
 class QueueService:

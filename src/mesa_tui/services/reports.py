@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
 from mesa_tui.domain.indicators import (
@@ -76,6 +76,7 @@ FORMATS = ("csv", "xlsx")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 CSV_DELIMITER = ";"
 TARGET_PREFIX = "meta."
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -201,11 +202,8 @@ class Reports:
                 f"La fecha inicial ({date_from.isoformat()}) es posterior a la final ({date_to.isoformat()}).",
             )
         now = self.now()
-        path = Path(path)
-        written = 0
 
-        def write(tmp: Path) -> None:
-            nonlocal written
+        def write(tmp: Path) -> int:
             with self.db.read() as s:
                 _check_supervisor(s, actor)
                 cals, risk = _sla_setup(s)
@@ -218,13 +216,9 @@ class Reports:
                     s, local_day_start(date_from), local_day_start(date_to + timedelta(days=1))
                 )
                 records = (_ticket_record(r, lookups, cals, now, risk) for r in rows)
-                if fmt == "csv":
-                    written = _tickets_csv(records, tmp)
-                else:
-                    written = _tickets_xlsx(records, tmp)
+                return _tickets_csv(records, tmp) if fmt == "csv" else _tickets_xlsx(records, tmp)
 
-        _atomic_write(path, write)
-        return written
+        return _atomic_write(Path(path), write)
 
 
 # --- helpers: permissions and settings -------------------------------------------------
@@ -269,13 +263,15 @@ def _check_format(fmt: str) -> str:
     return fmt
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    if path.parent and not path.parent.exists():
+def _atomic_write(path: Path, write: Callable[[Path], T]) -> T:
+    """Write beside `path` and move into place: a failed export leaves no half file."""
+    if not path.parent.exists():
         raise ValidationError("out", f"La carpeta {path.parent} no existe.")
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        write(tmp)
+        result = write(tmp)
         os.replace(tmp, path)
+        return result
     except OSError as exc:
         raise ValidationError("out", f"No se pudo escribir {path}: {exc.strerror or exc}.") from None
     finally:

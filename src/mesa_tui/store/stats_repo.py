@@ -1,18 +1,20 @@
 """Aggregations for the supervisor's screens and reports, in SQL.
 
-Every count here is a GROUP BY over an index range (a month's created_at or
-resolved_at, the open statuses), never a Python loop over tickets. Month and
-age buckets are CASE expressions over UTC instants computed in the domain, so
-the same SQL runs on SQLite and PostgreSQL and the range predicates stay
-sargable. Grouping is done on a subquery's column, because PostgreSQL does not
-recognise two copies of an expression with bound parameters as the same one.
+Every figure here is an aggregate over an index range (a month of created_at,
+resolved_at or first_response_at, the open statuses), never a Python loop over
+tickets. Months and age buckets are bounded by UTC instants computed in the
+domain from Bogotá dates, so the same SQL runs on SQLite and PostgreSQL and the
+range predicates stay sargable. Where rows are grouped by a computed value, the
+GROUP BY is on a subquery's column: PostgreSQL does not recognise two copies of
+an expression with bound parameters as the same one.
 
 The SLA board needs business time, which SQL cannot compute; the domain turns
 "vencido" and "en riesgo" into comparisons of the stored due_at with instants
 computed once per calendar (and per target for the risk threshold), so the
 groups are counted in SQL and agree with `Clock.state` (see
-`mesa_tui.domain.indicators.overdue_cut` / `risk_cut`).
-"""
+`mesa_tui.domain.indicators.overdue_cut` / `risk_cut`). The stored due_at is
+the one the services computed at the ticket's last change: a closure added
+later moves it only when the admin service recomputes the open tickets."""
 
 from __future__ import annotations
 
@@ -116,11 +118,12 @@ def indicator_counts(s: Session, bounds: Sequence[datetime]) -> dict[str, list[t
 
 
 def settings_with_prefix(s: Session, prefix: str) -> dict[str, str]:
-    rows = s.execute(sa.select(Setting.key, Setting.value).where(Setting.key.startswith(prefix))).all()
+    q = sa.select(Setting.key, Setting.value).where(Setting.key.startswith(prefix, autoescape=True))
+    rows = s.execute(q).all()
     return {k: v for k, v in rows}
 
 
-# --- queue overview ---------------------------------------------------------------
+# --- SLA cuts -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,9 @@ def sla_cuts(
         if kind in calendars
     }
     return SlaCuts(overdue, risky)
+
+
+# --- queue overview ---------------------------------------------------------------
 
 
 def open_cube(

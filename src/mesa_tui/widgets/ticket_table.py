@@ -39,6 +39,7 @@ COLUMNS = (
     ColumnSpec("agent", "Agente", 0, SortKey.AGENT, share=25),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+_SLA_INDEX = [c.key for c in COLUMNS].index("sla")
 _PADDING = 1  # cell padding on each side
 
 
@@ -170,14 +171,14 @@ class TicketTable(DataTable):
             row.service_code,
             priority_text(row.priority),
             status_text(row.status),
-            sla_text(sla) if sla is not None else Text("—"),
+            sla_text(sla) if sla is not None else Text("…", style="dim"),
             clip(short_name(row.agent_name) or "—", w["agent"]),
         )
 
     def show_page(
         self,
         rows: list[QueueRow],
-        slas: dict[int, SlaView],
+        slas: dict[int, SlaView] | None,
         has_before: bool,
         has_after: bool,
         keep_id: int | None = None,
@@ -186,6 +187,7 @@ class TicketTable(DataTable):
         """Show a page. The cursor goes to `keep_id` if it is on the page, else to
         the top or bottom (`at`), else stays at the same position."""
         self._has_before, self._has_after = has_before, has_after
+        slas = slas if slas is not None else {}
         old_index = self.cursor_row
         same_order = [r.id for r in rows] == [r.id for r in self._rows]
         if same_order:
@@ -215,6 +217,18 @@ class TicketTable(DataTable):
             target = min(max(old_index, 0), len(rows) - 1)
         self.move_cursor(row=target, animate=False, scroll=True)
         self._announce()
+
+    def update_slas(self, slas: dict[int, SlaView]) -> None:
+        """Fill in the SLA column of the rows on screen."""
+        self._last_slas = slas
+        for row in self._rows:
+            sla = slas.get(row.id)
+            if sla is None:
+                continue
+            cells = self._cell_values(row, sla)
+            if self._cells.get(row.id) != cells:
+                self.update_cell(str(row.id), "sla", cells[_SLA_INDEX])
+                self._cells[row.id] = cells
 
     def _fill(self, rows: list[QueueRow], slas: dict[int, SlaView]) -> None:
         self.clear()

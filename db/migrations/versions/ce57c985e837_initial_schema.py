@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: e22c591289c2
+Revision ID: ce57c985e837
 Revises: 
-Create Date: 2026-11-21 10:15:48.072452
+Create Date: 2026-11-21 10:50:13.936405
 """
 from typing import Sequence, Union
 
@@ -12,7 +12,7 @@ import sqlmodel.sql.sqltypes
 import mesa_tui.store.models
 
 
-revision: str = 'e22c591289c2'
+revision: str = 'ce57c985e837'
 down_revision: Union[str, None] = None
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
@@ -161,10 +161,13 @@ def upgrade() -> None:
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.create_index('ix_ticket_agent_status_due', ['agent_id', 'status', 'due_at', 'id'], unique=False)
         batch_op.create_index('ix_ticket_created', ['created_at', 'id'], unique=False)
+        batch_op.create_index('ix_ticket_created_kpi', ['created_at', 'status', 'nature'], unique=False)
+        batch_op.create_index('ix_ticket_first_response', ['first_response_at', 'status', 'tto_met'], unique=False)
         batch_op.create_index('ix_ticket_group_status_due', ['group_id', 'status', 'due_at', 'id'], unique=False)
-        batch_op.create_index('ix_ticket_resolved', ['resolved_at'], unique=False)
+        batch_op.create_index('ix_ticket_resolved_kpi', ['resolved_at', 'status', 'nature', 'solution_mode', 'ttr_met'], unique=False)
         batch_op.create_index(batch_op.f('ix_ticket_service_id'), ['service_id'], unique=False)
         batch_op.create_index('ix_ticket_status_due', ['status', 'due_at', 'id'], unique=False)
+        batch_op.create_index('ix_ticket_supervisor', ['status', 'level', 'agent_id', 'service_id', 'created_at', 'sla_calendar', 'due_at', 'tto_stopped_at', 'tto_target_s', 'ttr_target_s'], unique=False)
 
     op.create_table('comment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -191,7 +194,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('ticket_id')
     )
     with op.batch_alter_table('survey', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_survey_at'), ['at'], unique=False)
+        batch_op.create_index('ix_survey_at_score', ['at', 'score'], unique=False)
 
     op.create_table('ticket_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -222,7 +225,7 @@ def downgrade() -> None:
 
     op.drop_table('ticket_event')
     with op.batch_alter_table('survey', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_survey_at'))
+        batch_op.drop_index('ix_survey_at_score')
 
     op.drop_table('survey')
     with op.batch_alter_table('comment', schema=None) as batch_op:
@@ -230,10 +233,13 @@ def downgrade() -> None:
 
     op.drop_table('comment')
     with op.batch_alter_table('ticket', schema=None) as batch_op:
+        batch_op.drop_index('ix_ticket_supervisor')
         batch_op.drop_index('ix_ticket_status_due')
         batch_op.drop_index(batch_op.f('ix_ticket_service_id'))
-        batch_op.drop_index('ix_ticket_resolved')
+        batch_op.drop_index('ix_ticket_resolved_kpi')
         batch_op.drop_index('ix_ticket_group_status_due')
+        batch_op.drop_index('ix_ticket_first_response')
+        batch_op.drop_index('ix_ticket_created_kpi')
         batch_op.drop_index('ix_ticket_created')
         batch_op.drop_index('ix_ticket_agent_status_due')
 

@@ -1,0 +1,366 @@
+"""Agents and support groups: who works the desk, with which role, level and group.
+Nobody is deleted: an agent or a group with history is deactivated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Select, Static
+
+from mesa_tui.domain.admin import AgentInfo, GroupInfo
+from mesa_tui.domain.priority import LEVELS
+from mesa_tui.domain.vocab import Role
+from mesa_tui.screens.admin_base import AdminForm, AdminPanel, selected
+from mesa_tui.screens.dialogs import ConfirmDialog
+from mesa_tui.widgets.admin_table import AdminTable, Column, Row, SearchBox, matches
+from mesa_tui.widgets.form import FormField
+from mesa_tui.widgets.format import level_label
+
+NO_GROUP = 0  # the Select value of "no group" (a Select value can't be None)
+
+
+def state_text(active: bool) -> Text:
+    return Text("Activo", style="green") if active else Text("Inactivo", style="yellow")
+
+
+def open_tickets_text(count: int) -> str:
+    return "ningún caso abierto" if count == 0 else ("1 caso abierto" if count == 1 else f"{count} casos abiertos")
+
+
+# --- agents -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Staff:
+    agents: list[AgentInfo]
+    groups: list[GroupInfo]
+
+
+class AgentsPanel(AdminPanel):
+    TITLE = "Los agentes"
+
+    BINDINGS = [
+        Binding("n", "new", "Nuevo", id="agents.new", tooltip="Crear un agente: usuario, nombre, rol, nivel y grupo"),
+        Binding("e,enter", "edit", "Editar", id="agents.edit", tooltip="Editar el agente seleccionado"),
+        Binding("d", "deactivate", "Desactivar", id="agents.deactivate", tooltip="Desactivar el agente: ya no entra; sus casos quedan para reasignar"),
+        Binding("d", "activate", "Activar", id="agents.activate", tooltip="Volver a activar el agente"),
+        Binding("slash", "search", "Buscar", id="agents.search", tooltip="Buscar por usuario, nombre o grupo"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.agents: list[AgentInfo] = []
+        self.groups: list[GroupInfo] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="admin-searchbar"):
+            yield Static("/", classes="admin-search-key")
+            yield SearchBox(placeholder="Buscar por usuario, nombre o grupo", id="agents-search")
+            yield Static("", id="agents-summary", classes="admin-summary")
+        yield AdminTable(
+            (
+                Column("login", "Usuario", 14),
+                Column("name", "Nombre", share=3),
+                Column("role", "Rol", 13),
+                Column("level", "Nivel", 23),
+                Column("group", "Grupo", share=2),
+                Column("open", "Abiertos", 8),
+                Column("active", "Estado", 8),
+            ),
+            id="agents-table",
+        )
+
+    def fetch(self) -> _Staff:
+        return _Staff(self.admin.agents(include_inactive=True), self.admin.groups(include_inactive=True))
+
+    def show_data(self, data: _Staff, keep: str | None) -> None:
+        self.agents, self.groups = data.agents, data.groups
+        self._show(keep)
+
+    def _show(self, keep: str | None = None) -> None:
+        query = self.query_one("#agents-search", SearchBox).value
+        shown = [a for a in self.agents if matches(query, a.login, a.full_name, a.group_name, a.role_label)]
+        self.table.show_rows(
+            [
+                Row(
+                    str(a.id),
+                    (a.login, a.full_name, a.role_label, a.level_label, a.group_name or "—", str(a.open_tickets), state_text(a.active)),
+                    dim=not a.active,
+                )
+                for a in shown
+            ],
+            keep,
+        )
+        active = sum(1 for a in self.agents if a.active)
+        summary = f"{len(self.agents)} agentes · {active} activos"
+        if query.strip():
+            summary = f"{len(shown)} de {summary}"
+        self.query_one("#agents-summary", Static).update(summary)
+
+    def current(self) -> AgentInfo | None:
+        key = self.table.current_key
+        return next((a for a in self.agents if str(a.id) == key), None)
+
+    @on(SearchBox.Changed, "#agents-search")
+    def _searched(self) -> None:
+        self._show()
+
+    @on(SearchBox.Done, "#agents-search")
+    def _search_done(self) -> None:
+        self.table.focus()
+
+    def action_search(self) -> None:
+        self.query_one("#agents-search", SearchBox).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        agent = self.current() if self.is_mounted else None
+        if action == "edit":
+            return agent is not None
+        if action == "deactivate":
+            return agent is not None and agent.active
+        if action == "activate":
+            return agent is not None and not agent.active
+        return True
+
+    def action_new(self) -> None:
+        dialog = AgentDialog(
+            "Nuevo agente", None, self.groups,
+            lambda v: self.admin.create_agent(self.actor, v["login"], v["full_name"], v["role"], v["level"], v["group_id"]),
+            confirm="Crear",
+        )
+        self.open_dialog(dialog, lambda a: f"Agente {a.login} creado: {a.full_name}", keep=lambda a: str(a.id))
+
+    def action_edit(self) -> None:
+        agent = self.current()
+        if agent is None:
+            return
+        dialog = AgentDialog(
+            f"Editar agente {agent.login}", agent, self.groups,
+            lambda v: self.admin.update_agent(
+                self.actor, agent.id, v["login"], v["full_name"], v["role"], v["level"], v["group_id"]
+            ),
+        )
+        self.open_dialog(
+            dialog, lambda a: f"Agente {a.login} sin cambios" if a == agent else f"Agente {a.login} guardado",
+            keep=lambda a: str(a.id),
+        )
+
+    def action_deactivate(self) -> None:
+        self._set_active(False)
+
+    def action_activate(self) -> None:
+        self._set_active(True)
+
+    def _set_active(self, active: bool) -> None:
+        agent = self.current()
+        if agent is None or agent.active == active:
+            return
+        who = f"{agent.full_name} ({agent.login})"
+        if active:
+            dialog = ConfirmDialog(
+                f"Activar {agent.login}", f"{who}\n\nPodrá volver a entrar a la mesa de ayuda y recibir casos.",
+                lambda v: self.admin.set_agent_active(self.actor, agent.id, True), confirm="Activar",
+            )
+            self.open_dialog(dialog, lambda a: f"Agente {a.login} activado", keep=lambda a: str(a.id))
+            return
+        question = f"{who}\n\nNo podrá volver a entrar. El agente no se borra: su historial queda."
+        if agent.open_tickets:
+            question += (
+                f"\nTiene {open_tickets_text(agent.open_tickets)}: siguen a su nombre hasta que un supervisor los reasigne."
+            )
+        dialog = ConfirmDialog(
+            f"Desactivar {agent.login}", question,
+            lambda v: self.admin.set_agent_active(self.actor, agent.id, False), confirm="Desactivar",
+        )
+
+        def done(a: AgentInfo) -> str:
+            if a.open_tickets:
+                return f"Agente {a.login} desactivado: {open_tickets_text(a.open_tickets)} por reasignar"
+            return f"Agente {a.login} desactivado"
+
+        self.open_dialog(dialog, done, keep=lambda a: str(a.id))
+
+
+class AgentDialog(AdminForm):
+    def __init__(self, title: str, agent: AgentInfo | None, groups: list[GroupInfo], run, confirm: str = "Guardar"):
+        super().__init__(title, run, confirm=confirm)
+        self.agent = agent
+        self.groups = groups
+
+    def fields(self) -> ComposeResult:
+        a = self.agent
+        # Inactive groups take no one new, but an agent already in one keeps it on screen.
+        groups = [g for g in self.groups if g.active or (a is not None and g.id == a.group_id)]
+        with Horizontal(classes="field-row"):
+            yield FormField(
+                "Usuario (login)", Input(a.login if a else "", id="input-login", compact=True, max_length=60), "login",
+                hint="El usuario del sistema operativo con el que entra.",
+            )
+            yield FormField("Nombre completo", Input(a.full_name if a else "", id="input-full_name", compact=True), "full_name")
+        with Horizontal(classes="field-row"):
+            yield FormField(
+                "Rol",
+                Select([(r.label, r.value) for r in Role], allow_blank=False, value=a.role if a else Role.AGENT.value, id="input-role", compact=True),
+                "role",
+            )
+            yield FormField(
+                "Grupo",
+                Select(
+                    [("Sin grupo", NO_GROUP), *((f"{g.name} ({level_label(g.level)})", g.id) for g in groups)],
+                    allow_blank=False,
+                    value=(a.group_id or NO_GROUP) if a else (groups[0].id if groups else NO_GROUP),
+                    id="input-group_id",
+                    compact=True,
+                ),
+                "group_id",
+            )
+            yield FormField(
+                "Nivel de soporte",
+                Select([(level_label(n), n) for n in LEVELS], allow_blank=False, value=a.level if a else 1, id="input-level", compact=True),
+                "level",
+            )
+
+    @on(Select.Changed, "#input-group_id")
+    def _group_changed(self, event: Select.Changed) -> None:
+        # An agent usually works at the level of their group: follow it (it can still be changed).
+        group = next((g for g in self.groups if g.id == event.value), None)
+        if group is not None and (self.agent is None or group.id != self.agent.group_id):
+            self.query_one("#input-level", Select).value = group.level
+
+    def values(self) -> dict[str, Any]:
+        group = selected(self.query_one("#input-group_id", Select))
+        return {
+            "login": self.query_one("#input-login", Input).value,
+            "full_name": self.query_one("#input-full_name", Input).value,
+            "role": selected(self.query_one("#input-role", Select)),
+            "level": selected(self.query_one("#input-level", Select)),
+            "group_id": group or None,
+        }
+
+
+# --- groups -------------------------------------------------------------------------------
+
+
+class GroupsPanel(AdminPanel):
+    TITLE = "Los grupos de soporte"
+
+    BINDINGS = [
+        Binding("n", "new", "Nuevo", id="groups.new", tooltip="Crear un grupo de soporte"),
+        Binding("e,enter", "edit", "Editar", id="groups.edit", tooltip="Cambiar el nombre o el nivel del grupo seleccionado"),
+        Binding("d", "deactivate", "Desactivar", id="groups.deactivate", tooltip="Desactivar el grupo: no recibe casos nuevos ni escalamientos"),
+        Binding("d", "activate", "Activar", id="groups.activate", tooltip="Volver a activar el grupo"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups: list[GroupInfo] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "Nivel 1 recibe los casos nuevos; los niveles 2 y 3 los reciben escalados. "
+            "Un grupo inactivo no recibe casos nuevos; sus agentes y sus casos abiertos siguen donde están.",
+            classes="admin-intro",
+        )
+        yield AdminTable(
+            (
+                Column("name", "Grupo", share=1),
+                Column("level", "Nivel", 23),
+                Column("agents", "Agentes activos", 15),
+                Column("open", "Casos abiertos", 14),
+                Column("active", "Estado", 8),
+            ),
+            id="groups-table",
+        )
+
+    def fetch(self) -> list[GroupInfo]:
+        return self.admin.groups(include_inactive=True)
+
+    def show_data(self, data: list[GroupInfo], keep: str | None) -> None:
+        self.groups = data
+        self.table.show_rows(
+            [
+                Row(str(g.id), (g.name, g.level_label, str(g.agents), str(g.open_tickets), state_text(g.active)), dim=not g.active)
+                for g in data
+            ],
+            keep,
+        )
+
+    def current(self) -> GroupInfo | None:
+        key = self.table.current_key
+        return next((g for g in self.groups if str(g.id) == key), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        group = self.current() if self.is_mounted else None
+        if action == "edit":
+            return group is not None
+        if action == "deactivate":
+            return group is not None and group.active
+        if action == "activate":
+            return group is not None and not group.active
+        return True
+
+    def action_new(self) -> None:
+        dialog = GroupDialog("Nuevo grupo de soporte", None, lambda v: self.admin.create_group(self.actor, v["name"], v["level"]), confirm="Crear")
+        self.open_dialog(dialog, lambda g: f"Grupo «{g.name}» creado", keep=lambda g: str(g.id))
+
+    def action_edit(self) -> None:
+        group = self.current()
+        if group is None:
+            return
+        dialog = GroupDialog(
+            f"Editar grupo «{group.name}»", group, lambda v: self.admin.update_group(self.actor, group.id, v["name"], v["level"])
+        )
+        self.open_dialog(
+            dialog, lambda g: f"Grupo «{g.name}» sin cambios" if g == group else f"Grupo «{g.name}» guardado",
+            keep=lambda g: str(g.id),
+        )
+
+    def action_deactivate(self) -> None:
+        self._set_active(False)
+
+    def action_activate(self) -> None:
+        self._set_active(True)
+
+    def _set_active(self, active: bool) -> None:
+        group = self.current()
+        if group is None or group.active == active:
+            return
+        if active:
+            title, confirm, question = f"Activar «{group.name}»", "Activar", "Vuelve a recibir casos nuevos y escalamientos."
+        else:
+            title, confirm = f"Desactivar «{group.name}»", "Desactivar"
+            question = (
+                f"No recibirá casos nuevos ni escalamientos. Sus {group.agents} agentes activos y "
+                f"{open_tickets_text(group.open_tickets)} siguen donde están. El grupo no se borra."
+            )
+        dialog = ConfirmDialog(title, question, lambda v: self.admin.set_group_active(self.actor, group.id, active), confirm=confirm)
+        verb = "activado" if active else "desactivado"
+        self.open_dialog(dialog, lambda g: f"Grupo «{g.name}» {verb}", keep=lambda g: str(g.id))
+
+
+class GroupDialog(AdminForm):
+    def __init__(self, title: str, group: GroupInfo | None, run, confirm: str = "Guardar"):
+        super().__init__(title, run, confirm=confirm)
+        self.add_class("narrow-form")
+        self.group = group
+
+    def fields(self) -> ComposeResult:
+        g = self.group
+        yield FormField("Nombre del grupo", Input(g.name if g else "", id="input-name", compact=True), "name")
+        yield FormField(
+            "Nivel de soporte",
+            Select([(level_label(n), n) for n in LEVELS], allow_blank=False, value=g.level if g else 2, id="input-level", compact=True),
+            "level",
+        )
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "name": self.query_one("#input-name", Input).value,
+            "level": selected(self.query_one("#input-level", Select)),
+        }

@@ -1,0 +1,186 @@
+"""What the administration panels share: reading their list in a worker, running
+a dialog against the `Admin` use cases and saying what happened.
+
+Each panel is one area of the admin screen (catalog, SLA policies, ...). It owns
+its keys (they apply while the focus is inside it), reads its data in a thread
+worker that only posts a message, and shows it in the message handler. Forms are
+the agent screens' `ActionDialog`s: the dialog runs the use case itself, shows a
+`ValidationError` next to its field and stays open with what was typed; any
+other refusal closes it and the panel says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Select
+
+from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.screens.context import DeskContext
+from mesa_tui.screens.dialogs import ActionDialog, Outcome, ReasonDialog
+from mesa_tui.services.admin import Admin
+from mesa_tui.services.errors import ServiceError
+from mesa_tui.widgets.admin_table import AdminTable
+
+
+def selected(select: Select) -> Any:
+    """A Select's value, None while it is blank."""
+    value = select.value
+    return None if value is Select.NULL else value
+
+
+def whole_number(text: str) -> int | None:
+    """A whole number typed by a person ("1.200" and " 30 " too), None if it is not one."""
+    cleaned = text.strip().replace(".", "").replace(" ", "")
+    if cleaned.lstrip("-").isdigit():
+        return int(cleaned)
+    return None
+
+
+def tickets_moved(count: int) -> str:
+    if count == 0:
+        return "ningún caso abierto cambió de vencimiento"
+    if count == 1:
+        return "se recalculó el vencimiento de 1 caso abierto"
+    return f"se recalcularon los vencimientos de {count} casos abiertos"
+
+
+class AdminForm(ActionDialog):
+    """An admin form: an ActionDialog a little wider, for the longer admin records."""
+
+    def __init__(self, title: str, run: Callable[[dict[str, Any]], Any], confirm: str = "Guardar", intro: str = ""):
+        super().__init__(title, run, confirm=confirm, intro=intro)
+        self.add_class("admin-form")
+
+
+class OneFieldDialog(ReasonDialog):
+    """One line of text that starts with the current value: a name, a setting."""
+
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        run: Callable[[dict[str, Any]], Any],
+        field: str = "name",
+        value: str = "",
+        confirm: str = "Guardar",
+        intro: str = "",
+    ):
+        super().__init__(title, label, run, field=field, confirm=confirm, intro=intro)
+        self.initial = value
+
+    def on_mount(self) -> None:
+        box = self.query_one(f"#input-{self.field}", Input)
+        box.value = self.initial
+        box.cursor_position = len(self.initial)
+
+
+class AdminPanel(Vertical):
+    """One area of the admin screen: a list read from the `Admin` use cases and its keys."""
+
+    TITLE = ""
+
+    class Read(Message):
+        bubble = False
+
+        def __init__(self, data: Any, keep: str | None) -> None:
+            super().__init__()
+            self.data = data
+            self.keep = keep
+
+    class ReadFailed(Message):
+        bubble = False
+
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, ctx: DeskContext, admin: Admin, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.ctx = ctx
+        self.admin = admin
+        self.loaded = False
+
+    @property
+    def actor(self) -> ActorInfo:
+        return self.ctx.actor
+
+    @property
+    def table(self) -> AdminTable:
+        """The panel's main list: what gets the focus when the panel is shown."""
+        return self.query(AdminTable).first()
+
+    def activate(self) -> None:
+        """The panel was brought to the front: read it the first time, focus its list."""
+        if not self.loaded:
+            self.reload()
+        self.table.focus()
+
+    # --- reading -------------------------------------------------------------------
+
+    def fetch(self) -> Any:
+        """Read what the panel shows (runs in a worker thread: no widgets here)."""
+        raise NotImplementedError
+
+    def show_data(self, data: Any, keep: str | None) -> None:
+        """Show what `fetch` read, with the cursor on `keep` when it is given."""
+        raise NotImplementedError
+
+    def reload(self, keep: str | None = None) -> None:
+        self._read(keep)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="admin-read")
+    def _read(self, keep: str | None) -> None:
+        try:
+            data = self.fetch()
+        except Exception as exc:  # the database went away, a bug: tell, don't crash
+            self.post_message(self.ReadFailed(str(exc)))
+            return
+        self.post_message(self.Read(data, keep))
+
+    @on(Read)
+    def _shown(self, message: Read) -> None:
+        self.loaded = True
+        self.show_data(message.data, message.keep)
+        self.screen.refresh_bindings()
+
+    @on(ReadFailed)
+    def _read_failed(self, message: ReadFailed) -> None:
+        self.notify(f"No se pudo leer {self.TITLE.lower()}: {message.error}", title="Error", severity="error", timeout=10, markup=False)
+
+    # --- changing --------------------------------------------------------------------
+
+    def open_dialog(
+        self,
+        dialog: ActionDialog,
+        done: Callable[[Any], str],
+        keep: Callable[[Any], str | None] | None = None,
+    ) -> None:
+        """Push `dialog`; on success say `done(result)` and reload with the cursor on `keep(result)`."""
+
+        def finished(outcome: Outcome | None) -> None:
+            if outcome is None:
+                return
+            if outcome.error is not None:
+                self.refused(outcome.error)
+                self.reload()
+                return
+            # The agent screens keep the catalog, staff and matrix in memory: read them again.
+            self.ctx.reference = None
+            self.notify(done(outcome.info), title="Hecho", markup=False)
+            self.reload(keep(outcome.info) if keep else None)
+
+        self.app.push_screen(dialog, finished)
+
+    def refused(self, error: ServiceError) -> None:
+        self.notify(error.message, title="No se pudo", severity="error", timeout=8, markup=False)
+
+    @on(AdminTable.RowHighlighted)
+    @on(AdminTable.CellHighlighted)
+    def _moved(self) -> None:
+        # Which verbs apply (activar or desactivar, eliminar) depends on the row.
+        self.screen.refresh_bindings()

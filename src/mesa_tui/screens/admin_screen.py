@@ -1,0 +1,131 @@
+"""Administración: the desk's reference data, one tab per area, for administrators only.
+
+Number keys switch tabs; each tab's panel owns its verbs (n nuevo, e/Enter editar,
+d desactivar/activar ...), which `?` lists. Esc or q leaves.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import ContentSwitcher, Footer, Static, Tab, Tabs
+
+from mesa_tui.domain.vocab import Role
+from mesa_tui.screens.admin_agents import AgentsPanel, GroupsPanel
+from mesa_tui.screens.admin_base import AdminPanel
+from mesa_tui.screens.admin_calendar import CalendarPanel
+from mesa_tui.screens.admin_catalog import CatalogPanel, CategoriesPanel
+from mesa_tui.screens.admin_matrix import MatrixPanel
+from mesa_tui.screens.admin_policies import PoliciesPanel
+from mesa_tui.screens.admin_settings import SettingsPanel
+from mesa_tui.screens.base import MesaScreen
+from mesa_tui.screens.context import DeskContext
+from mesa_tui.services.admin import Admin
+
+# (name, tab label, panel class), in tab order: key 1 is the first.
+AREAS: tuple[tuple[str, str, type[AdminPanel]], ...] = (
+    ("catalog", "Catálogo", CatalogPanel),
+    ("categories", "Categorías", CategoriesPanel),
+    ("policies", "Políticas de ANS", PoliciesPanel),
+    ("matrix", "Matriz de prioridad", MatrixPanel),
+    ("agents", "Agentes", AgentsPanel),
+    ("groups", "Grupos", GroupsPanel),
+    ("calendar", "Calendario", CalendarPanel),
+    ("settings", "Parámetros", SettingsPanel),
+)
+
+
+class AdminTabs(Tabs, can_focus=False):
+    """The admin areas; switched with the number keys (the list keeps the focus)."""
+
+
+class AdminScreen(MesaScreen):
+    HELP_TITLE = "Administración"
+    # Textual reads a screen's CSS_PATH into the app's stylesheet the first time the
+    # screen is shown, so the admin dialogs get these styles too.
+    CSS_PATH = "../admin.tcss"
+
+    BINDINGS = [
+        *(
+            Binding(
+                str(number), f"area('{name}')", label, show=False, id=f"admin.area_{name}",
+                tooltip=f"Ir a la pestaña {label}",
+            )
+            for number, (name, label, _panel) in enumerate(AREAS, start=1)
+        ),
+        Binding("R", "reload", "Actualizar", show=False, id="admin.reload", tooltip="Volver a leer la lista de esta pestaña"),
+        Binding("escape,q", "back", "Volver", id="admin.back", tooltip="Salir de la administración"),
+    ]
+
+    def __init__(self, ctx: DeskContext, admin: Admin | None = None) -> None:
+        super().__init__(ctx)
+        self.admin = admin or Admin(ctx.desk.db, now=ctx.now)
+
+    @property
+    def allowed(self) -> bool:
+        return self.ctx.actor.is_admin
+
+    def compose(self) -> ComposeResult:
+        actor = self.ctx.actor
+        yield Static(
+            Text.assemble(
+                ("Mesa de ayuda TIC", "bold"), "  ·  Administración  ·  ",
+                (actor.full_name, "bold"), f" ({Role(actor.role).label})",
+            ),
+            id="topbar",
+        )
+        if not self.allowed:
+            yield Static(
+                "Solo un administrador puede entrar a la administración de la mesa de ayuda.\n\n"
+                "Pulse Esc para volver.",
+                id="admin-refused",
+            )
+        else:
+            yield AdminTabs(
+                *(Tab(f"{n} {label}", id=f"tab-{name}") for n, (name, label, _p) in enumerate(AREAS, start=1)),
+                id="admin-tabs",
+            )
+            with ContentSwitcher(initial=f"panel-{AREAS[0][0]}", id="admin-panels"):
+                for name, _label, panel in AREAS:
+                    yield panel(self.ctx, self.admin, id=f"panel-{name}", classes="admin-panel")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if self.allowed:
+            self.call_after_refresh(self.current_panel.activate)
+
+    @property
+    def current_panel(self) -> AdminPanel:
+        switcher = self.query_one("#admin-panels", ContentSwitcher)
+        return self.query_one(f"#{switcher.current}", AdminPanel)
+
+    def panel(self, name: str) -> AdminPanel:
+        return self.query_one(f"#panel-{name}", AdminPanel)
+
+    @on(Tabs.TabActivated, "#admin-tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        name = event.tab.id.removeprefix("tab-")
+        switcher = self.query_one("#admin-panels", ContentSwitcher)
+        if switcher.current != f"panel-{name}":
+            switcher.current = f"panel-{name}"
+            self.panel(name).activate()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("area", "reload"):
+            return self.allowed
+        return True
+
+    def action_area(self, name: str) -> None:
+        self.query_one(AdminTabs).active = f"tab-{name}"
+
+    def action_reload(self) -> None:
+        self.current_panel.reload()
+        self.notify("Lista actualizada", timeout=2)
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        else:
+            self.app.switch_mode("agent")

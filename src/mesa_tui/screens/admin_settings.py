@@ -1,0 +1,79 @@
+"""The desk's settings (parámetros): SLA risk threshold, automatic closing and the
+indicators' targets."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from mesa_tui.domain.admin import setting_label
+from mesa_tui.screens.admin_base import AdminPanel, OneFieldDialog
+from mesa_tui.services.errors import ValidationError
+from mesa_tui.widgets.admin_table import AdminTable, Column, Row
+
+HINTS = {
+    "risk_threshold": "Fracción del plazo consumida a partir de la cual un caso se marca en riesgo (0,75 = 75 %).",
+    "auto_close_business_days": "Días hábiles tras los que un caso resuelto se cierra solo (1 a 30).",
+}
+
+
+def shown_value(value: str) -> str:
+    """es-CO writes the decimal comma."""
+    return value.replace(".", ",")
+
+
+def hint_of(key: str) -> str:
+    if key.startswith("meta."):
+        return "Porcentaje de 0 a 100: la meta mensual del indicador en el informe."
+    return HINTS.get(key, "")
+
+
+class SettingsPanel(AdminPanel):
+    TITLE = "Los parámetros"
+
+    BINDINGS = [
+        Binding("e,enter", "edit", "Editar", id="settings.edit", tooltip="Cambiar el valor del parámetro seleccionado"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Parámetros de la mesa de ayuda y metas de los indicadores.", classes="admin-intro")
+        yield AdminTable(
+            (Column("label", "Parámetro", share=2), Column("value", "Valor", 10), Column("key", "Clave", share=1)),
+            id="settings-table",
+        )
+
+    def fetch(self) -> dict[str, str]:
+        return self.admin.settings()
+
+    def show_data(self, data: dict[str, str], keep: str | None) -> None:
+        self.settings = data
+        keys = sorted(data, key=lambda k: (k.startswith("meta."), setting_label(k)))
+        self.table.show_rows([Row(k, (setting_label(k), shown_value(data[k]), k)) for k in keys], keep)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit":
+            return self.is_mounted and self.table.current_key is not None
+        return True
+
+    def action_edit(self) -> None:
+        key = self.table.current_key
+        if key is None:
+            return
+
+        def run(v: dict[str, str]) -> str:
+            try:
+                return self.admin.set_setting(self.actor, key, v["value"])
+            except ValidationError as exc:
+                # The service names the setting's key as the field; this form has one field.
+                raise ValidationError("value", exc.message) from None
+
+        dialog = OneFieldDialog(
+            setting_label(key), "Valor", run, field="value", value=shown_value(self.settings.get(key, "")),
+            intro=hint_of(key),
+        )
+        self.open_dialog(dialog, lambda stored: f"{setting_label(key)}: {shown_value(stored)}", keep=lambda _s: key)
