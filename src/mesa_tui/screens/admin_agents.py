@@ -199,10 +199,16 @@ class AgentDialog(AdminForm):
         groups = [g for g in self.groups if g.active or (a is not None and g.id == a.group_id)]
         with Horizontal(classes="field-row"):
             yield FormField(
-                "Usuario (login)", Input(a.login if a else "", id="input-login", compact=True, max_length=60), "login",
-                hint="El usuario del sistema operativo con el que entra.",
+                "Usuario (login)",
+                Input(a.login if a else "", placeholder="p. ej. mgomez", id="input-login", compact=True, max_length=60),
+                "login",
+                hint="El usuario del equipo con el que entra.",
             )
-            yield FormField("Nombre completo", Input(a.full_name if a else "", id="input-full_name", compact=True), "full_name")
+            yield FormField(
+                "Nombre completo",
+                Input(a.full_name if a else "", placeholder="p. ej. María Gómez Salas", id="input-full_name", compact=True),
+                "full_name",
+            )
         with Horizontal(classes="field-row"):
             yield FormField(
                 "Rol",
@@ -212,7 +218,7 @@ class AgentDialog(AdminForm):
             yield FormField(
                 "Grupo",
                 Select(
-                    [("Sin grupo", NO_GROUP), *((f"{g.name} ({level_label(g.level)})", g.id) for g in groups)],
+                    [("Sin grupo", NO_GROUP), *((f"{g.name} (nivel {g.level})", g.id) for g in groups)],
                     allow_blank=False,
                     value=(a.group_id or NO_GROUP) if a else (groups[0].id if groups else NO_GROUP),
                     id="input-group_id",

@@ -41,6 +41,11 @@ def whole_number(text: str) -> int | None:
     return None
 
 
+def counted(count: int, singular: str, plural: str) -> str:
+    """ "1 servicio", "3 servicios"."""
+    return f"{count} {singular if count == 1 else plural}"
+
+
 def tickets_moved(count: int) -> str:
     if count == 0:
         return "ningún caso abierto cambió de vencimiento"

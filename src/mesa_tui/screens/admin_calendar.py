@@ -98,7 +98,7 @@ class CalendarPanel(AdminPanel):
                  "un cierre recalcula al instante los vencimientos de los casos abiertos.", "dim"),
             )
         )
-        self.query_one("#holidays-title", Label).update(f"Festivos de {data.year} ({len(data.holidays)}, Ley Emiliani)")
+        self.query_one("#holidays-title", Label).update(f"Festivos de {data.year} ({len(data.holidays)})")
         self.query_one("#closures-title", Label).update(f"Cierres de la entidad en {data.year} ({len(data.closures)})")
         self.query_one("#holidays-table", AdminTable).show_rows(
             [Row(h.day.isoformat(), (fmt_date(h.day), h.name)) for h in data.holidays]

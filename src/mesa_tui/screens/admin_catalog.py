@@ -21,7 +21,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from mesa_tui.domain.admin import CategoryInfo
 from mesa_tui.domain.catalog import FIELD_LABELS, CatalogEntry, ImportStatus, PreviewRow
-from mesa_tui.screens.admin_base import AdminForm, AdminPanel, OneFieldDialog, selected
+from mesa_tui.screens.admin_base import AdminForm, AdminPanel, OneFieldDialog, counted, selected
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.catalog import ImportResult
 from mesa_tui.services.errors import ServiceError, ValidationError
@@ -84,7 +84,7 @@ class CatalogPanel(AdminPanel):
                 Column("code", "Código", 7),
                 Column("name", "Nombre", share=5),
                 Column("category", "Categoría", 24),
-                Column("ans", "ANS", share=4),
+                Column("hours", "Horario", share=4),
                 Column("active", "Estado", 8),
             ),
             id="catalog-table",
@@ -104,7 +104,7 @@ class CatalogPanel(AdminPanel):
         shown = [e for e in self.entries if matches(query, e.code, e.name, e.category)]
         self.table.show_rows(
             [
-                Row(e.code, (e.code, e.name, e.category, e.ans_text, active_text(e.active)), dim=not e.active)
+                Row(e.code, (e.code, e.name, e.category, e.hours, active_text(e.active)), dim=not e.active)
                 for e in shown
             ],
             keep,
@@ -213,8 +213,8 @@ class CatalogPanel(AdminPanel):
 
         def done(result: ImportResult) -> str:
             return (
-                f"Catálogo importado: {result.created} nuevos, {result.updated} modificados, "
-                f"{result.unchanged} sin cambios"
+                f"Catálogo importado: {counted(result.created, 'nuevo', 'nuevos')}, "
+                f"{counted(result.updated, 'modificado', 'modificados')}, {result.unchanged} sin cambios"
             )
 
         self.open_dialog(dialog, done)
@@ -222,7 +222,7 @@ class CatalogPanel(AdminPanel):
     def action_export_file(self) -> None:
         self.open_dialog(
             ExportDialog(lambda v: export_to(v["path"], self.admin.export_catalog())),
-            lambda written: f"Catálogo exportado: {written[1]} servicios en {written[0]}",
+            lambda written: f"Catálogo exportado: {counted(written[1], 'servicio', 'servicios')} en {written[0]}",
         )
 
 
@@ -331,9 +331,9 @@ def preview_text(rows: list[PreviewRow]) -> Group:
     """What importing the file would do: counts, then each new or changed entry."""
     counts = {status: sum(1 for r in rows if r.status is status) for status in ImportStatus}
     summary = Text.assemble(
-        f"{len(rows)} servicios en el archivo: ",
-        (f"{counts[ImportStatus.NUEVO]} nuevos", "bold green"), " · ",
-        (f"{counts[ImportStatus.MODIFICADO]} modificados", "bold yellow"), " · ",
+        f"{counted(len(rows), 'servicio', 'servicios')} en el archivo: ",
+        (counted(counts[ImportStatus.NUEVO], "nuevo", "nuevos"), "bold green"), " · ",
+        (counted(counts[ImportStatus.MODIFICADO], "modificado", "modificados"), "bold yellow"), " · ",
         f"{counts[ImportStatus.SIN_CAMBIOS]} sin cambios.",
     )
     changed = [r for r in rows if r.status is not ImportStatus.SIN_CAMBIOS]
@@ -501,7 +501,7 @@ class CategoriesPanel(AdminPanel):
             "Una categoría con servicios se renombra; sus servicios la siguen.",
             classes="admin-intro",
         )
-        yield AdminTable((Column("name", "Categoría", share=1), Column("services", "Servicios", 10)), id="categories-table")
+        yield AdminTable((Column("name", "Categoría", 60), Column("services", "Servicios", 10)), id="categories-table")
 
     def fetch(self) -> list[CategoryInfo]:
         return self.admin.categories()

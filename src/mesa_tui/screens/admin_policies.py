@@ -35,6 +35,7 @@ from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import priority_text
 
 DEFAULT_SCOPE = "*"  # the Select value of the default scope (a Select value can't be None)
+_OFFICE_DAY = f"{OFFICE_DAY_MINUTES // 60} h {OFFICE_DAY_MINUTES % 60} min"
 UNIT_LABELS = {TargetUnit.MINUTES: "minutos", TargetUnit.HOURS: "horas", TargetUnit.DAYS: "días hábiles"}
 
 
@@ -194,7 +195,9 @@ class PolicyDialog(AdminForm):
         ):
             amount, unit = natural_unit(minutes, calendar) if minutes else ("", TargetUnit.HOURS)
             with Horizontal(classes="field-row"):
-                yield FormField(label, Input(str(amount), id=f"input-{which}_minutes", compact=True), f"{which}_minutes")
+                yield FormField(
+                    label, Input(str(amount), placeholder="p. ej. 4", id=f"input-{which}_minutes", compact=True), f"{which}_minutes"
+                )
                 yield FormField(
                     "Unidad",
                     Select([(UNIT_LABELS[u], u.value) for u in TargetUnit], allow_blank=False, value=unit.value, id=f"input-{which}_unit", compact=True),
@@ -205,7 +208,7 @@ class PolicyDialog(AdminForm):
             Select([(CALENDAR_LABELS[c], c) for c in CALENDARS], allow_blank=False, value=calendar, id="input-calendar", compact=True),
             "calendar",
             hint=(
-                f"Un día hábil es la quinta parte de la semana de atención ({format_target(OFFICE_DAY_MINUTES)}); "
+                f"Un día hábil es la quinta parte de la semana de atención ({_OFFICE_DAY}); "
                 "en 24x7 un día son 24 h."
             ),
         )

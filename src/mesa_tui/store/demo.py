@@ -462,10 +462,14 @@ def _generate_part(job: tuple) -> dict[int, int]:
     batch = []
     for row in rows:
         row = list(row)
+        done: dict[int, str] = {}  # a row repeats the same instants (anchor = created...)
         for i in dt_idx:
             v = row[i]
             if v is not None:
-                row[i] = _sqlite_value(v)
+                text = done.get(id(v))
+                if text is None:
+                    text = done[id(v)] = _sqlite_value(v)
+                row[i] = text
         batch.append(row)
         if len(batch) >= 50_000:
             con.executemany(sql, batch)
