@@ -3,6 +3,7 @@
     .venv/bin/python bench/tui_bench.py                      # 10.000 and 1.000.000 tickets
     .venv/bin/python bench/tui_bench.py --sizes 10000 --reps 9
     .venv/bin/python bench/tui_bench.py --db 1000000=/path/to/mesa.db
+    .venv/bin/python bench/tui_bench.py --text-index         # with the trigram index
 
 Databases are made once with the real commands (`mesa db upgrade`, `mesa
 catalog import`, `mesa demo --tickets N`) and kept in --dir for the next run.
@@ -54,6 +55,26 @@ def ensure_db(tickets: int, folder: Path) -> Path:
     for args in (["db", "upgrade"], ["catalog", "import", str(ROOT / "db" / "catalog.tsv")], ["demo", "--tickets", str(tickets)]):
         subprocess.run([mesa, *args], env=env, check=True, cwd=ROOT)
     return path
+
+
+def text_index(db_path: Path, create: bool) -> bool:
+    """Whether the database has the queue's trigram index (creating it if asked)."""
+    import sqlite3
+
+    from mesa_tui.store.queue_repo import FTS_DDL, FTS_TABLE
+
+    con = sqlite3.connect(db_path)
+    try:
+        exists = con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (FTS_TABLE,)).fetchone() is not None
+        if create and not exists:
+            print(f"creando el índice de texto en {db_path} ...", flush=True)
+            for statement in FTS_DDL:
+                con.execute(statement)
+            con.commit()
+            exists = True
+    finally:
+        con.close()
+    return exists
 
 
 def agent_login(db_path: Path) -> str:
@@ -240,7 +261,7 @@ async def measure_steps(db_path: Path, login: str, reps: int) -> tuple[dict[str,
 # --- report ------------------------------------------------------------------------
 
 
-def report(tickets: int, start: list[float], start_peak: float, steps: dict[str, list[float]], terms, watch) -> None:
+def report(tickets: int, indexed: bool, start: list[float], start_peak: float, steps: dict[str, list[float]], terms, watch) -> None:
     def line(name: str, values: list[float]) -> str:
         target = TARGETS.get(name.split("+")[0])
         med = statistics.median(values)
@@ -248,7 +269,8 @@ def report(tickets: int, start: list[float], start_peak: float, steps: dict[str,
         goal = f"(meta <= {target:.0f} ms)" if target else ""
         return f"  {name:<14} mediana {med:8.1f} ms   máx {max(values):8.1f} ms  {goal}{mark}"
 
-    print(f"\n== {tickets:,} casos ==".replace(",", "."))
+    index = "con índice de texto (trigramas)" if indexed else "sin índice de texto: LIKE sobre la cola"
+    print(f"\n== {tickets:,} casos · {index} ==".replace(",", "."))
     print(line("start", start))
     for name, values in steps.items():
         print(line(name, values))
@@ -270,16 +292,18 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=7, help="rounds per step (default 7)")
     parser.add_argument("--dir", default=os.path.join(tempfile.gettempdir(), "mesa-bench"), help="where the databases are kept")
     parser.add_argument("--db", action="append", default=[], metavar="N=PATH", help="use an existing database for size N")
+    parser.add_argument("--text-index", action="store_true", help="add the queue's trigram index to the databases first")
     args = parser.parse_args()
     given = {int(n): Path(p) for n, p in (item.split("=", 1) for item in args.db)}
     sizes = [int(s) for s in args.sizes.split(",") if s]
     print(f"mesa-tui · benchmark de la interfaz de agentes · {args.reps} rondas · {os.cpu_count()} núcleos")
     for tickets in sizes:
         db_path = given.get(tickets) or ensure_db(tickets, Path(args.dir))
+        indexed = text_index(db_path, args.text_index)
         login = agent_login(db_path)
         start, start_peak = measure_start(db_path, login, max(3, args.reps // 2))
         steps, terms, watch = asyncio.run(measure_steps(db_path, login, args.reps))
-        report(tickets, start, start_peak, steps, terms, watch)
+        report(tickets, indexed, start, start_peak, steps, terms, watch)
 
 
 if __name__ == "__main__":

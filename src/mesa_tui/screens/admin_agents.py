@@ -10,13 +10,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.markup import escape
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
 from mesa_tui.domain.admin import AgentInfo, GroupInfo
 from mesa_tui.domain.priority import LEVELS
 from mesa_tui.domain.vocab import Role
-from mesa_tui.screens.admin_base import AdminForm, AdminPanel, selected
+from mesa_tui.screens.admin_base import AdminForm, AdminPanel, counted, selected
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.admin_table import AdminTable, Column, Row, SearchBox, matches
 from mesa_tui.widgets.form import FormField
@@ -43,7 +44,7 @@ class _Staff:
 
 
 class AgentsPanel(AdminPanel):
-    TITLE = "Los agentes"
+    TITLE = "los agentes"
 
     BINDINGS = [
         Binding("n", "new", "Nuevo", id="agents.new", tooltip="Crear un agente: usuario, nombre, rol, nivel y grupo"),
@@ -98,7 +99,7 @@ class AgentsPanel(AdminPanel):
             keep,
         )
         active = sum(1 for a in self.agents if a.active)
-        summary = f"{len(self.agents)} agentes · {active} activos"
+        summary = f"{counted(len(self.agents), 'agente', 'agentes')} · {counted(active, 'activo', 'activos')}"
         if query.strip():
             summary = f"{len(shown)} de {summary}"
         self.query_one("#agents-summary", Static).update(summary)
@@ -129,6 +130,9 @@ class AgentsPanel(AdminPanel):
         return True
 
     def action_new(self) -> None:
+        self.when_read(self._new)
+
+    def _new(self) -> None:
         dialog = AgentDialog(
             "Nuevo agente", None, self.groups,
             lambda v: self.admin.create_agent(self.actor, v["login"], v["full_name"], v["role"], v["level"], v["group_id"]),
@@ -161,7 +165,7 @@ class AgentsPanel(AdminPanel):
         agent = self.current()
         if agent is None or agent.active == active:
             return
-        who = f"{agent.full_name} ({agent.login})"
+        who = f"{escape(agent.full_name)} ({agent.login})"
         if active:
             dialog = ConfirmDialog(
                 f"Activar {agent.login}", f"{who}\n\nPodrá volver a entrar a la mesa de ayuda y recibir casos.",
@@ -254,7 +258,7 @@ class AgentDialog(AdminForm):
 
 
 class GroupsPanel(AdminPanel):
-    TITLE = "Los grupos de soporte"
+    TITLE = "los grupos de soporte"
 
     BINDINGS = [
         Binding("n", "new", "Nuevo", id="groups.new", tooltip="Crear un grupo de soporte"),
@@ -320,7 +324,7 @@ class GroupsPanel(AdminPanel):
         if group is None:
             return
         dialog = GroupDialog(
-            f"Editar grupo «{group.name}»", group, lambda v: self.admin.update_group(self.actor, group.id, v["name"], v["level"])
+            f"Editar grupo «{escape(group.name)}»", group, lambda v: self.admin.update_group(self.actor, group.id, v["name"], v["level"])
         )
         self.open_dialog(
             dialog, lambda g: f"Grupo «{g.name}» sin cambios" if g == group else f"Grupo «{g.name}» guardado",
@@ -338,9 +342,9 @@ class GroupsPanel(AdminPanel):
         if group is None or group.active == active:
             return
         if active:
-            title, confirm, question = f"Activar «{group.name}»", "Activar", "Vuelve a recibir casos nuevos y escalamientos."
+            title, confirm, question = f"Activar «{escape(group.name)}»", "Activar", "Vuelve a recibir casos nuevos y escalamientos."
         else:
-            title, confirm = f"Desactivar «{group.name}»", "Desactivar"
+            title, confirm = f"Desactivar «{escape(group.name)}»", "Desactivar"
             question = (
                 f"No recibirá casos nuevos ni escalamientos. Sus {group.agents} agentes activos y "
                 f"{open_tickets_text(group.open_tickets)} siguen donde están. El grupo no se borra."

@@ -87,15 +87,15 @@ class OneFieldDialog(ReasonDialog):
 class AdminPanel(Vertical):
     """One area of the admin screen: a list read from the `Admin` use cases and its keys."""
 
-    TITLE = ""
+    TITLE = ""  # what it lists, for messages: "el catálogo de servicios"
 
     class Read(Message):
         bubble = False
 
-        def __init__(self, data: Any, keep: str | None) -> None:
+        def __init__(self, data: Any, generation: int) -> None:
             super().__init__()
             self.data = data
-            self.keep = keep
+            self.generation = generation
 
     class ReadFailed(Message):
         bubble = False
@@ -108,7 +108,10 @@ class AdminPanel(Vertical):
         super().__init__(**kwargs)
         self.ctx = ctx
         self.admin = admin
-        self.loaded = False
+        self._keep: str | None = None  # the row to put the cursor on once the read arrives
+        self._generation = 0  # reads asked for
+        self._shown_generation = -1  # the read on screen
+        self._waiting: list[Callable[[], None]] = []
 
     @property
     def actor(self) -> ActorInfo:
@@ -120,9 +123,9 @@ class AdminPanel(Vertical):
         return self.query(AdminTable).first()
 
     def activate(self) -> None:
-        """The panel was brought to the front: read it the first time, focus its list."""
-        if not self.loaded:
-            self.reload()
+        """The panel was brought to the front: read it again (another tab may have changed
+        what its forms offer, such as categories or groups) and focus its list."""
+        self.reload()
         self.table.focus()
 
     # --- reading -------------------------------------------------------------------
@@ -136,26 +139,46 @@ class AdminPanel(Vertical):
         raise NotImplementedError
 
     def reload(self, keep: str | None = None) -> None:
-        self._read(keep)
+        # Kept aside, not passed to the worker: a newer read may supersede this one.
+        if keep is not None:
+            self._keep = keep
+        self._generation += 1
+        self._read(self._generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="admin-read")
-    def _read(self, keep: str | None) -> None:
+    def _read(self, generation: int) -> None:
         try:
             data = self.fetch()
         except Exception as exc:  # the database went away, a bug: tell, don't crash
             self.post_message(self.ReadFailed(str(exc)))
             return
-        self.post_message(self.Read(data, keep))
+        self.post_message(self.Read(data, generation))
 
     @on(Read)
     def _shown(self, message: Read) -> None:
-        self.loaded = True
-        self.show_data(message.data, message.keep)
+        if message.generation < self._shown_generation:
+            return  # an older read that finished late
+        keep, self._keep = self._keep, None
+        self.show_data(message.data, keep)
+        self._shown_generation = message.generation
+        if message.generation == self._generation:
+            waiting, self._waiting = self._waiting, []
+            for then in waiting:
+                then()
         self.screen.refresh_bindings()
 
     @on(ReadFailed)
     def _read_failed(self, message: ReadFailed) -> None:
-        self.notify(f"No se pudo leer {self.TITLE.lower()}: {message.error}", title="Error", severity="error", timeout=10, markup=False)
+        self._waiting.clear()
+        self.notify(f"No se pudo leer {self.TITLE}: {message.error}", title="Error", severity="error", timeout=10, markup=False)
+
+    def when_read(self, then: Callable[[], None]) -> None:
+        """Run `then` now, or once the read under way is on screen: a key pressed right
+        after opening the tab must not build a form from empty or stale lists."""
+        if self._shown_generation == self._generation:
+            then()
+        else:
+            self._waiting.append(then)
 
     # --- changing --------------------------------------------------------------------
 

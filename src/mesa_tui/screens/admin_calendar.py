@@ -12,6 +12,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.markup import escape
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
@@ -49,7 +50,7 @@ class _Year:
 
 
 class CalendarPanel(AdminPanel):
-    TITLE = "El calendario"
+    TITLE = "el calendario"
 
     BINDINGS = [
         Binding("n", "add", "Agregar cierre", id="calendar.add", tooltip="Cerrar la oficina un día hábil (decreto, traslado, evento)"),
@@ -133,7 +134,7 @@ class CalendarPanel(AdminPanel):
             return
         dialog = ConfirmDialog(
             "Quitar el cierre",
-            f"{format_day(closure.day)}: {closure.reason}\n\n"
+            f"{format_day(closure.day)}: {escape(closure.reason)}\n\n"
             "La oficina vuelve a atender ese día y se recalculan los vencimientos de los casos abiertos.",
             lambda v: self.admin.remove_closure(self.actor, closure.day),
             confirm="Quitar cierre",

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.markup import escape
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
@@ -57,7 +58,7 @@ class _Catalog:
 
 
 class CatalogPanel(AdminPanel):
-    TITLE = "El catálogo de servicios"
+    TITLE = "el catálogo de servicios"
 
     BINDINGS = [
         Binding("n", "new", "Nuevo", id="catalog.new", tooltip="Agregar un servicio al catálogo"),
@@ -110,7 +111,7 @@ class CatalogPanel(AdminPanel):
             keep,
         )
         active = sum(1 for e in self.entries if e.active)
-        summary = f"{len(self.entries)} servicios · {active} activos"
+        summary = f"{counted(len(self.entries), 'servicio', 'servicios')} · {counted(active, 'activo', 'activos')}"
         if query.strip():
             summary = f"{len(shown)} de {summary}"
         self.query_one("#catalog-summary", Static).update(summary)
@@ -130,11 +131,15 @@ class CatalogPanel(AdminPanel):
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(ratio=1)
-        grid.add_row("Descripción", entry.description or "—")
-        grid.add_row("Usuarios", entry.users or "—")
-        grid.add_row("Horario", entry.hours or "—")
-        grid.add_row("Canales", entry.channels or "—")
-        grid.add_row("ANS", entry.ans_text or "—")
+        # Text, not str: a catalog value with brackets is not console markup.
+        for label, value in (
+            ("Descripción", entry.description),
+            ("Usuarios", entry.users),
+            ("Horario", entry.hours),
+            ("Canales", entry.channels),
+            ("ANS", entry.ans_text),
+        ):
+            grid.add_row(label, Text(value or "—"))
         title = Text.assemble((entry.code, "bold"), f" · {entry.name}  ", active_text(entry.active))
         detail.update(Group(title, grid))
 
@@ -164,6 +169,9 @@ class CatalogPanel(AdminPanel):
         return True
 
     def action_new(self) -> None:
+        self.when_read(self._new)
+
+    def _new(self) -> None:
         blank = CatalogEntry(next_code(self.entries), "", "", "", "", "", "", "")
         dialog = ServiceDialog(
             "Nuevo servicio", blank, self.category_names,
@@ -197,11 +205,11 @@ class CatalogPanel(AdminPanel):
             return
         if active:
             title, confirm = f"Activar {entry.code}", "Activar"
-            question = f"«{entry.name}»\n\nVuelve a ofrecerse al registrar casos nuevos."
+            question = f"«{escape(entry.name)}»\n\nVuelve a ofrecerse al registrar casos nuevos."
         else:
             title, confirm = f"Desactivar {entry.code}", "Desactivar"
             question = (
-                f"«{entry.name}»\n\nUn servicio inactivo no se puede elegir en casos nuevos; "
+                f"«{escape(entry.name)}»\n\nUn servicio inactivo no se puede elegir en casos nuevos; "
                 "los casos que ya lo tienen lo siguen mostrando. El servicio no se borra."
             )
         dialog = ConfirmDialog(title, question, lambda v: self.admin.set_service_active(self.actor, entry.code, active), confirm=confirm)
@@ -243,7 +251,7 @@ class ServiceDialog(AdminForm):
         if e.category and e.category not in self.categories:
             options.append((e.category, e.category))
         with Horizontal(classes="field-row"):
-            yield FormField("Código", Input(e.code, id="input-code", compact=True, max_length=7), "code", hint="SER-NNN")
+            yield FormField("Código (SER-NNN)", Input(e.code, id="input-code", compact=True, max_length=7), "code")
             yield FormField(
                 "Categoría",
                 Select(options, prompt="Elija la categoría", value=e.category or Select.NULL, id="input-category", compact=True),
@@ -253,7 +261,7 @@ class ServiceDialog(AdminForm):
         yield FormField("Nombre", Input(e.name, id="input-name", compact=True), "name")
         yield FormField(
             "Descripción funcional",
-            TextArea(e.description, id="input-description", tab_behavior="focus", classes="admin-text"),
+            TextArea(e.description, id="input-description", tab_behavior="focus", compact=True, classes="admin-text"),
             "description",
         )
         with Horizontal(classes="field-row"):
@@ -262,7 +270,7 @@ class ServiceDialog(AdminForm):
         yield FormField("Canales de atención", Input(e.channels, id="input-channels", compact=True), "channels")
         yield FormField(
             "ANS (como lo publica la entidad)",
-            TextArea(e.ans_text, id="input-ans_text", tab_behavior="focus", classes="admin-text"),
+            TextArea(e.ans_text, id="input-ans_text", tab_behavior="focus", compact=True, classes="admin-text"),
             "ans_text",
             hint="Un párrafo: los saltos de línea se guardan como espacios. Ctrl+S guarda.",
         )
@@ -346,7 +354,7 @@ def preview_text(rows: list[PreviewRow]) -> Group:
     for r in changed:
         style = "green" if r.status is ImportStatus.NUEVO else "yellow"
         fields = "todos" if r.status is ImportStatus.NUEVO else ", ".join(FIELD_LABELS[f] for f in r.fields)
-        table.add_row(r.code, Text(r.status.value, style=style), fields)
+        table.add_row(Text(r.code), Text(r.status.value, style=style), Text(fields))
     return Group(summary, table)
 
 
@@ -484,7 +492,7 @@ class ExportDialog(AdminForm):
 
 
 class CategoriesPanel(AdminPanel):
-    TITLE = "Las categorías del catálogo"
+    TITLE = "las categorías del catálogo"
 
     BINDINGS = [
         Binding("n", "new", "Nueva", id="categories.new", tooltip="Agregar una categoría al catálogo"),
@@ -531,7 +539,7 @@ class CategoriesPanel(AdminPanel):
         if category is None:
             return
         dialog = OneFieldDialog(
-            f"Renombrar «{category.name}»", "Nombre de la categoría",
+            f"Renombrar «{escape(category.name)}»", "Nombre de la categoría",
             lambda v: self.admin.rename_category(self.actor, category.name, v["name"]), value=category.name,
         )
         self.open_dialog(dialog, lambda c: f"Categoría «{c.name}» guardada", keep=lambda c: str(c.id))

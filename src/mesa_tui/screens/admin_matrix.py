@@ -32,7 +32,7 @@ class MatrixTable(AdminTable):
 
 
 class MatrixPanel(AdminPanel):
-    TITLE = "La matriz de prioridad"
+    TITLE = "la matriz de prioridad"
 
     BINDINGS = [
         Binding("e,enter", "edit", "Cambiar prioridad", id="matrix.edit", tooltip="Cambiar la prioridad de la celda seleccionada"),

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.markup import escape
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
@@ -34,9 +35,11 @@ from mesa_tui.widgets.admin_table import AdminTable, Column, Row
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import priority_text
 
-DEFAULT_SCOPE = "*"  # the Select value of the default scope (a Select value can't be None)
+# The Select value of the default scope (a Select value can't be None); a tab can't be
+# part of a category name, so no category is ever mistaken for it.
+DEFAULT_SCOPE = "\tpredeterminada"
 _OFFICE_DAY = f"{OFFICE_DAY_MINUTES // 60} h {OFFICE_DAY_MINUTES % 60} min"
-UNIT_LABELS = {TargetUnit.MINUTES: "minutos", TargetUnit.HOURS: "horas", TargetUnit.DAYS: "días hábiles"}
+UNIT_LABELS = {TargetUnit.MINUTES: "minutos", TargetUnit.HOURS: "horas", TargetUnit.DAYS: "días"}
 
 
 def policy_key(scope: str | None, priority: str) -> str:
@@ -60,7 +63,7 @@ class _Policies:
 
 
 class PoliciesPanel(AdminPanel):
-    TITLE = "Las políticas de ANS"
+    TITLE = "las políticas de ANS"
 
     BINDINGS = [
         Binding("n", "new", "Nueva", id="policies.new", tooltip="Crear la política de un servicio o una categoría para una prioridad"),
@@ -125,6 +128,9 @@ class PoliciesPanel(AdminPanel):
         )
 
     def action_new(self) -> None:
+        self.when_read(self._new)
+
+    def _new(self) -> None:
         dialog = PolicyDialog("Nueva política de ANS", self._save, scope_options(self.services, self.categories))
         self.open_dialog(
             dialog,
@@ -136,7 +142,7 @@ class PoliciesPanel(AdminPanel):
         policy = self.current()
         if policy is None:
             return
-        dialog = PolicyDialog(f"Política de ANS · {policy.scope_label}", self._save, policy=policy)
+        dialog = PolicyDialog(f"Política de ANS · {escape(policy.scope_label)}", self._save, policy=policy)
         self.open_dialog(
             dialog,
             lambda r: f"Política de ANS guardada: {tickets_moved(r.tickets_updated)}",
@@ -149,7 +155,7 @@ class PoliciesPanel(AdminPanel):
             return
         dialog = ConfirmDialog(
             "Eliminar la política de ANS",
-            f"{policy.scope_label} · prioridad {Priority(policy.priority).label.lower()}: "
+            f"{escape(policy.scope_label)} · prioridad {Priority(policy.priority).label.lower()}: "
             f"{policy.tto_label} / {policy.ttr_label}\n\n"
             "Sus casos abiertos pasan a la política siguiente (la de la categoría o la predeterminada) "
             "y se recalculan sus vencimientos.",
@@ -207,10 +213,7 @@ class PolicyDialog(AdminForm):
             "Calendario",
             Select([(CALENDAR_LABELS[c], c) for c in CALENDARS], allow_blank=False, value=calendar, id="input-calendar", compact=True),
             "calendar",
-            hint=(
-                f"Un día hábil es la quinta parte de la semana de atención ({_OFFICE_DAY}); "
-                "en 24x7 un día son 24 h."
-            ),
+            hint=f"Un día hábil es 1/5 de la semana de atención ({_OFFICE_DAY}); en 24x7, un día son 24 h.",
         )
         yield Static("", id="policy-preview")
 

@@ -92,9 +92,10 @@ class AdminScreen(MesaScreen):
                     yield panel(self.ctx, self.admin, id=f"panel-{name}", classes="admin-panel")
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        # First shown, back from a dialog, or back from another mode: read the tab again.
         if self.allowed:
-            self.call_after_refresh(self.current_panel.activate)
+            self.current_panel.activate()
 
     @property
     def current_panel(self) -> AdminPanel:

@@ -30,7 +30,7 @@ def hint_of(key: str) -> str:
 
 
 class SettingsPanel(AdminPanel):
-    TITLE = "Los parámetros"
+    TITLE = "los parámetros"
 
     BINDINGS = [
         Binding("e,enter", "edit", "Editar", id="settings.edit", tooltip="Cambiar el valor del parámetro seleccionado"),

@@ -159,10 +159,6 @@ class AdminTable(DataTable, inherit_bindings=False):
             self._cells[row.key] = cells
             self.add_row(*cells, key=row.key, label=row.label)
 
-    def move_to(self, key: str) -> None:
-        if key in self.keys:
-            self.move_cursor(row=self.keys.index(key), animate=False, scroll=True)
-
 
 class SearchBox(Input):
     """The `/` box over a list: Enter or down goes back to the list, Esc clears it."""
