@@ -5,6 +5,7 @@ from __future__ import annotations
 from mesa_tui.domain.queue import SortKey
 from mesa_tui.screens.dialogs import FilterDialog, HelpScreen, SortDialog
 from mesa_tui.screens.queue import QueueScreen
+from mesa_tui.widgets.ticket_table import column_widths
 from screen_helpers import SIZE, settle
 
 
@@ -39,8 +40,8 @@ async def test_sorted_by_due_time_with_the_sla_column(make_app, varied_tickets):
         assert [r.due_at for r in rows] == sorted(r.due_at for r in rows)
         table = app.screen.table
         waiting = next(r for r in rows if r.status == "en_espera")
-        assert str(table.get_cell(str(waiting.id), "sla")).startswith("⏸")
-        overdue = [r for r in rows if str(table.get_cell(str(r.id), "sla")).startswith("!")]
+        assert table.cell_text(waiting.id, "sla").startswith("⏸")
+        overdue = [r for r in rows if table.cell_text(r.id, "sla").startswith("!")]
         assert overdue, "Monday's tickets are past their response time on Wednesday"
 
 
@@ -110,7 +111,14 @@ async def test_sort_by_any_column_and_reverse(make_app, varied_tickets):
         await pilot.press("S")
         await settle(app, pilot)
         assert [r.subject for r in app.screen.table.rows_shown] == sorted(subjects, reverse=True)
-        assert "Asunto ▼" in str(app.screen.table.columns["subject"].label)
+        assert app.screen.table.header_text("subject") == "Asunto ▼"
+        widths = column_widths(app.screen.table.size.width)
+        x = sum(widths[key] + 2 for key in ("code", "subject", "requester")) + 2
+        await pilot.click("#queue-table", offset=(x, 0))  # the header over «Servicio»
+        await settle(app, pilot)
+        assert app.screen.query_state.sort is SortKey.SERVICE and not app.screen.query_state.descending
+        services = [r.service_code for r in app.screen.table.rows_shown]
+        assert services == sorted(services)
 
 
 async def test_paging_keeps_a_page_in_the_table(make_app, log, now):
@@ -248,3 +256,17 @@ async def test_due_order_spans_statuses(make_app, log, now, desk):
     assert len({r.id for r in seen}) == 36
     assert [(r.due_at, r.id) for r in seen] == sorted((r.due_at, r.id) for r in seen)
     assert {r.status for r in seen} == {"nuevo", "en_proceso"}
+
+
+async def test_the_page_follows_the_terminal_size(make_app, log, now):
+    for i in range(30):
+        now.advance(minutes=1)
+        log(by="supervisor", subject=f"Caso {i:02d}")
+    app = make_app("supervisor")
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(app, pilot)
+        small = len(codes(app))
+        assert small == 20 - 7  # the screen's rows minus bars, header and key bar
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        assert len(codes(app)) == 30 and app.screen.table.cursor_row == 0

@@ -33,11 +33,9 @@ from mesa_tui.domain.vocab import (
     PRIORITY_ORDER,
     STATUS_LABELS,
     TYPE_LABELS,
-    Nature,
     Priority,
     SolutionMode,
     Status,
-    TicketType,
 )
 from mesa_tui.services.errors import ServiceError, ValidationError
 from mesa_tui.widgets.form import FormField, show_field_errors
@@ -95,6 +93,7 @@ class ActionDialog(ModalScreen[Outcome | None]):
             with Horizontal(id="dialog-buttons"):
                 yield Button(self.confirm, variant="primary", id="submit")
                 yield Button("Cancelar", id="cancel")
+        # A dialog lives seconds: Textual's Footer is fine here (long-lived screens use KeyBar).
         yield Footer(compact=True)
 
     def fields(self) -> ComposeResult:

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Select, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from mesa_tui.domain.tickets import TicketInfo, contact_problem, text_problem
 from mesa_tui.domain.vocab import CHANNEL_LABELS, PQRS_LEGAL_DAYS, TYPE_LABELS, TicketType
@@ -23,6 +23,7 @@ from mesa_tui.services.errors import ServiceError, ValidationError
 from mesa_tui.services.tickets import LEGAL_DAY_CHOICES, NewTicket
 from mesa_tui.widgets.form import FormField, show_field_errors
 from mesa_tui.widgets.format import fmt_dt, priority_text
+from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.service_picker import ServicePicker
 
 DISCARD_WINDOW_S = 3.0
@@ -92,7 +93,7 @@ class NewTicketScreen(MesaScreen):
                     "legal_days",
                     hint="Ley 1755 de 2015: 15 en general, 10 documentos e información, 30 consultas.",
                 )
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#field-legal_days").display = False

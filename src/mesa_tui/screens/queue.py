@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Static, Tab, Tabs
+from textual.widgets import Input, Static, Tab, Tabs
 
 from mesa_tui.domain.queue import (
     PageCursor,
@@ -35,7 +35,8 @@ from mesa_tui.screens.dialogs import FilterDialog, SortDialog
 from mesa_tui.screens.new_ticket import NewTicketScreen
 from mesa_tui.screens.ticket import TicketScreen
 from mesa_tui.widgets.format import local
-from mesa_tui.widgets.ticket_table import COLUMN_BY_KEY, TicketTable
+from mesa_tui.widgets.key_bar import KeyBar
+from mesa_tui.widgets.ticket_table import TicketTable
 
 REFRESH_SECONDS = 30
 _VIEW_KEYS = ("1", "2", "3", "4")
@@ -137,15 +138,14 @@ class QueueScreen(TicketActionsScreen):
             yield Static("", id="filter-summary")
         yield TicketTable(id="queue-table")
         yield Static("", id="queue-status")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(ViewTabs).active = f"view-{self.query_state.view.value}"
         self.query_one(TicketTable).focus()
         self.set_interval(REFRESH_SECONDS, self._periodic_refresh)
-        self.call_after_refresh(self._first_load)
-
-    def _first_load(self) -> None:
+        # Read before the first layout (from the terminal size) so the query
+        # overlaps the first paint; a resize later corrects the page size.
         self._page_size = self._fit_page_size()
         self.load(PageDirection.FIRST)
 
@@ -154,8 +154,8 @@ class QueueScreen(TicketActionsScreen):
         return self.query_one(TicketTable)
 
     def _fit_page_size(self) -> int:
-        table = self.table
-        height = table.size.height or (self.app.size.height - 7)
+        # Before the first layout: the terminal minus top bar, tabs, search, status and footer.
+        height = self.table.size.height or (self.app.size.height - 6)
         return max(height - 1, 3)  # minus the header row
 
     def on_resize(self) -> None:
@@ -165,9 +165,9 @@ class QueueScreen(TicketActionsScreen):
 
     def _refit(self) -> None:
         table = self.table
-        changed = table.fit_width(table.size.width)
+        table.fit_width(table.size.width)
         size = self._fit_page_size()
-        if size != self._page_size or changed:
+        if size != self._page_size:
             self._page_size = size
             self.refresh_queue()
 
@@ -330,9 +330,9 @@ class QueueScreen(TicketActionsScreen):
     def _row_changed(self) -> None:
         self.offer_changed()
 
-    @on(DataTable.HeaderSelected)
-    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
-        key = COLUMN_BY_KEY[event.column_key.value].sort
+    @on(TicketTable.SortRequested)
+    def _header_clicked(self, event: TicketTable.SortRequested) -> None:
+        key = event.sort
         q = self.query_state
         descending = not q.descending if key is q.sort else False
         self._requery(q.with_(sort=key, descending=descending))

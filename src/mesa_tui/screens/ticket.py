@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from mesa_tui.domain.sla import Clock, ClockState, format_remaining
 from mesa_tui.domain.tickets import CommentInfo, EventInfo, TicketInfo
@@ -40,6 +40,7 @@ from mesa_tui.widgets.format import (
     status_text,
     type_label,
 )
+from mesa_tui.widgets.key_bar import KeyBar
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class TicketScreen(TicketActionsScreen):
         yield Label("Historial (lo más reciente primero)", id="timeline-title")
         with VerticalScroll(id="timeline"):
             yield Static("", id="timeline-body")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#timeline").focus()

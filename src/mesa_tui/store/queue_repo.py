@@ -11,6 +11,7 @@ pieces are merged, so SQLite never sorts the whole open set.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +35,37 @@ from mesa_tui.store.tickets_repo import clock_of
 
 _CODE_RE = re.compile(r"^MDA-\d{4}-\d{6}\Z")
 _CODE_PREFIX_RE = re.compile(r"^MDA-[\d-]*\Z")
+
+# Optional trigram index over subject and requester (SQLite FTS5, 3.34+). When
+# the table exists the text filter looks terms of 3+ characters up in it
+# instead of scanning the queue with LIKE: same substring semantics, but a rare
+# term costs milliseconds instead of a scan of every open ticket. The triggers
+# keep it in step with every write to `ticket`, bulk inserts included; the
+# last statement fills it for the tickets already there. A migration applies
+# FTS_DDL in order (and FTS_DROP to go back).
+FTS_TABLE = "ticket_text"
+FTS_DDL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(subject, requester_name, "
+    "content='ticket', content_rowid='id', tokenize='trigram')",
+    f"CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON ticket BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, subject, requester_name) VALUES (new.id, new.subject, new.requester_name); END",
+    f"CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON ticket BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, subject, requester_name) "
+    "VALUES ('delete', old.id, old.subject, old.requester_name); END",
+    f"CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE OF subject, requester_name ON ticket BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, subject, requester_name) "
+    "VALUES ('delete', old.id, old.subject, old.requester_name); "
+    f"INSERT INTO {FTS_TABLE}(rowid, subject, requester_name) VALUES (new.id, new.subject, new.requester_name); END",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+)
+FTS_DROP = tuple(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{t}" for t in ("ai", "ad", "au")) + (
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+)
+_FTS_MIN_CHARS = 3  # a trigram index cannot answer shorter terms
+# A term matching fewer tickets than this is looked up in the index; a more
+# common one is found faster by walking the queue in order (LIMIT stops early).
+_FTS_SELECTIVE = 2000
+_has_text_index: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 _T = Ticket.__table__
 _A = Agent.__table__.alias("queue_agent")
@@ -76,6 +108,34 @@ def _from(key: SortKey) -> sa.FromClause:
     return _T
 
 
+def text_index_available(s: Session) -> bool:
+    """Whether the trigram index exists (looked up once per engine)."""
+    engine = s.get_bind().engine
+    known = _has_text_index.get(engine)
+    if known is None:
+        known = engine.dialect.name == "sqlite" and s.execute(
+            sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"), {"n": FTS_TABLE}
+        ).first() is not None
+        _has_text_index[engine] = known
+    return known
+
+
+def _rare_term_matches(s: Session, text: str) -> sa.Select | None:
+    """The ids matching `text` from the trigram index, when there is one and
+    the term is rare enough for the id set to be small; else None."""
+    if len(text) < _FTS_MIN_CHARS or not text_index_available(s):
+        return None
+    phrase = sa.bindparam("text_phrase", '"' + text.replace('"', '""') + '"')
+    matches = (
+        sa.select(sa.literal_column("rowid"))
+        .select_from(sa.table(FTS_TABLE))
+        .where(sa.literal_column(FTS_TABLE).op("MATCH")(phrase))
+    )
+    sample = matches.limit(_FTS_SELECTIVE).subquery()
+    found = s.execute(sa.select(sa.func.count()).select_from(sample)).scalar_one()
+    return matches if found < _FTS_SELECTIVE else None
+
+
 def _text_condition(s: Session, text: str) -> sa.ColumnElement | None:
     text = normalize_text(text)
     if not text:
@@ -83,12 +143,16 @@ def _text_condition(s: Session, text: str) -> sa.ColumnElement | None:
     code = text.upper()
     if _CODE_RE.match(code):
         return _T.c.code == code
-    sqlite = s.get_bind().dialect.name == "sqlite"
-    # SQLite's LIKE already ignores ASCII case; elsewhere ask for it.
-    contains = (lambda col: col.contains(text, autoescape=True)) if sqlite else (
-        lambda col: col.icontains(text, autoescape=True)
-    )
-    subject_or_requester = sa.or_(contains(_T.c.subject), contains(_T.c.requester_name))
+    matches = _rare_term_matches(s, text)
+    if matches is not None:
+        subject_or_requester = _T.c.id.in_(matches)
+    else:
+        sqlite = s.get_bind().dialect.name == "sqlite"
+        # SQLite's LIKE already ignores ASCII case; elsewhere ask for it.
+        contains = (lambda col: col.contains(text, autoescape=True)) if sqlite else (
+            lambda col: col.icontains(text, autoescape=True)
+        )
+        subject_or_requester = sa.or_(contains(_T.c.subject), contains(_T.c.requester_name))
     if _CODE_PREFIX_RE.match(code):
         return sa.or_(_T.c.code.startswith(code, autoescape=True), subject_or_requester)
     return subject_or_requester

@@ -1,19 +1,28 @@
-"""The queue's table: one page of tickets, updated in place by ticket id.
+"""The queue's table: one page of tickets, drawn line by line.
 
 It only ever holds a page. Reaching its edges with the cursor asks the screen
 for the next or previous page (`PageRequested`); the screen answers with
-`show_page`. A refresh that brings the same tickets in the same order only
-rewrites the cells that changed, so the cursor and the scroll never jump.
+`show_page`. Rows are kept as plain (text, style) cells and each line is built
+as a strip of segments when painted: no per-cell renderables to measure, so a
+page swap, a refresh or a focus change repaints in a few milliseconds (the
+built-in DataTable takes tens, which is what an agent feels as a stall).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
 
 from mesa_tui.domain.queue import PageDirection, QueueRow, SlaView, SortKey
 from mesa_tui.widgets.format import clip, priority_text, sla_text, status_text
@@ -40,7 +49,9 @@ COLUMNS = (
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 _SLA_INDEX = [c.key for c in COLUMNS].index("sla")
-_PADDING = 1  # cell padding on each side
+_PADDING = 1  # blank cells on each side of a column
+
+Cell = tuple[str, str]  # text, Rich style
 
 
 def short_name(full_name: str) -> str:
@@ -59,8 +70,49 @@ def column_widths(total: int) -> dict[str, int]:
     return widths
 
 
-class TicketTable(DataTable):
-    """A page of the queue. Row keys are ticket ids (as strings)."""
+@lru_cache(maxsize=256)
+def _style(definition: str) -> Style:
+    return Style.parse(definition) if definition else Style.null()
+
+
+def _cell(text: Text | str) -> Cell:
+    if isinstance(text, Text):
+        return text.plain, str(text.style) if text.style else ""
+    return text, ""
+
+
+class TicketTable(Widget, can_focus=True):
+    """A page of the queue: a header line and one line per ticket."""
+
+    DEFAULT_CSS = """
+    TicketTable {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+        & > .ticket-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .ticket-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        &:dark > .ticket-table--even-row {
+            background: $surface-darken-1 40%;
+        }
+        & > .ticket-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .ticket-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+    COMPONENT_CLASSES = {"ticket-table--header", "ticket-table--even-row", "ticket-table--cursor"}
 
     BINDINGS = [
         Binding("enter", "open", "Abrir", id="queue.open", tooltip="Abrir el caso seleccionado"),
@@ -84,6 +136,8 @@ class TicketTable(DataTable):
         Binding("G,end", "page('last')", "Final", show=False, id="queue.bottom", tooltip="Ir al último caso de la cola"),
     ]
 
+    cursor_row: reactive[int] = reactive(0, always_update=True)
+
     class PageRequested(Message):
         def __init__(self, direction: PageDirection) -> None:
             super().__init__()
@@ -101,59 +155,35 @@ class TicketTable(DataTable):
             super().__init__()
             self.row = row
 
+    class SortRequested(Message):
+        """A column header was clicked."""
+
+        def __init__(self, sort: SortKey) -> None:
+            super().__init__()
+            self.sort = sort
+
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, cell_padding=_PADDING, **kwargs)
+        super().__init__(**kwargs)
         self._rows: list[QueueRow] = []
-        self._cells: dict[int, tuple] = {}
-        self._last_slas: dict[int, SlaView] = {}
+        self._cells: dict[int, tuple[Cell, ...]] = {}
+        self._slas: dict[int, SlaView] = {}
         self._widths: dict[str, int] = column_widths(120)
         self._sort = SortKey.DUE
         self._descending = False
         self._has_before = False
         self._has_after = False
         self._announced: int | None = None
+        self._strips: dict[tuple[int, bool], Strip] = {}
 
-    # --- columns ---------------------------------------------------------------
-
-    def on_mount(self) -> None:
-        self._build_columns()
-
-    def _header(self, spec: ColumnSpec) -> Text:
-        if spec.sort is self._sort:
-            return Text(f"{spec.label} {'▼' if self._descending else '▲'}", style="bold")
-        return Text(spec.label)
-
-    def _build_columns(self) -> None:
-        self.clear(columns=True)
-        for spec in COLUMNS:
-            self.add_column(self._header(spec), width=self._widths[spec.key], key=spec.key)
-
-    def set_sort(self, sort: SortKey, descending: bool) -> None:
-        if (sort, descending) == (self._sort, self._descending):
-            return
-        self._sort, self._descending = sort, descending
-        for spec in COLUMNS:
-            self.columns[spec.key].label = self._header(spec)
-        self.refresh()
-
-    def fit_width(self, width: int) -> bool:
-        """Resize the flexible columns to a new table width; True if anything changed."""
-        widths = column_widths(width)
-        if widths == self._widths:
-            return False
-        self._widths = widths
-        rows = self._rows
-        self._rows, self._cells = [], {}
-        self._build_columns()
-        if rows:
-            self._fill(rows, self._last_slas)
-        return True
-
-    # --- content ---------------------------------------------------------------
+    # --- what is shown ---------------------------------------------------------
 
     @property
     def rows_shown(self) -> list[QueueRow]:
         return list(self._rows)
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
 
     @property
     def current(self) -> QueueRow | None:
@@ -161,19 +191,37 @@ class TicketTable(DataTable):
             return None
         return self._rows[self.cursor_row]
 
-    def _cell_values(self, row: QueueRow, sla: SlaView | None) -> tuple:
+    def cell_text(self, ticket_id: int, key: str) -> str:
+        return self._cells[ticket_id][list(COLUMN_BY_KEY).index(key)][0]
+
+    def header_text(self, key: str) -> str:
+        return self._header(COLUMN_BY_KEY[key])
+
+    def _header(self, spec: ColumnSpec) -> str:
+        if spec.sort is self._sort:
+            return f"{spec.label} {'▼' if self._descending else '▲'}"
+        return spec.label
+
+    def _cell_values(self, row: QueueRow, sla: SlaView | None) -> tuple[Cell, ...]:
         w = self._widths
         requester = row.requester_name + (f" · {row.requester_dependency}" if row.requester_dependency else "")
         return (
-            row.code,
-            clip(row.subject, w["subject"]),
-            clip(requester, w["requester"]),
-            row.service_code,
-            priority_text(row.priority),
-            status_text(row.status),
-            sla_text(sla) if sla is not None else Text("…", style="dim"),
-            clip(short_name(row.agent_name) or "—", w["agent"]),
+            (row.code, ""),
+            (clip(row.subject, w["subject"]), ""),
+            (clip(requester, w["requester"]), ""),
+            (row.service_code, ""),
+            _cell(priority_text(row.priority)),
+            _cell(status_text(row.status)),
+            _cell(sla_text(sla)) if sla is not None else ("…", "dim"),
+            (clip(short_name(row.agent_name) or "—", w["agent"]), ""),
         )
+
+    def _rebuild_cells(self) -> None:
+        self._cells = {row.id: self._cell_values(row, self._slas.get(row.id)) for row in self._rows}
+        self._strips.clear()
+        self.refresh()
+
+    # --- changes from the screen -------------------------------------------------
 
     def show_page(
         self,
@@ -187,27 +235,14 @@ class TicketTable(DataTable):
         """Show a page. The cursor goes to `keep_id` if it is on the page, else to
         the top or bottom (`at`), else stays at the same position."""
         self._has_before, self._has_after = has_before, has_after
-        slas = slas if slas is not None else {}
         old_index = self.cursor_row
-        same_order = [r.id for r in rows] == [r.id for r in self._rows]
-        if same_order:
-            for row in rows:
-                cells = self._cell_values(row, slas.get(row.id))
-                old = self._cells.get(row.id)
-                if old != cells:
-                    for spec, value, before in zip(COLUMNS, cells, old or (None,) * len(COLUMNS)):
-                        if value != before:
-                            self.update_cell(str(row.id), spec.key, value)
-                    self._cells[row.id] = cells
-            self._rows = list(rows)
-            self._last_slas = slas
-        else:
-            self._fill(rows, slas)
-        if not rows:
-            self._announce()
-            return
+        self._rows = list(rows)
+        self._slas = dict(slas or {})
+        self._rebuild_cells()
         ids = [r.id for r in rows]
-        if keep_id in ids:
+        if not rows:
+            target = 0
+        elif keep_id in ids:
             target = ids.index(keep_id)
         elif at == "top":
             target = 0
@@ -215,30 +250,85 @@ class TicketTable(DataTable):
             target = len(rows) - 1
         else:
             target = min(max(old_index, 0), len(rows) - 1)
-        self.move_cursor(row=target, animate=False, scroll=True)
-        self._announce()
+        self.cursor_row = target
 
     def update_slas(self, slas: dict[int, SlaView]) -> None:
         """Fill in the SLA column of the rows on screen."""
-        self._last_slas = slas
-        for row in self._rows:
-            sla = slas.get(row.id)
-            if sla is None:
-                continue
-            cells = self._cell_values(row, sla)
-            if self._cells.get(row.id) != cells:
-                self.update_cell(str(row.id), "sla", cells[_SLA_INDEX])
-                self._cells[row.id] = cells
+        self._slas.update(slas)
+        self._rebuild_cells()
 
-    def _fill(self, rows: list[QueueRow], slas: dict[int, SlaView]) -> None:
-        self.clear()
-        self._rows = list(rows)
-        self._last_slas = slas
-        self._cells = {}
-        for row in rows:
-            cells = self._cell_values(row, slas.get(row.id))
-            self._cells[row.id] = cells
-            self.add_row(*cells, key=str(row.id))
+    def set_sort(self, sort: SortKey, descending: bool) -> None:
+        self._sort, self._descending = sort, descending
+        self._strips.clear()
+        self.refresh()
+
+    def fit_width(self, width: int) -> bool:
+        """Resize the flexible columns to a new table width; True if anything changed."""
+        widths = column_widths(width)
+        if widths == self._widths:
+            return False
+        self._widths = widths
+        self._rebuild_cells()
+        return True
+
+    # --- painting ------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def on_focus(self) -> None:
+        self._strips.clear()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        if self._rows:
+            clamped = min(max(new, 0), len(self._rows) - 1)
+            if clamped != new:
+                self.cursor_row = clamped
+                return
+        self.refresh()
+        self._announce()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            key = (-1, False)
+        elif y - 1 < len(self._rows):
+            key = (y - 1, y - 1 == self.cursor_row)
+        else:
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips.get(key)
+        if strip is None or strip.cell_length != width:
+            strip = self._strips[key] = self._line(key[0], key[1], width)
+        return strip
+
+    def _line(self, index: int, cursor: bool, width: int) -> Strip:
+        base = self.rich_style
+        if index < 0:
+            row_style = base + self.get_component_rich_style("ticket-table--header")
+            cells: tuple[Cell, ...] = tuple((self._header(spec), "") for spec in COLUMNS)
+        else:
+            row_style = base
+            if index % 2 == 1:
+                row_style += self.get_component_rich_style("ticket-table--even-row")
+            cells = self._cells[self._rows[index].id]
+        cursor_style = self.get_component_rich_style("ticket-table--cursor") if cursor else None
+        pad = " " * _PADDING
+        segments = []
+        for spec, (text, style) in zip(COLUMNS, cells):
+            cell_style = row_style + _style(style)
+            if cursor_style is not None:
+                cell_style = row_style + cursor_style + Style(bold=_style(style).bold)
+            segments.append(Segment(pad, row_style if cursor_style is None else row_style + cursor_style))
+            segments.append(Segment(set_cell_size(text, self._widths[spec.key]), cell_style))
+            segments.append(Segment(pad, row_style if cursor_style is None else row_style + cursor_style))
+        fill = row_style if cursor_style is None else row_style + cursor_style
+        return Strip(segments).adjust_cell_length(width, fill)
+
+    # --- input ----------------------------------------------------------------------
 
     def _announce(self) -> None:
         row = self.current
@@ -247,11 +337,20 @@ class TicketTable(DataTable):
             self._announced = rid
             self.post_message(self.RowChanged(row))
 
-    def watch_cursor_coordinate(self, old, new) -> None:
-        super().watch_cursor_coordinate(old, new)
-        self._announce()
-
-    # --- actions ----------------------------------------------------------------
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            x = event.x
+            for spec in COLUMNS:
+                x -= self._widths[spec.key] + 2 * _PADDING
+                if x < 0:
+                    self.post_message(self.SortRequested(spec.sort))
+                    return
+            return
+        index = event.y - 1
+        if 0 <= index < len(self._rows):
+            self.cursor_row = index
+            if event.chain >= 2:
+                self.action_open()
 
     def action_open(self) -> None:
         row = self.current
@@ -263,14 +362,15 @@ class TicketTable(DataTable):
             if self._has_after:
                 self.post_message(self.PageRequested(PageDirection.AFTER))
             return
-        self.action_cursor_down()
+        if self._rows:
+            self.cursor_row += 1
 
     def action_up(self) -> None:
         if self.cursor_row <= 0:
             if self._has_before:
                 self.post_message(self.PageRequested(PageDirection.BEFORE))
             return
-        self.action_cursor_up()
+        self.cursor_row -= 1
 
     def action_page(self, direction: str) -> None:
         self.post_message(self.PageRequested(PageDirection(direction)))
