@@ -13,7 +13,9 @@ from textual.screen import Screen
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext
+from mesa_tui.screens.admin_screen import AdminScreen
 from mesa_tui.screens.queue import QueueScreen
+from mesa_tui.screens.supervisor_base import supervisor_screen
 from mesa_tui.services.queue import QueueService
 from mesa_tui.services.tickets import Desk
 
@@ -45,6 +47,14 @@ class MesaApp(App):
             tooltip="Buscar y ejecutar un comando de esta pantalla",
         ),
         Binding("ctrl+q", "quit", "Salir", show=False, priority=True, id="app.quit", tooltip="Salir de la mesa de ayuda"),
+        Binding(
+            "f2", "supervisor", "Supervisión", id="app.supervisor",
+            tooltip="Tablero ANS, resumen de la cola e indicadores (supervisores y administradores)",
+        ),
+        Binding(
+            "f5", "admin", "Administración", show=False, id="app.admin",
+            tooltip="Catálogo, políticas de ANS, matriz de prioridad, agentes, grupos, calendario y parámetros",
+        ),
     ]
 
     def __init__(
@@ -58,6 +68,10 @@ class MesaApp(App):
         clock = now or desk.now
         self.ctx = DeskContext(desk=desk, queue=QueueService(desk.db, now=clock), actor=actor, now=clock)
         self.add_mode("agent", lambda: QueueScreen(self.ctx))
+        if actor.is_supervisor:
+            self.add_mode("supervisor", lambda: supervisor_screen("board", self.ctx))
+        if actor.is_admin:
+            self.add_mode("admin", lambda: AdminScreen(self.ctx))
         if keymap:
             self.set_keymap(keymap)
 
@@ -71,6 +85,21 @@ class MesaApp(App):
         # this process (a test, another app) must be able to free them.
         gc.unfreeze()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The modes exist only for the roles that may use them (and the
+        # services refuse anyone else anyway).
+        if action == "supervisor":
+            return self.ctx.actor.is_supervisor and self.current_mode != "supervisor"
+        if action == "admin":
+            return self.ctx.actor.is_admin and self.current_mode != "admin"
+        return True
+
+    def action_supervisor(self) -> None:
+        self.switch_mode("supervisor")
+
+    def action_admin(self) -> None:
+        self.switch_mode("admin")
+
     def action_help(self) -> None:
         screen = self.screen
         if isinstance(screen, MesaScreen):
@@ -79,4 +108,10 @@ class MesaApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if isinstance(screen, MesaScreen):
             yield from screen.palette_commands()
+        if self.ctx.actor.is_supervisor and self.current_mode != "supervisor":
+            yield SystemCommand("Supervisión (F2)", "Tablero ANS, resumen de la cola e indicadores", self.action_supervisor)
+        if self.ctx.actor.is_admin and self.current_mode != "admin":
+            yield SystemCommand(
+                "Administración (F5)", "Catálogo, ANS, prioridades, agentes, grupos y calendario", self.action_admin
+            )
         yield SystemCommand("Tema de colores", "Cambiar el tema de colores", self.action_change_theme)

@@ -83,9 +83,14 @@ def cmd_run(args) -> int:
     desk = _desk(args)
     actor = _actor(args, desk)
     from mesa_tui.app import MesaApp
-    from mesa_tui.keymap import load_keymap
+    from mesa_tui.keymap import KeymapError, load_keymap
 
-    MesaApp(desk, actor, keymap=load_keymap()).run()
+    try:
+        keymap = load_keymap()
+    except KeymapError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    MesaApp(desk, actor, keymap=keymap).run()
     return 0
 
 

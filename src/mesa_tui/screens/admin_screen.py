@@ -10,8 +10,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import ContentSwitcher, Footer, Static, Tab, Tabs
+from textual.widgets import ContentSwitcher, Static, Tab, Tabs
 
+from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.domain.vocab import Role
 from mesa_tui.screens.admin_agents import AgentsPanel, GroupsPanel
 from mesa_tui.screens.admin_base import AdminPanel
@@ -90,7 +91,7 @@ class AdminScreen(MesaScreen):
             with ContentSwitcher(initial=f"panel-{AREAS[0][0]}", id="admin-panels"):
                 for name, _label, panel in AREAS:
                     yield panel(self.ctx, self.admin, id=f"panel-{name}", classes="admin-panel")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
         # First shown, back from a dialog, or back from another mode: read the tab again.

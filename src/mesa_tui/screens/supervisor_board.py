@@ -17,8 +17,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Footer, Static, Tab, Tabs
+from textual.widgets import Static, Tab, Tabs
 
+from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.domain.indicators import BOARD_ORDER, LOCAL_TZ, BoardGroup, SlaBoardCounts, SlaBoardPage, SlaBoardRow
 from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest, SlaView
 from mesa_tui.domain.tickets import TicketInfo
@@ -152,7 +153,7 @@ class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
             yield GroupTabs(*(Tab(tab_label(name, None), id=f"group-{name}") for name in TABS), id="board-groups")
             yield BoardTable(COLUMNS, id="board-table")
             yield Static("", id="board-status", classes="supervisor-status")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if not self.allowed:

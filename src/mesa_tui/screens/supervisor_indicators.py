@@ -18,8 +18,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
+from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.domain.indicators import (
     LOCAL_TZ,
     MONTHS,
@@ -175,7 +176,7 @@ class IndicatorsScreen(SupervisorScreen):
             yield Static("", id="ind-detail")
             yield IndicatorChart(id="ind-chart")
             yield Static("", id="ind-status", classes="supervisor-status")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if not self.allowed:

@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.domain.indicators import LOCAL_TZ, OVERVIEW_STATUSES, AgeingBucket, QueueOverview
 from mesa_tui.domain.vocab import LEVEL_LABELS, Status
 from mesa_tui.screens.context import DeskContext
@@ -184,7 +185,7 @@ class OverviewScreen(SupervisorScreen):
                         id="sec-categories",
                     )
             yield Static("", id="overview-status", classes="supervisor-status")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @staticmethod
     def _fixed_table(columns: list[Column], ident: str) -> SupervisorTable:
