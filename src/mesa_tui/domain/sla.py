@@ -142,7 +142,9 @@ def _not_before(at: datetime, since: datetime, verb: str, what: str) -> None:
 
 
 def format_remaining(td: timedelta) -> str:
-    """Compact remaining time: "2h 05m", "-0h 05m"; "4d 6h" (days of 24 h) from 100 h on.
+    """Compact remaining business time: "2h 05m", "-0h 05m"; whole hours ("-967h")
+    from 100 h on. Never days: a "day" of business time is not a calendar day
+    (10 h Monday to Thursday, 9 h Friday), and 24-hour days would read as weeks.
 
     Truncates toward zero so the display never shows more time than there is."""
     sign = "-" if td < _ZERO else ""
@@ -150,8 +152,7 @@ def format_remaining(td: timedelta) -> str:
     hours, mins = divmod(minutes, 60)
     if hours < 100:
         return f"{sign}{hours}h {mins:02d}m"
-    days, hours = divmod(hours, 24)
-    return f"{sign}{days}d {hours}h"
+    return f"{sign}{hours}h"
 
 
 @dataclass(frozen=True)
