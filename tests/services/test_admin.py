@@ -426,6 +426,23 @@ def test_a_service_changing_category_takes_its_new_category_policy(desk, admin, 
     assert desk.get(ticket.id).ttr_due_at == bog(11, 18, 13)
 
 
+def test_an_import_moving_a_service_to_another_category_retargets_its_tickets(desk, admin, boss, log):
+    admin.save_policy(boss, "SEGURIDAD", "media", 60, 4 * 60, "office")
+    ticket = log(service="SER-001")
+    assert ticket.ttr_due_at == bog(11, 19, 15)  # default: CONECTIVIDAD has no policy
+    text = admin.export_catalog()
+    moved = "\n".join(
+        line.replace("\tCONECTIVIDAD\t", "\tSEGURIDAD\t") if line.startswith("SER-001\t") else line
+        for line in text.split("\n")
+    )
+    assert moved != text
+    result = admin.import_catalog(boss, moved)
+    assert (result.created, result.updated) == (0, 1)
+    after = desk.get(ticket.id)
+    assert after.ttr_due_at == bog(11, 18, 13)  # SEGURIDAD's 4 h from Wed 09:00
+    assert after.version == ticket.version + 1
+
+
 @pytest.mark.parametrize(
     ("args", "field"),
     [

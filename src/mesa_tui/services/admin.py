@@ -211,8 +211,20 @@ class Admin:
         return catalog_files.preview_import(self.db, text)
 
     def import_catalog(self, actor: ActorInfo, text: str) -> ImportResult:
+        """All or nothing; services the file moves to another category re-target
+        their open tickets in the same transaction, as an edit from the form does."""
         _require_admin(actor, "importar el catálogo de servicios")
-        return catalog_files.import_catalog(self.db, text, actor, self.now())
+
+        def tx(s, who: Agent, now: datetime) -> ImportResult:
+            result, moved = catalog_files.import_in(s, text, who.id, now)
+            lookup = self._policy_lookup(s)
+            for code in moved:
+                row = _service(s, code)
+                tickets = repo.open_tickets_of_service(s, row.id)
+                self._retarget(s, who, now, tickets, lookup, f"Servicio {code} cambió de categoría")
+            return result
+
+        return self._write(actor, "importar el catálogo de servicios", tx)
 
     def export_catalog(self) -> str:
         return catalog_files.export_catalog(self.db)

@@ -57,25 +57,28 @@ def import_catalog(db: Database, text: str, actor: Any = None, now: datetime | N
         raise PermissionDenied("Solo un administrador puede importar el catálogo de servicios.")
     at = now or datetime.now(timezone.utc)
     actor_id = actor.id if actor is not None else None
+    return db.write(lambda s: import_in(s, text, actor_id, at)[0])
 
-    def run(s) -> ImportResult:
-        # Parsed against the categories of this same transaction, before any write.
-        entries = _parse(text, catalog_repo.category_names(s))
-        result = catalog_repo.upsert_entries(s, entries)
-        for code, (status, changes) in result.changes.items():
-            write_event(
-                s,
-                actor_id=actor_id,
-                action=EVENT_ACTIONS[status],
-                at=at,
-                changes=changes,
-                note=IMPORT_NOTE,
-                entity=EVENT_ENTITY,
-                entity_key=code,
-            )
-        return ImportResult(result.created, result.updated, result.unchanged)
 
-    return db.write(run)
+def import_in(s, text: str, actor_id: int | None, at: datetime) -> tuple[ImportResult, list[str]]:
+    """The import inside a caller's transaction: the result, and the codes of the
+    services that moved to another category (their tickets may change policy)."""
+    # Parsed against the categories of this same transaction, before any write.
+    entries = _parse(text, catalog_repo.category_names(s))
+    result = catalog_repo.upsert_entries(s, entries)
+    for code, (status, changes) in result.changes.items():
+        write_event(
+            s,
+            actor_id=actor_id,
+            action=EVENT_ACTIONS[status],
+            at=at,
+            changes=changes,
+            note=IMPORT_NOTE,
+            entity=EVENT_ENTITY,
+            entity_key=code,
+        )
+    moved = [code for code, (status, changes) in result.changes.items() if "category" in changes]
+    return ImportResult(result.created, result.updated, result.unchanged), moved
 
 
 def preview_import(db: Database, text: str) -> list[PreviewRow]:
