@@ -106,12 +106,14 @@ def cmd_db_upgrade(args) -> int:
 
 
 def cmd_catalog_import(args) -> int:
+    from mesa_tui.services.admin import Admin
     from mesa_tui.services.catalog import import_catalog
 
     db = _db(args)
     actor = _maybe_actor(args, db)
     text = Path(args.file).read_text(encoding="utf-8")
-    result = import_catalog(db, text, actor=actor)
+    # An admin's import re-targets tickets of moved services; the first load has none.
+    result = Admin(db).import_catalog(actor, text) if actor is not None else import_catalog(db, text)
     print(
         f"Catálogo importado: {result.created} nuevos, {result.updated} modificados, "
         f"{result.unchanged} sin cambios."
