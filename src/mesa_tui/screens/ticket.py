@@ -289,4 +289,11 @@ def _changes(changes: dict[str, tuple], ref: Reference) -> str:
     if "priority" in changes and changes["priority"][0] is not None:
         old, new = changes["priority"]
         parts.append(f"prioridad {priority_label(old)} → {priority_label(new)}")
+    if "type" in changes and changes["type"][0] is not None:
+        old, new = changes["type"]
+        parts.append(f"tipo {type_label(old)} → {type_label(new)}")
+    if "nature" in changes and changes["nature"][1] is not None:
+        parts.append(f"naturaleza {nature_label(changes['nature'][1])}")
+    if "ttr_due_at" in changes and "status" not in changes and changes["ttr_due_at"][0] is not None:
+        parts.append(f"solución vence {fmt_dt(datetime.fromisoformat(changes['ttr_due_at'][1]))}")
     return " · ".join(parts)
