@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from textual.screen import ModalScreen
 
 from mesa_tui.screens.admin_screen import AdminScreen
 from mesa_tui.services.admin import Admin
@@ -25,6 +26,14 @@ def _admin(area: str = "catalog", *keys: str):
         await settle(app, pilot)
         for key in ([AREA_KEYS[area]] if area != "catalog" else []) + list(keys):
             await pilot.press(key)
+            await settle(app, pilot)
+        if keys and keys[-1] in ("e", "n"):
+            # The dialog opens once its worker has read the form's data; on a
+            # loaded machine (or PostgreSQL) that can take more than a settle.
+            for _ in range(100):
+                if isinstance(app.screen, ModalScreen):
+                    break
+                await pilot.pause(0.05)
             await settle(app, pilot)
 
     return run_before
