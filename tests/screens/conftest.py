@@ -10,6 +10,17 @@ import pytest
 from screen_helpers import new_ticket
 
 
+@pytest.fixture(autouse=True)
+def steady_cursors(monkeypatch):
+    """Text cursors that don't blink: a snapshot taken half a second later than
+    usual (a loaded machine) would otherwise catch the cursor in its dark phase."""
+    from textual.widgets import Input, TextArea
+
+    for widget in (Input, TextArea):
+        monkeypatch.setattr(widget, "_default_cursor_blink", False)
+        monkeypatch.setattr(widget.__dict__["cursor_blink"], "_default", False)
+
+
 @pytest.fixture
 def log(desk):
     """Log a ticket as `by` (login) with NewTicket fields overridden."""
