@@ -3,6 +3,7 @@
 Run: PYTHONPATH=src .venv/bin/python /tmp/admin_work/recompute_bench.py [N] [DB_URL]
 Prints figures; asserts nothing.
 """
+
 from __future__ import annotations
 
 import cProfile
@@ -11,14 +12,14 @@ import pstats
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from mesa_tui.services.admin import Admin
 from mesa_tui.services.catalog import import_catalog
-from mesa_tui.services.tickets import Desk, NewTicket
+from mesa_tui.services.desk import Desk, NewTicket
 from mesa_tui.store import migrate
 from mesa_tui.store.demo import ensure_staff
 from mesa_tui.store.engine import Database
@@ -27,7 +28,7 @@ from mesa_tui.store.seed import seed_reference_data
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
 URL = sys.argv[2] if len(sys.argv) > 2 else f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-NOW = datetime(2026, 11, 18, 14, 0, tzinfo=timezone.utc)  # Wednesday 09:00 in Bogotá
+NOW = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)  # Wednesday 09:00 in Bogotá
 
 
 def main() -> None:
@@ -43,7 +44,10 @@ def main() -> None:
     jperez = desk.actor("jperez")
     seeds = []
     for code in services:
-        t = desk.log(jperez, NewTicket("Ana", "Hacienda", "ana@x.gov.co", "correo", code, "requerimiento", "Red", impact=2, urgency=2))
+        t = desk.log(
+            jperez,
+            NewTicket("Ana", "Hacienda", "ana@x.gov.co", "correo", code, "requerimiento", "Red", impact=2, urgency=2),
+        )
         seeds.append(t.id)
     table = Ticket.__table__
     with db.engine.begin() as conn:
@@ -59,7 +63,10 @@ def main() -> None:
     admin = Admin(db, lambda: NOW)
     boss = desk.actor("admin")
     steps = (
-        ("save_policy (default media 16 h -> 20 h)", lambda: admin.save_policy(boss, None, "media", 120, 1200, "office")),
+        (
+            "save_policy (default media 16 h -> 20 h)",
+            lambda: admin.save_policy(boss, None, "media", 120, 1200, "office"),
+        ),
         ("save_policy (default media -> 24x7)", lambda: admin.save_policy(boss, None, "media", 120, 1200, "24x7")),
         ("save_policy (back to office 16 h)", lambda: admin.save_policy(boss, None, "media", 120, 960, "office")),
         ("add_closure (Thu 2026-11-19)", lambda: admin.add_closure(boss, date(2026, 11, 19), "Día cívico")),

@@ -23,7 +23,7 @@ import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ def _calls() -> dict[str, Any]:
 def prepare(url: str, tickets: int = 20, seed: int = 1) -> list[int]:
     """Migrate, seed, load the catalog and the staff, and log the shared tickets."""
     from mesa_tui.services.catalog import import_catalog
-    from mesa_tui.services.tickets import Desk, NewTicket
+    from mesa_tui.services.desk import Desk, NewTicket
     from mesa_tui.store import migrate
     from mesa_tui.store.demo import ensure_staff
     from mesa_tui.store.engine import Database
@@ -126,8 +126,8 @@ def worker(url: str, index: int, seed: int, actions: int, ticket_ids: list[int],
     started = ended = 0.0
     try:
         from mesa_tui.domain.workflow import actions_from
+        from mesa_tui.services.desk import Desk
         from mesa_tui.services.errors import ConflictError, PermissionDenied, TransitionRefused, ValidationError
-        from mesa_tui.services.tickets import Desk
         from mesa_tui.store import engine
         from mesa_tui.store.engine import Database
 
@@ -245,7 +245,7 @@ def _norm(field_name: str, value: Any) -> Any:
         return None
     if field_name in DATETIME_FIELDS:
         value = datetime.fromisoformat(value) if isinstance(value, str) else value
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
     if field_name == "legal_due_on":
         return date.fromisoformat(value) if isinstance(value, str) else value
     return value
@@ -261,7 +261,7 @@ def replay_check(url: str, ticket_ids: list[int], done: list[tuple[int, str]] | 
     """
     from sqlmodel import select
 
-    from mesa_tui.services.tickets import AUDITED
+    from mesa_tui.services.desk import AUDITED
     from mesa_tui.store.engine import Database
     from mesa_tui.store.models import Ticket, TicketEvent
 
@@ -335,14 +335,19 @@ def main(argv: list[str] | None = None) -> int:
         problems = replay_check(url, ticket_ids, result.done)
     print(f"database: {url.split('@')[-1]}")
     print(f"{result.processes} processes x {result.actions} actions on {args.tickets} tickets")
-    print(f"attempted: {result.attempted} actions in {result.elapsed:.2f} s = {result.attempted / max(result.elapsed, 1e-9):.0f} actions/s")
+    print(
+        f"attempted: {result.attempted} actions in {result.elapsed:.2f} s = {result.attempted / max(result.elapsed, 1e-9):.0f} actions/s"
+    )
     for label, count in sorted(result.outcomes.items(), key=lambda kv: -kv[1]):
         print(f"  {label:<22} {count:>6}")
     print(f"busy errors retried: {result.busy}")
     print(f"errors reaching a caller: {len(result.errors)}")
     for err in result.errors[:3]:
         print(err)
-    print("replay check: " + ("every ticket equals the replay of its events" if not problems else f"{len(problems)} problems"))
+    print(
+        "replay check: "
+        + ("every ticket equals the replay of its events" if not problems else f"{len(problems)} problems")
+    )
     for problem in problems[:10]:
         print(f"  {problem}")
     return 0

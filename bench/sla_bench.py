@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import sys
 import time as clock
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import businesstimedelta as btd
@@ -105,9 +105,9 @@ def main() -> None:
     ):
         run(label, b, list(zip(starts, ends)), lambda x, y: rules.difference(x, y).timedelta, n, same)
     run("is_open(at)", cal.is_open, [(s,) for s in starts])
-    utc_starts = [s.astimezone(timezone.utc) for s in starts]
+    utc_starts = [s.astimezone(UTC) for s in starts]
     run("add(start, 16h), UTC in", a, [(s, SIXTEEN_HOURS) for s in utc_starts])
-    run("between <= 60 d, UTC in", b, [(s.astimezone(timezone.utc), e) for s, e in zip(starts, ends_60)])
+    run("between <= 60 d, UTC in", b, [(s.astimezone(UTC), e) for s, e in zip(starts, ends_60)])
 
     print(f"office calendar, {N:,} random inputs (2025-2026, microsecond instants, America/Bogota)")
     print(f"businesstimedelta on the first {N_BTD:,} of them ({n_700:,} for ~700-day spans), one pass;")

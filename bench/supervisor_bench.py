@@ -23,20 +23,20 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from mesa_tui.domain.indicators import BoardGroup
 from mesa_tui.domain.queue import PageDirection, PageRequest
+from mesa_tui.services.desk import Desk
 from mesa_tui.services.reports import Reports
-from mesa_tui.services.tickets import Desk
 from mesa_tui.store.engine import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = Path("/tmp/mesa-bench-sup-1m.db")
 TICKETS = 1_000_000
 # Wednesday 18 November 2026, 09:00 in Bogotá: the demo data ends here.
-NOW = datetime(2026, 11, 18, 14, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
 PAGE = 50
 
 PROPOSED_INDEXES = {
@@ -159,26 +159,49 @@ def run(reports: Reports, sup, out: Path, args) -> None:
     cases: list[tuple[str, Callable[[], object], int]] = [
         ("overview (resumen de la cola)", lambda: reports.overview(sup), args.repeat),
         ("sla board counts", lambda: reports.sla_board_counts(sup), args.repeat),
-        (f"sla board first page ({PAGE}, all open)", lambda: reports.sla_board_page(sup, None, PageRequest(size=PAGE)),
-         args.repeat),
-        ("sla board next page", lambda: reports.sla_board_page(
-            sup, None, PageRequest(PageDirection.AFTER, first.last, size=PAGE)), args.repeat),
+        (
+            f"sla board first page ({PAGE}, all open)",
+            lambda: reports.sla_board_page(sup, None, PageRequest(size=PAGE)),
+            args.repeat,
+        ),
+        (
+            "sla board next page",
+            lambda: reports.sla_board_page(sup, None, PageRequest(PageDirection.AFTER, first.last, size=PAGE)),
+            args.repeat,
+        ),
     ]
     for group in BoardGroup:
-        cases.append((f"sla board first page: {group.label}",
-                      lambda g=group: reports.sla_board_page(sup, g, PageRequest(size=PAGE)), args.repeat))
+        cases.append(
+            (
+                f"sla board first page: {group.label}",
+                lambda g=group: reports.sla_board_page(sup, g, PageRequest(size=PAGE)),
+                args.repeat,
+            )
+        )
     cases += [
         (f"indicators({year - 1})", lambda: reports.indicators(sup, year - 1), args.repeat),
         (f"indicators({year})", lambda: reports.indicators(sup, year), args.repeat),
-        (f"export indicators {year - 1} xlsx", lambda: reports.export_indicators(
-            sup, year - 1, out / "indicadores.xlsx", "xlsx"), args.repeat),
-        (f"export indicators {year - 1} csv", lambda: reports.export_indicators(
-            sup, year - 1, out / "indicadores.csv", "csv"), args.repeat),
+        (
+            f"export indicators {year - 1} xlsx",
+            lambda: reports.export_indicators(sup, year - 1, out / "indicadores.xlsx", "xlsx"),
+            args.repeat,
+        ),
+        (
+            f"export indicators {year - 1} csv",
+            lambda: reports.export_indicators(sup, year - 1, out / "indicadores.csv", "csv"),
+            args.repeat,
+        ),
         # Informational (no target): streamed rows, one run each.
-        ("export tickets, one month csv (1 run)", lambda: reports.export_tickets(
-            sup, date(2026, 10, 1), date(2026, 10, 31), out / "casos.csv", "csv"), 1),
-        ("export tickets, one month xlsx (1 run)", lambda: reports.export_tickets(
-            sup, date(2026, 10, 1), date(2026, 10, 31), out / "casos.xlsx", "xlsx"), 1),
+        (
+            "export tickets, one month csv (1 run)",
+            lambda: reports.export_tickets(sup, date(2026, 10, 1), date(2026, 10, 31), out / "casos.csv", "csv"),
+            1,
+        ),
+        (
+            "export tickets, one month xlsx (1 run)",
+            lambda: reports.export_tickets(sup, date(2026, 10, 1), date(2026, 10, 31), out / "casos.xlsx", "xlsx"),
+            1,
+        ),
     ]
     schema = "current schema (proposed indexes dropped)" if args.current_schema else "with the proposed indexes"
     print(f"\n{_ticket_count(args.db):,} tickets, SQLite {sqlite3.sqlite_version}, {schema}, now = {NOW.isoformat()}")

@@ -52,7 +52,11 @@ def ensure_db(tickets: int, folder: Path) -> Path:
     env = {**os.environ, "MESA_DATABASE_URL": f"sqlite:///{path}"}
     mesa = str(Path(sys.executable).with_name("mesa"))
     print(f"creando {path} con mesa demo --tickets {tickets} ...", flush=True)
-    for args in (["db", "upgrade"], ["catalog", "import", str(ROOT / "db" / "catalog.tsv")], ["demo", "--tickets", str(tickets)]):
+    for args in (
+        ["db", "upgrade"],
+        ["catalog", "import", str(ROOT / "db" / "catalog.tsv")],
+        ["demo", "--tickets", str(tickets)],
+    ):
         subprocess.run([mesa, *args], env=env, check=True, cwd=ROOT)
     return path
 
@@ -102,7 +106,7 @@ def child_start(db_path: str, login: str) -> None:
     """Runs in a fresh interpreter: print ms from process start to first rows, and peak RSS."""
     started = time.time() - _process_age()
     from mesa_tui.app import MesaApp
-    from mesa_tui.services.tickets import Desk
+    from mesa_tui.services.desk import Desk
     from mesa_tui.store.engine import Database
 
     async def main() -> None:
@@ -199,11 +203,13 @@ async def settle(app, pilot) -> None:
         await pilot.pause()
 
 
-async def measure_steps(db_path: Path, login: str, reps: int) -> tuple[dict[str, list[float]], dict[str, float], LoopWatch]:
+async def measure_steps(
+    db_path: Path, login: str, reps: int
+) -> tuple[dict[str, list[float]], dict[str, float], LoopWatch]:
     from mesa_tui.app import MesaApp
-    from mesa_tui.screens.queue import QueueScreen
-    from mesa_tui.screens.ticket import TicketScreen
-    from mesa_tui.services.tickets import Desk
+    from mesa_tui.screens.agent.queue import QueueScreen
+    from mesa_tui.screens.agent.ticket import TicketScreen
+    from mesa_tui.services.desk import Desk
     from mesa_tui.store.engine import Database
 
     desk = Desk(Database(f"sqlite:///{db_path}"))
@@ -222,7 +228,9 @@ async def measure_steps(db_path: Path, login: str, reps: int) -> tuple[dict[str,
             # next page, then back to the top for the next round
             first = queue.table.rows_shown[0].id
             await press(app, "pagedown")
-            results["next page"].append(await until(lambda: queue.table.rows_shown and queue.table.rows_shown[0].id != first))
+            results["next page"].append(
+                await until(lambda: queue.table.rows_shown and queue.table.rows_shown[0].id != first)
+            )
             await settle(app, pilot)
             await pilot.press("g")
             await settle(app, pilot)
@@ -250,7 +258,13 @@ async def measure_steps(db_path: Path, login: str, reps: int) -> tuple[dict[str,
             await press(app, "escape")
             results["back"].append(await until(lambda: app.screen is queue))
             t0 = time.perf_counter()
-            await until(lambda: queue._generation > generation and queue.shown_query is not None and queue.loaded_at is not loaded_at)
+            await until(
+                lambda: (
+                    queue._generation > generation
+                    and queue.shown_query is not None
+                    and queue.loaded_at is not loaded_at
+                )
+            )
             results["back+refresh"].append(results["back"][-1] + (time.perf_counter() - t0) * 1000)
             await settle(app, pilot)
         watch.stop()
@@ -261,7 +275,9 @@ async def measure_steps(db_path: Path, login: str, reps: int) -> tuple[dict[str,
 # --- report ------------------------------------------------------------------------
 
 
-def report(tickets: int, indexed: bool, start: list[float], start_peak: float, steps: dict[str, list[float]], terms, watch) -> None:
+def report(
+    tickets: int, indexed: bool, start: list[float], start_peak: float, steps: dict[str, list[float]], terms, watch
+) -> None:
     def line(name: str, values: list[float]) -> str:
         target = TARGETS.get(name.split("+")[0])
         med = statistics.median(values)
@@ -290,9 +306,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,1000000", help="ticket counts, comma separated")
     parser.add_argument("--reps", type=int, default=7, help="rounds per step (default 7)")
-    parser.add_argument("--dir", default=os.path.join(tempfile.gettempdir(), "mesa-bench"), help="where the databases are kept")
-    parser.add_argument("--db", action="append", default=[], metavar="N=PATH", help="use an existing database for size N")
-    parser.add_argument("--text-index", action="store_true", help="add the queue's trigram index to the databases first")
+    parser.add_argument(
+        "--dir", default=os.path.join(tempfile.gettempdir(), "mesa-bench"), help="where the databases are kept"
+    )
+    parser.add_argument(
+        "--db", action="append", default=[], metavar="N=PATH", help="use an existing database for size N"
+    )
+    parser.add_argument(
+        "--text-index", action="store_true", help="add the queue's trigram index to the databases first"
+    )
     args = parser.parse_args()
     given = {int(n): Path(p) for n, p in (item.split("=", 1) for item in args.db)}
     sizes = [int(s) for s in args.sizes.split(",") if s]

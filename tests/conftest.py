@@ -5,7 +5,7 @@ catalog and the demo staff; and a clock the test moves by hand."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -87,7 +87,7 @@ def db(empty_db) -> Database:
 
 
 # Wednesday 18 November 2026, 09:00 in Bogotá.
-WEDNESDAY_9AM = datetime(2026, 11, 18, 14, 0, tzinfo=timezone.utc)
+WEDNESDAY_9AM = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -97,6 +97,6 @@ def now() -> FakeNow:
 
 @pytest.fixture
 def desk(db, now):
-    from mesa_tui.services.tickets import Desk
+    from mesa_tui.services.desk import Desk
 
     return Desk(db, now=now)

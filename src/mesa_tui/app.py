@@ -11,14 +11,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.screens.admin.screen import AdminScreen
+from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext
-from mesa_tui.screens.admin_screen import AdminScreen
-from mesa_tui.screens.queue import QueueScreen
-from mesa_tui.screens.supervisor_base import supervisor_screen
+from mesa_tui.screens.supervisor.base import supervisor_screen
+from mesa_tui.services.desk import Desk
 from mesa_tui.services.queue import QueueService
-from mesa_tui.services.tickets import Desk
-
 
 # Start-up leaves ~150k long-lived objects (Textual, SQLAlchemy, the calendars'
 # tables). A full collection walking them freezes the screen for ~100 ms every
@@ -43,16 +42,30 @@ class MesaApp(App):
     BINDINGS = [
         Binding("question_mark,f1", "help", "Ayuda", id="app.help", tooltip="Ver todas las teclas de esta pantalla"),
         Binding(
-            "ctrl+p", "command_palette", "Comandos", show=False, priority=True, id="app.palette",
+            "ctrl+p",
+            "command_palette",
+            "Comandos",
+            show=False,
+            priority=True,
+            id="app.palette",
             tooltip="Buscar y ejecutar un comando de esta pantalla",
         ),
-        Binding("ctrl+q", "quit", "Salir", show=False, priority=True, id="app.quit", tooltip="Salir de la mesa de ayuda"),
         Binding(
-            "f2", "supervisor", "Supervisión", id="app.supervisor",
+            "ctrl+q", "quit", "Salir", show=False, priority=True, id="app.quit", tooltip="Salir de la mesa de ayuda"
+        ),
+        Binding(
+            "f2",
+            "supervisor",
+            "Supervisión",
+            id="app.supervisor",
             tooltip="Tablero ANS, resumen de la cola e indicadores (supervisores y administradores)",
         ),
         Binding(
-            "f5", "admin", "Administración", show=False, id="app.admin",
+            "f5",
+            "admin",
+            "Administración",
+            show=False,
+            id="app.admin",
             tooltip="Catálogo, políticas de ANS, matriz de prioridad, agentes, grupos, calendario y parámetros",
         ),
     ]
@@ -109,7 +122,9 @@ class MesaApp(App):
         if isinstance(screen, MesaScreen):
             yield from screen.palette_commands()
         if self.ctx.actor.is_supervisor and self.current_mode != "supervisor":
-            yield SystemCommand("Supervisión (F2)", "Tablero ANS, resumen de la cola e indicadores", self.action_supervisor)
+            yield SystemCommand(
+                "Supervisión (F2)", "Tablero ANS, resumen de la cola e indicadores", self.action_supervisor
+            )
         if self.ctx.actor.is_admin and self.current_mode != "admin":
             yield SystemCommand(
                 "Administración (F5)", "Catálogo, ANS, prioridades, agentes, grupos y calendario", self.action_admin

@@ -28,7 +28,7 @@ def _db(args):
 
 
 def _desk(args):
-    from mesa_tui.services.tickets import Desk
+    from mesa_tui.services.desk import Desk
 
     return Desk(_db(args))
 
@@ -57,7 +57,7 @@ def _print_ticket(info, desk, as_json: bool) -> None:
     if as_json:
         print(json.dumps(_jsonable(info), ensure_ascii=False, indent=2))
         return
-    from mesa_tui.services.tickets import utcnow
+    from mesa_tui.services.desk import utcnow
 
     cal = desk.calendar(info.sla_calendar)
     now = utcnow()
@@ -78,6 +78,7 @@ def _print_ticket(info, desk, as_json: bool) -> None:
 
 
 # --- commands ---------------------------------------------------------------
+
 
 def cmd_run(args) -> int:
     desk = _desk(args)
@@ -114,10 +115,7 @@ def cmd_catalog_import(args) -> int:
     text = Path(args.file).read_text(encoding="utf-8")
     # An admin's import re-targets tickets of moved services; the first load has none.
     result = Admin(db).import_catalog(actor, text) if actor is not None else import_catalog(db, text)
-    print(
-        f"Catálogo importado: {result.created} nuevos, {result.updated} modificados, "
-        f"{result.unchanged} sin cambios."
-    )
+    print(f"Catálogo importado: {result.created} nuevos, {result.updated} modificados, {result.unchanged} sin cambios.")
     return 0
 
 
@@ -132,7 +130,7 @@ def cmd_catalog_export(args) -> int:
 
 def _maybe_actor(args, db):
     """Admin tasks need an admin, except on a desk with no agents yet (setup)."""
-    from mesa_tui.services.tickets import Desk
+    from mesa_tui.services.desk import Desk
 
     desk = Desk(db)
     if not desk.agents() and args.as_login is None:
@@ -169,14 +167,14 @@ def _ticket_id(desk, ref: str) -> tuple[int, int]:
 
 
 def cmd_ticket(args) -> int:
-    from mesa_tui.services.tickets import NewTicket
+    from mesa_tui.services.desk import NewTicket
 
     desk = _desk(args)
     if args.action == "list":
         from mesa_tui.domain.queue import PageRequest, QueueQuery, QueueView
-        from mesa_tui.services.queue import QueueService
         from mesa_tui.domain.vocab import Status
         from mesa_tui.services.errors import ValidationError
+        from mesa_tui.services.queue import QueueService
 
         actor = _actor(args, desk)
         try:

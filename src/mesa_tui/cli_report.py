@@ -20,7 +20,9 @@ def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"«{text}» no es una fecha válida: use AAAA-MM-DD (p. ej. 2026-01-31).") from None
+        raise argparse.ArgumentTypeError(
+            f"«{text}» no es una fecha válida: use AAAA-MM-DD (p. ej. 2026-01-31)."
+        ) from None
 
 
 def _year(text: str) -> int:
@@ -49,8 +51,8 @@ def add_report_commands(subparsers) -> None:
 
 def _reports_and_actor(args):
     from mesa_tui import cli
+    from mesa_tui.services.desk import Desk
     from mesa_tui.services.reports import Reports
-    from mesa_tui.services.tickets import Desk
     from mesa_tui.store.engine import Database
 
     db = Database(args.db) if args.db else Database()

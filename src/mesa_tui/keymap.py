@@ -43,8 +43,8 @@ def load_keymap(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
         raise KeymapError(f"{file}: no es un TOML válido ({exc}).") from None
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
-        raise KeymapError(f"{file}: [keys] debe ser una tabla de id = \"tecla\".")
+        raise KeymapError(f'{file}: [keys] debe ser una tabla de id = "tecla".')
     bad = [ident for ident, key in keys.items() if not isinstance(key, str) or not key.strip()]
     if bad:
-        raise KeymapError(f"{file}: la tecla de {', '.join(bad)} debe ser un texto no vacío, p. ej. \"ctrl+t\".")
+        raise KeymapError(f'{file}: la tecla de {", ".join(bad)} debe ser un texto no vacío, p. ej. "ctrl+t".')
     return {ident: key.strip() for ident, key in keys.items()}

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
 
 BOG = ZoneInfo("America/Bogota")
 NY = ZoneInfo("America/New_York")
-UTC = timezone.utc
+UTC = UTC
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
 US = timedelta(microseconds=1)
@@ -191,9 +191,7 @@ def test_naive_datetimes_are_refused(call):
 # -- other schedules, zones and closures -------------------------------------------
 
 
-LUNCH = BusinessCalendar(
-    {wd: [(time(8), time(12)), (time(13), time(17))] for wd in range(5)}, holiday_country=None
-)
+LUNCH = BusinessCalendar({wd: [(time(8), time(12)), (time(13), time(17))] for wd in range(5)}, holiday_country=None)
 
 
 def test_lunch_break_schedule():
@@ -361,7 +359,9 @@ def _co_holidays():
 REFERENCES = {
     "office": (
         OFFICE,
-        MinuteReference({0: [(480, 1080)], 1: [(480, 1080)], 2: [(480, 1080)], 3: [(480, 1080)], 4: [(480, 1020)]}, _co_holidays()),
+        MinuteReference(
+            {0: [(480, 1080)], 1: [(480, 1080)], 2: [(480, 1080)], 3: [(480, 1080)], 4: [(480, 1020)]}, _co_holidays()
+        ),
     ),
     "lunch+closures": (
         BusinessCalendar(

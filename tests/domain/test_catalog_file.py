@@ -37,8 +37,17 @@ def real_text() -> str:
 
 
 def row(code="SER-001", name="Correo", description="Buzón", category="SEGURIDAD", active="sí", **other) -> str:
-    values = {"code": code, "name": name, "description": description, "category": category,
-              "users": "Funcionarios", "hours": "24 HORAS", "channels": "Correo", "ans_text": "ANS", "active": active}
+    values = {
+        "code": code,
+        "name": name,
+        "description": description,
+        "category": category,
+        "users": "Funcionarios",
+        "hours": "24 HORAS",
+        "channels": "Correo",
+        "ans_text": "ANS",
+        "active": active,
+    }
     values.update(other)
     return "\t".join(values[c] for c in COLUMNS)
 
@@ -48,6 +57,7 @@ def file_of(*rows: str) -> str:
 
 
 # --- the real catalog --------------------------------------------------------
+
 
 def test_real_catalog_has_the_33_entries_of_the_source():
     entries = parse_catalog(real_text(), SEED_CATEGORIES)
@@ -78,8 +88,9 @@ def test_real_catalog_documents_the_source_problems():
 
 @pytest.mark.skipif(not SEED.exists(), reason="seed documents not available")
 def test_real_catalog_matches_every_field_of_the_seed_table():
-    source = [line.split("\t") for line in SEED.read_text(encoding="utf-8").split("\n")
-              if re.match(r"S[EF]R-\d{3}\t", line)]
+    source = [
+        line.split("\t") for line in SEED.read_text(encoding="utf-8").split("\n") if re.match(r"S[EF]R-\d{3}\t", line)
+    ]
     expected = [CatalogEntry(code.replace("SFR-", "SER-"), *rest) for code, *rest in source]
     assert parse_catalog(real_text(), SEED_CATEGORIES) == expected
 
@@ -89,24 +100,28 @@ def test_real_catalog_matches_every_field_of_the_seed_table():
 GOOD = row("SER-001")
 MALFORMED = [
     # (file text, line of the first error, words the message must contain)
-    pytest.param(file_of(GOOD, row("SER-002")[: row("SER-002").rindex("\t")]), 3, ["faltan columnas", "9"],
-                 id="missing-column"),
+    pytest.param(
+        file_of(GOOD, row("SER-002")[: row("SER-002").rindex("\t")]), 3, ["faltan columnas", "9"], id="missing-column"
+    ),
     pytest.param(file_of(GOOD, row("SER-002") + "\textra"), 3, ["sobran columnas"], id="extra-column"),
-    pytest.param(file_of(GOOD, row("SER-002"), row("SER-001")), 4, ["'SER-001'", "repetido", "línea 2"],
-                 id="duplicate-code"),
+    pytest.param(
+        file_of(GOOD, row("SER-002"), row("SER-001")), 4, ["'SER-001'", "repetido", "línea 2"], id="duplicate-code"
+    ),
     pytest.param(file_of(GOOD, row("SER-7")), 3, ["'SER-7'", "SER-NNN"], id="short-code"),
     pytest.param(file_of(GOOD, row("SFR-034")), 3, ["'SFR-034'", "SER-NNN"], id="misprinted-code"),
     pytest.param(file_of(GOOD, row("ser-002")), 3, ["'ser-002'", "SER-NNN"], id="lowercase-code"),
     pytest.param(file_of(GOOD, row("SER-002", name="  ")), 3, ["nombre", "vacío"], id="empty-name"),
-    pytest.param(file_of(GOOD, row("SER-002", category="REDES")), 3, ["categoría", "'REDES'", "no existe"],
-                 id="unknown-category"),
+    pytest.param(
+        file_of(GOOD, row("SER-002", category="REDES")), 3, ["categoría", "'REDES'", "no existe"], id="unknown-category"
+    ),
     pytest.param(file_of(GOOD, row("SER-002", category="")), 3, ["categoría", "vacía"], id="empty-category"),
     pytest.param(file_of(GOOD, row("SER-002", active="quizá")), 3, ["activo", "'quizá'"], id="bad-active"),
     pytest.param(file_of(GOOD, row("SER-002", name="x" * 201)), 3, ["nombre", "200"], id="name-too-long"),
     pytest.param(GOOD + "\n", 1, ["falta la línea de encabezado"], id="missing-header"),
     pytest.param("# solo comentarios\n\n", 1, ["falta la línea de encabezado"], id="empty-file"),
-    pytest.param(HEADER.rsplit("\t", 1)[0] + "\n" + GOOD + "\n", 1, ["encabezado", "'active'"],
-                 id="header-missing-column"),
+    pytest.param(
+        HEADER.rsplit("\t", 1)[0] + "\n" + GOOD + "\n", 1, ["encabezado", "'active'"], id="header-missing-column"
+    ),
     pytest.param("\t".join(reversed(COLUMNS)) + "\n", 1, ["encabezado", "orden"], id="header-order"),
 ]
 
@@ -184,6 +199,7 @@ def test_validate_entry_accepts_a_good_entry():
 
 # --- format and round trip -------------------------------------------------------
 
+
 def test_format_of_the_real_catalog_parses_back_to_the_same_entries():
     entries = parse_catalog(real_text(), SEED_CATEGORIES)
     text = format_catalog(entries)
@@ -221,6 +237,7 @@ def test_round_trip_is_lossless(generated):
 
 
 # --- comparing a file with the catalog in the database ---------------------------
+
 
 def test_compare_entries_classifies_each_incoming_entry():
     current = {"SER-001": ENTRY, "SER-002": replace(ENTRY, code="SER-002")}

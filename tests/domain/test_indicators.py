@@ -6,7 +6,7 @@ checked against `Clock.state` and a brute-force business-day count.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
@@ -40,7 +40,7 @@ from mesa_tui.domain.indicators import (
 from mesa_tui.domain.sla import Clock, ClockState
 
 BOGOTA = ZoneInfo("America/Bogota")
-UTC = timezone.utc
+UTC = UTC
 OFFICE = BusinessCalendar.office()
 ALWAYS = BusinessCalendar.always_open()
 CLOSED_DAY = date(2026, 3, 18)  # a Wednesday the entity closed
@@ -162,7 +162,13 @@ def test_table_has_every_indicator_in_order_with_targets_and_defaults():
     counts["eficiencia"] = [(3, 4)] + sin(11)
     table = build_table(2026, counts, {"meta.eficiencia": Fraction(70), "meta.hardware": Fraction(55)})
     assert [r.definition.key for r in table.rows] == [
-        "eficiencia", "software", "hardware", "remoto", "satisfaccion", "ans_resolucion", "ans_respuesta",
+        "eficiencia",
+        "software",
+        "hardware",
+        "remoto",
+        "satisfaccion",
+        "ans_resolucion",
+        "ans_respuesta",
     ]
     assert table.row("eficiencia").target == 70 and table.row("eficiencia").met is True
     assert table.row("hardware").target == 55
@@ -190,8 +196,14 @@ def test_every_indicator_names_its_formula_numerator_and_denominator():
 
 @pytest.mark.parametrize(
     "text, value",
-    [("95", Fraction(95)), ("92,5", Fraction(185, 2)), ("92.5 %", Fraction(185, 2)), (" 40% ", Fraction(40)),
-     ("0", Fraction(0)), ("100", Fraction(100))],
+    [
+        ("95", Fraction(95)),
+        ("92,5", Fraction(185, 2)),
+        ("92.5 %", Fraction(185, 2)),
+        (" 40% ", Fraction(40)),
+        ("0", Fraction(0)),
+        ("100", Fraction(100)),
+    ],
 )
 def test_parse_target(text, value):
     assert parse_target(text) == value
@@ -257,9 +269,7 @@ def test_business_age_examples(created, now, age):
         assert (created < age_cutoff(OFFICE, now, k)) is (age >= k), k
 
 
-instants = st.datetimes(
-    min_value=datetime(2025, 12, 1), max_value=datetime(2027, 1, 31), timezones=st.just(BOGOTA)
-)
+instants = st.datetimes(min_value=datetime(2025, 12, 1), max_value=datetime(2027, 1, 31), timezones=st.just(BOGOTA))
 
 
 @settings(max_examples=300, deadline=None)
@@ -294,8 +304,9 @@ def sql_group(clock: Clock, cal: BusinessCalendar, now: datetime, risk: float) -
 
 
 def running(anchor: datetime, target: timedelta, consumed: timedelta = timedelta(0)) -> Clock:
-    return Clock(target=target, consumed=consumed, anchor=anchor, paused_at=None, stopped_at=None,
-                 paused_total=timedelta(0))
+    return Clock(
+        target=target, consumed=consumed, anchor=anchor, paused_at=None, stopped_at=None, paused_total=timedelta(0)
+    )
 
 
 H = timedelta(hours=1)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from screen_helpers import new_ticket
 
 
@@ -48,17 +47,42 @@ def varied_tickets(desk, now, log):
     now.set(start - timedelta(days=2, hours=1))  # Monday 08:00
     made = [
         log(subject="No abre Outlook", service_code="SER-009", impact=2, urgency=1, channel="correo"),
-        log(subject="Impresora atasca hojas", service_code="SER-026", impact=3, urgency=3,
-            requester_name="Luis Torres Ortega", requester_dependency="Secretaría de Planeación"),
+        log(
+            subject="Impresora atasca hojas",
+            service_code="SER-026",
+            impact=3,
+            urgency=3,
+            requester_name="Luis Torres Ortega",
+            requester_dependency="Secretaría de Planeación",
+        ),
     ]
     now.advance(hours=26)  # Tuesday 10:00
     made += [
-        log(subject="Sin conexión a internet en la sede", service_code="SER-016", impact=1, urgency=2,
-            requester_name="Andrea Castro Díaz", requester_dependency="Tesorería Distrital", channel="whatsapp"),
-        log(subject="Crear usuario para contratista nuevo", service_code="SER-003", type="requerimiento",
-            requester_name="Carlos Gómez Salas", requester_dependency="Secretaría General", channel="web"),
-        log(subject="Caída del canal de la sede", service_code="SER-016", impact=1, urgency=1,
-            requester_name="Paola Herrera Vargas", requester_dependency="Despacho del Alcalde"),
+        log(
+            subject="Sin conexión a internet en la sede",
+            service_code="SER-016",
+            impact=1,
+            urgency=2,
+            requester_name="Andrea Castro Díaz",
+            requester_dependency="Tesorería Distrital",
+            channel="whatsapp",
+        ),
+        log(
+            subject="Crear usuario para contratista nuevo",
+            service_code="SER-003",
+            type="requerimiento",
+            requester_name="Carlos Gómez Salas",
+            requester_dependency="Secretaría General",
+            channel="web",
+        ),
+        log(
+            subject="Caída del canal de la sede",
+            service_code="SER-016",
+            impact=1,
+            urgency=1,
+            requester_name="Paola Herrera Vargas",
+            requester_dependency="Despacho del Alcalde",
+        ),
     ]
     jperez = desk.actor("jperez")
     now.advance(hours=1)

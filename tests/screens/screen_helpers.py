@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.worker import WorkerCancelled
 
-from mesa_tui.services.tickets import NewTicket
+from mesa_tui.services.desk import NewTicket
 
 SIZE = (120, 40)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from mesa_tui.screens.admin_agents import AgentDialog, GroupDialog
-from mesa_tui.screens.dialogs import ConfirmDialog
-from mesa_tui.services.admin import Admin
 from screen_helpers import SIZE, toasts
 from test_admin_support import audit, field_error, open_admin, press, shown, type_text
+
+from mesa_tui.screens.admin.staff import AgentDialog, GroupDialog
+from mesa_tui.screens.dialogs import ConfirmDialog
+from mesa_tui.services.admin import Admin
 
 
 def agent(admin: Admin, login: str):
@@ -32,7 +33,11 @@ async def test_create_edit_and_deactivate_an_agent_by_keys(make_app, db, desk, n
         assert not isinstance(app.screen, AgentDialog)
         created = agent(admin, "mgomez")
         assert (created.full_name, created.role, created.level, created.group_name, created.active) == (
-            "María Gómez", "supervisor", 1, "Mesa de ayuda", True,
+            "María Gómez",
+            "supervisor",
+            1,
+            "Mesa de ayuda",
+            True,
         )
         (event,) = audit(db, "agent", str(created.id))
         assert event.action == "crear"

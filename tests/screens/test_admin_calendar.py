@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from mesa_tui.screens.admin_calendar import ClosureDialog, parse_day
-from mesa_tui.screens.dialogs import ConfirmDialog
-from mesa_tui.services.admin import Admin
 from screen_helpers import SIZE, toasts
 from test_admin_support import audit, field_error, open_admin, press, shown, type_text
+
+from mesa_tui.screens.admin.calendar import ClosureDialog, parse_day
+from mesa_tui.screens.dialogs import ConfirmDialog
+from mesa_tui.services.admin import Admin
 
 BOG = ZoneInfo("America/Bogota")
 

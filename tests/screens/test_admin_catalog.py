@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from mesa_tui.screens.admin_catalog import ExportDialog, ImportDialog, ServiceDialog
-from mesa_tui.screens.dialogs import ConfirmDialog
-from mesa_tui.services.admin import Admin
 from screen_helpers import SIZE, toasts
 from test_admin_support import audit, field_error, open_admin, press, shown, type_text
+
+from mesa_tui.screens.admin.catalog import ExportDialog, ImportDialog, ServiceDialog
+from mesa_tui.screens.dialogs import ConfirmDialog
+from mesa_tui.services.admin import Admin
 
 # The seeded categories in the Select, after its blank prompt: SEGURIDAD is the 7th.
 SEGURIDAD_DOWNS = 7
@@ -37,7 +38,11 @@ async def test_create_edit_and_deactivate_a_service_by_keys(make_app, db, now):
         assert not isinstance(app.screen, ServiceDialog)
         created = service(admin, "SER-035")
         assert (created.name, created.category, created.description, created.users, created.active) == (
-            "Firma", "SEGURIDAD", "Certificados", "Todos", True,
+            "Firma",
+            "SEGURIDAD",
+            "Certificados",
+            "Todos",
+            True,
         )
         (event,) = audit(db, "service", "SER-035")
         assert event.action == "crear"
@@ -130,7 +135,9 @@ async def test_import_refuses_a_malformed_file_naming_the_line(make_app, db, now
         admin.export_catalog().replace("SER-002\t", "SER-2\t"),
         encoding="utf-8",
     )
-    line = next(n for n, text in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("SER-2\t"))
+    line = next(
+        n for n, text in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("SER-2\t")
+    )
     app = make_app("admin")
     async with app.run_test(size=SIZE) as pilot:
         await open_admin(app, pilot)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from mesa_tui.domain.admin import OFFICE_DAY_MINUTES, PolicyScope
-from mesa_tui.screens.admin_matrix import PriorityDialog
-from mesa_tui.screens.admin_policies import PolicyDialog
-from mesa_tui.screens.dialogs import ConfirmDialog
-from mesa_tui.services.admin import RECOMPUTE_ACTION, Admin
 from screen_helpers import SIZE, toasts
 from test_admin_support import audit, field_error, open_admin, press, type_text
+
+from mesa_tui.domain.admin import OFFICE_DAY_MINUTES, PolicyScope
+from mesa_tui.screens.admin.matrix import PriorityDialog
+from mesa_tui.screens.admin.policies import PolicyDialog
+from mesa_tui.screens.dialogs import ConfirmDialog
+from mesa_tui.services.admin import RECOMPUTE_ACTION, Admin
 
 BOG = ZoneInfo("America/Bogota")
 
@@ -43,9 +44,7 @@ async def test_editing_a_policy_recomputes_the_open_tickets_it_governs(make_app,
     # Wednesday 09-18 (9 h) + Thursday 08-18 (10 h) + 5 h of Friday.
     assert desk.get(ticket.id).ttr_due_at == datetime(2026, 11, 20, 13, 0, tzinfo=BOG)
     assert [e.action for e in audit(db, "ticket", ticket.code) if e.action == RECOMPUTE_ACTION] == [RECOMPUTE_ACTION]
-    assert (
-        "information", "Política de ANS guardada: se recalculó el vencimiento de 1 caso abierto"
-    ) in toasts(app)
+    assert ("information", "Política de ANS guardada: se recalculó el vencimiento de 1 caso abierto") in toasts(app)
 
 
 async def test_bad_targets_are_refused_at_the_field_and_nothing_is_saved(make_app, db, desk, now, log):

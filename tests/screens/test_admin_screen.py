@@ -3,12 +3,13 @@ and a refusal from the service when the admin lost the role meanwhile."""
 
 from __future__ import annotations
 
-from mesa_tui.screens.admin_screen import AdminScreen
-from mesa_tui.screens.dialogs import HelpScreen
-from mesa_tui.screens.queue import QueueScreen
-from mesa_tui.services.admin import Admin
 from screen_helpers import SIZE, toasts
 from test_admin_support import audit, field_error, open_admin, press, shown, type_text
+
+from mesa_tui.screens.admin.screen import AdminScreen
+from mesa_tui.screens.agent.queue import QueueScreen
+from mesa_tui.screens.dialogs import HelpScreen
+from mesa_tui.services.admin import Admin
 
 
 async def test_only_admins_get_in(make_app, db):

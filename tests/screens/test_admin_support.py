@@ -7,10 +7,10 @@ import json
 from types import SimpleNamespace
 
 from rich.console import Console
-
-from mesa_tui.screens.admin_screen import AREAS, AdminScreen
-from mesa_tui.store.audit import events_of_entity
 from screen_helpers import settle
+
+from mesa_tui.screens.admin.screen import AREAS, AdminScreen
+from mesa_tui.store.audit import events_of_entity
 
 AREA_KEYS = {name: str(number) for number, (name, _label, _panel) in enumerate(AREAS, start=1)}
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from screen_helpers import SIZE, settle
 from textual.binding import Binding
 
 from mesa_tui.app import MesaApp
 from mesa_tui.keymap import KeymapError, load_keymap
-from mesa_tui.screens import dialogs, new_ticket, queue, ticket
+from mesa_tui.screens import dialogs
+from mesa_tui.screens.agent import new_ticket, queue, ticket
+from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.base import TicketActionsScreen
 from mesa_tui.screens.dialogs import ConfirmDialog
-from mesa_tui.screens.ticket import TicketScreen
 from mesa_tui.widgets.service_picker import ServicePicker
 from mesa_tui.widgets.ticket_table import TicketTable
-from screen_helpers import SIZE, settle
 
 OWN_CLASSES = [
     MesaApp,

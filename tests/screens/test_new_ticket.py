@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from mesa_tui.screens.new_ticket import NewTicketScreen
-from mesa_tui.screens.queue import QueueScreen
-from mesa_tui.screens.ticket import TicketScreen
+from screen_helpers import SIZE, settle, toasts
+
+from mesa_tui.screens.agent.new_ticket import NewTicketScreen
+from mesa_tui.screens.agent.queue import QueueScreen
+from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.services.errors import NotFound
 from mesa_tui.widgets.service_picker import matching
-from screen_helpers import SIZE, settle, toasts
 
 
 def ticket_count(desk) -> int:
@@ -44,7 +45,11 @@ async def test_log_a_ticket_by_keys(make_app, desk):
         assert any(code in message and "registrado con prioridad alta" in message for _, message in toasts(app))
     info = desk.find(code)
     assert (info.service_code, info.subject, info.description) == ("SER-004", "No llegan correos", "Desde ayer")
-    assert (info.requester_name, info.requester_dependency, info.requester_contact) == ("Ana Díaz", "Tesorería", "3001234567")
+    assert (info.requester_name, info.requester_dependency, info.requester_contact) == (
+        "Ana Díaz",
+        "Tesorería",
+        "3001234567",
+    )
     assert (info.channel, info.type, info.impact, info.urgency, info.priority) == ("correo", "incidente", 1, 2, "alta")
     assert (info.status, info.created_by_name) == ("nuevo", "Jorge Pérez Julio")
 

@@ -121,18 +121,18 @@ def test_keyset_paging_matches_a_full_sort(db, desk, now, queue_data):
 
 
 FILTERED = [
-        QueueQuery(view=QueueView.MINE),
-        QueueQuery(view=QueueView.UNASSIGNED),
-        QueueQuery(view=QueueView.GROUP),
-        QueueQuery(status=Status.EN_ESPERA),
-        QueueQuery(status=Status.RESUELTO, sort=SortKey.SUBJECT),
-        QueueQuery(status=Status.CERRADO),
-        QueueQuery(priority=Priority.ALTA),
-        QueueQuery(service_code="SER-009", descending=True),
-        QueueQuery(level=1, sort=SortKey.AGENT),
-        QueueQuery(text="outlook"),
-        QueueQuery(text="ÓSCAR", sort=SortKey.PRIORITY),
-        QueueQuery(view=QueueView.MINE, text="parpadea", sort=SortKey.STATUS, descending=True),
+    QueueQuery(view=QueueView.MINE),
+    QueueQuery(view=QueueView.UNASSIGNED),
+    QueueQuery(view=QueueView.GROUP),
+    QueueQuery(status=Status.EN_ESPERA),
+    QueueQuery(status=Status.RESUELTO, sort=SortKey.SUBJECT),
+    QueueQuery(status=Status.CERRADO),
+    QueueQuery(priority=Priority.ALTA),
+    QueueQuery(service_code="SER-009", descending=True),
+    QueueQuery(level=1, sort=SortKey.AGENT),
+    QueueQuery(text="outlook"),
+    QueueQuery(text="ÓSCAR", sort=SortKey.PRIORITY),
+    QueueQuery(view=QueueView.MINE, text="parpadea", sort=SortKey.STATUS, descending=True),
 ]
 
 
@@ -150,7 +150,9 @@ def test_views_and_filters(db, desk, now, queue_data):
 def test_a_code_finds_its_ticket_in_any_status(db, desk, now, queue_data):
     service = QueueService(db, now=now)
     closed = next(i for i in queue_data if i.status == "cerrado")
-    page = service.page(desk.actor("jperez"), QueueQuery(text=closed.code.lower(), status=Status.CERRADO), PageRequest())
+    page = service.page(
+        desk.actor("jperez"), QueueQuery(text=closed.code.lower(), status=Status.CERRADO), PageRequest()
+    )
     assert [r.code for r in page.rows] == [closed.code]
 
 

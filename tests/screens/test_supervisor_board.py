@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import openpyxl
+from screen_helpers import SIZE, settle, toasts
+from test_supervisor_common import board_tickets, cells, pinned_targets, show  # noqa: F401 (fixtures)
 from textual.widgets import Input
 
 from mesa_tui.domain.tickets import EventInfo
+from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.dialogs import AssignDialog, EscalateDialog
-from mesa_tui.screens.supervisor_board import SlaBoardScreen
-from mesa_tui.screens.supervisor_exports import ExportTicketsDialog
-from mesa_tui.screens.ticket import TicketScreen
-from screen_helpers import SIZE, settle, toasts
-from test_supervisor_common import board_tickets, cells, pinned_targets, show  # noqa: F401 (fixtures)
+from mesa_tui.screens.supervisor.board import SlaBoardScreen
+from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
 
 
 def codes(board: SlaBoardScreen) -> list[str]:
@@ -31,12 +31,23 @@ async def test_groups_counts_and_remaining_time(make_app, board_tickets):
     async with app.run_test(size=SIZE) as pilot:
         board = await show(app, pilot, "board")
         assert tab_labels(board) == [
-            "1 Vencidos (2)", "2 En riesgo (1)", "3 En pausa (1)", "4 En tiempo (2)", "5 Todos (6)",
+            "1 Vencidos (2)",
+            "2 En riesgo (1)",
+            "3 En pausa (1)",
+            "4 En tiempo (2)",
+            "5 Todos (6)",
         ]
         assert codes(board) == [t["F"].code, t["C"].code]  # by due time
         assert cells(board.table, str(t["C"].id)) == [
-            t["C"].code, "Equipo muy lento al ini…", "SER-001", "1", "Jorge Pérez", "En proceso", "Sol",
-            "17/11 18:00", "! -1h 00m",
+            t["C"].code,
+            "Equipo muy lento al ini…",
+            "SER-001",
+            "1",
+            "Jorge Pérez",
+            "En proceso",
+            "Sol",
+            "17/11 18:00",
+            "! -1h 00m",
         ]
         assert cells(board.table, str(t["F"].id))[6:] == ["Resp", "17/11 12:00", "! -7h 00m"]
 
@@ -136,7 +147,10 @@ async def test_a_ticket_changed_since_the_last_read_is_not_acted_on(make_app, de
         await pilot.press("a")
         await settle(app, pilot)
         assert app.screen is board  # no dialog over stale data
-        assert ("warning", f"{t['F'].code} cambió desde la última lectura del tablero. Revise el caso y vuelva a intentarlo.") in toasts(app)
+        assert (
+            "warning",
+            f"{t['F'].code} cambió desde la última lectura del tablero. Revise el caso y vuelva a intentarlo.",
+        ) in toasts(app)
         await pilot.press("5")  # answered now: F is no longer overdue, the board was read again
         await settle(app, pilot)
         assert cells(board.table, str(t["F"].id))[5] == "En proceso"

@@ -8,16 +8,20 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from screen_helpers import SIZE, settle
 from sqlmodel import select
+from test_keys import OWN_CLASSES
 from textual.binding import Binding
 
-from mesa_tui.screens import supervisor_base, supervisor_board, supervisor_exports, supervisor_indicators, supervisor_overview
-from mesa_tui.screens.queue import QueueScreen
-from mesa_tui.screens.supervisor_base import supervisor_screen
+from mesa_tui.screens.agent.queue import QueueScreen
+from mesa_tui.screens.supervisor import base as supervisor_base
+from mesa_tui.screens.supervisor import board as supervisor_board
+from mesa_tui.screens.supervisor import exports as supervisor_exports
+from mesa_tui.screens.supervisor import indicators as supervisor_indicators
+from mesa_tui.screens.supervisor import overview as supervisor_overview
+from mesa_tui.screens.supervisor.base import supervisor_screen
 from mesa_tui.store.models import SlaPolicy
 from mesa_tui.widgets.supervisor_tables import BoardTable, SupervisorTable
-from screen_helpers import SIZE, settle
-from test_keys import OWN_CLASSES
 
 SUPERVISOR_CLASSES = [
     supervisor_base.SupervisorScreen,
@@ -70,7 +74,9 @@ def board_tickets(desk, now, log, pinned_targets):
     now.set(bogota(2026, 11, 17, 10, 10))
     desk.take(jperez, t["C"].id)
     now.set(bogota(2026, 11, 17, 11))
-    t["F"] = log(by="supervisor", subject="No abre Outlook", service_code="SER-009", requester_name="Luis Torres Ortega")
+    t["F"] = log(
+        by="supervisor", subject="No abre Outlook", service_code="SER-009", requester_name="Luis Torres Ortega"
+    )
     now.set(bogota(2026, 11, 17, 11, 5))
     desk.assign(sup, t["F"].id, agent_login="jperez")
     now.set(bogota(2026, 11, 17, 15))
@@ -79,7 +85,9 @@ def board_tickets(desk, now, log, pinned_targets):
     desk.take(lmarrugo, t["D"].id)
     desk.wait(lmarrugo, t["D"].id, "Esperando repuesto del proveedor")
     now.set(bogota(2026, 11, 18, 8, 10))
-    t["B"] = log(by="supervisor", subject="Crear usuario para contratista nuevo", service_code="SER-003", type="requerimiento")
+    t["B"] = log(
+        by="supervisor", subject="Crear usuario para contratista nuevo", service_code="SER-003", type="requerimiento"
+    )
     now.set(bogota(2026, 11, 18, 8, 30))
     t["A"] = log(by="supervisor", subject="Sin conexión a internet en la sede", service_code="SER-016")
     now.set(bogota(2026, 11, 18, 8, 45))
@@ -119,7 +127,11 @@ def test_binding_ids_are_unique_across_the_app():
 
 def test_the_board_offers_only_its_own_verbs():
     """It reuses the agent screens' actions, not their keys (r is refresh here, not resolve)."""
-    keys = {key: b.action for key, bindings in supervisor_board.SlaBoardScreen._merge_bindings().key_to_bindings.items() for b in bindings}
+    keys = {
+        key: b.action
+        for key, bindings in supervisor_board.SlaBoardScreen._merge_bindings().key_to_bindings.items()
+        for b in bindings
+    }
     assert keys["a"] == "assign" and keys["e"] == "escalate" and keys["r"] == "refresh" and keys["x"] == "export"
     assert not {"t", "c", "w", "u", "o", "d", "m"} & set(keys)
 

@@ -9,16 +9,16 @@ import io
 import openpyxl
 import pytest
 from rich.console import Console
+from screen_helpers import SIZE, settle, toasts
+from test_supervisor_common import bogota, cells, pinned_targets, show  # noqa: F401 (fixtures)
 from textual.widgets import Input
 
 from mesa_tui.domain.indicators import NO_CASES
-from mesa_tui.screens.admin_base import OneFieldDialog
-from mesa_tui.screens.supervisor_exports import ExportIndicatorsDialog
+from mesa_tui.screens.admin.base import OneFieldDialog
+from mesa_tui.screens.supervisor.exports import ExportIndicatorsDialog
 from mesa_tui.services.reports import Reports
-from mesa_tui.widgets.supervisor_chart import IndicatorChart
+from mesa_tui.widgets.indicator_chart import IndicatorChart
 from mesa_tui.widgets.supervisor_tables import SupervisorTable
-from screen_helpers import SIZE, settle, toasts
-from test_supervisor_common import bogota, cells, pinned_targets, show  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -71,7 +71,15 @@ async def test_the_year_laid_out_as_the_entity_reports_it(make_app, kpi_tickets)
     async with app.run_test(size=SIZE) as pilot:
         ind = await show(app, pilot, "indicators")
         rows = grid(ind)
-        assert list(rows) == ["eficiencia", "software", "hardware", "remoto", "satisfaccion", "ans_resolucion", "ans_respuesta"]
+        assert list(rows) == [
+            "eficiencia",
+            "software",
+            "hardware",
+            "remoto",
+            "satisfaccion",
+            "ans_resolucion",
+            "ans_respuesta",
+        ]
         # name, meta, Mes1..Mes12, promedio, cumple
         assert rows["eficiencia"] == ["Eficiencia de solicitudes", "95", "100", "0", *["—"] * 10, "50", "No"]
         assert rows["software"] == ["Soporte software", "95", "100", "0", *["—"] * 10, "50", "No"]
@@ -100,7 +108,9 @@ async def test_the_year_laid_out_as_the_entity_reports_it(make_app, kpi_tickets)
 async def test_left_and_right_change_the_year(make_app, kpi_tickets, monkeypatch):
     years_read = []
     indicators = Reports.indicators
-    monkeypatch.setattr(Reports, "indicators", lambda self, actor, year: (years_read.append(year), indicators(self, actor, year))[1])
+    monkeypatch.setattr(
+        Reports, "indicators", lambda self, actor, year: (years_read.append(year), indicators(self, actor, year))[1]
+    )
     app = make_app("supervisor")
     async with app.run_test(size=SIZE) as pilot:
         ind = await show(app, pilot, "indicators")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from mesa_tui.screens.supervisor_exports import ExportTicketsDialog
-from mesa_tui.widgets.supervisor_tables import SupervisorTable
 from screen_helpers import SIZE, settle
 from test_supervisor_common import board_tickets, cells, pinned_targets, show  # noqa: F401 (fixtures)
+
+from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
+from mesa_tui.widgets.supervisor_tables import SupervisorTable
 
 
 def table(screen, ident: str) -> SupervisorTable:
@@ -38,16 +39,26 @@ async def test_every_section_for_a_known_desk(make_app, desk, board_tickets):
         assert agents["Sin asignar"][-2] == "3"
         assert table(ov, "ov-agents").keys[0] == str(desk.actor("jperez").id)  # busiest first
         assert [(r[0], r[2]) for r in rows(ov, "ov-services")] == [
-            ("SER-016", "2"), ("SER-001", "1"), ("SER-003", "1"), ("SER-009", "1"), ("SER-026", "1"),
+            ("SER-016", "2"),
+            ("SER-001", "1"),
+            ("SER-003", "1"),
+            ("SER-009", "1"),
+            ("SER-026", "1"),
         ]
         assert sum(int(r[1]) for r in rows(ov, "ov-categories")) == 6
         assert [(r[0], r[1]) for r in rows(ov, "ov-ageing")] == [
-            ("Hoy", "3"), ("1 a 2 días", "3"), ("3 a 5 días", "0"), ("6 a 10 días", "0"),
-            ("11 a 20 días", "0"), ("Más de 20 días", "0"),
+            ("Hoy", "3"),
+            ("1 a 2 días", "3"),
+            ("3 a 5 días", "0"),
+            ("6 a 10 días", "0"),
+            ("11 a 20 días", "0"),
+            ("Más de 20 días", "0"),
         ]
         assert rows(ov, "ov-throughput") == [["Recibidos", "3", "6"], ["Resueltos", "0", "0"]]
         status = str(ov.query_one("#overview-status").render())
-        assert "Abiertos: 6 casos" in status and "sin asignar: 3" in status and "vencidos a cargo de agentes: 2" in status
+        assert (
+            "Abiertos: 6 casos" in status and "sin asignar: 3" in status and "vencidos a cargo de agentes: 2" in status
+        )
 
 
 async def test_refresh_updates_by_key_and_tab_walks_the_lists(make_app, desk, board_tickets):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from mesa_tui.domain.tickets import CommentInfo, EventInfo
-from mesa_tui.screens.dialogs import ActionDialog, ClassifyDialog, ConfirmDialog, EscalateDialog
-from mesa_tui.screens.queue import QueueScreen
-from mesa_tui.screens.ticket import TicketScreen
 from screen_helpers import SIZE, footer_keys, settle, toasts
+
+from mesa_tui.domain.tickets import CommentInfo, EventInfo
+from mesa_tui.screens.agent.queue import QueueScreen
+from mesa_tui.screens.agent.ticket import TicketScreen
+from mesa_tui.screens.dialogs import ActionDialog, ClassifyDialog, ConfirmDialog, EscalateDialog
 
 
 async def open_ticket(app, pilot, code: str, view_key: str = "4") -> None:
@@ -99,7 +100,14 @@ async def test_full_lifecycle_by_keys(make_app, desk, log):
 
     actions = [e.action for e in desk.timeline(ticket.id) if isinstance(e, EventInfo)]
     assert actions[::-1] == [
-        "registrar", "tomar", "clasificar", "escalar", "esperar", "reanudar", "resolver", "cerrar",
+        "registrar",
+        "tomar",
+        "clasificar",
+        "escalar",
+        "esperar",
+        "reanudar",
+        "resolver",
+        "cerrar",
     ]
 
 

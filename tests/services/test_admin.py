@@ -30,8 +30,8 @@ from mesa_tui.domain.admin import (
 from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.vocab import SEED_CATEGORIES
 from mesa_tui.services.admin import RECOMPUTE_ACTION, Admin
+from mesa_tui.services.desk import NewTicket
 from mesa_tui.services.errors import NotFound, PermissionDenied, UnknownLogin, ValidationError
-from mesa_tui.services.tickets import NewTicket
 from mesa_tui.store.models import (
     Agent,
     CalendarClosure,
@@ -53,15 +53,23 @@ def bog(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 
 
 TABLES = (
-    CatalogService, ServiceCategory, SlaPolicy, PriorityRule, Agent, SupportGroup,
-    CalendarClosure, Setting, Ticket, TicketEvent,
+    CatalogService,
+    ServiceCategory,
+    SlaPolicy,
+    PriorityRule,
+    Agent,
+    SupportGroup,
+    CalendarClosure,
+    Setting,
+    Ticket,
+    TicketEvent,
 )
 
 
 def everything(db) -> dict[str, list]:
     """Every row of every table the admin touches, to show that a refusal wrote nothing."""
     with db.read() as s:
-        return {m.__tablename__: sorted((repr(r.model_dump()) for r in s.exec(select(m)).all())) for m in TABLES}
+        return {m.__tablename__: sorted(repr(r.model_dump()) for r in s.exec(select(m)).all()) for m in TABLES}
 
 
 def _events(db, *where) -> list[SimpleNamespace]:

@@ -109,6 +109,7 @@ def new_row(code="SER-035", name="Firma digital", category="SEGURIDAD", active="
 
 # --- loading the real catalog ------------------------------------------------------
 
+
 def test_import_loads_the_33_services_with_one_event_each(db):
     assert import_catalog(db, REAL) == ImportResult(created=33, updated=0, unchanged=0)
     services, ids, events = snapshot(db)
@@ -156,6 +157,7 @@ def test_inactive_services_are_listed_on_request(loaded):
 
 # --- refusals: the message names line and problem, and nothing is written ----------
 
+
 def refusals():
     base = every_description_changed(REAL)
     last = len(base.rstrip("\n").split("\n")) + 1
@@ -201,6 +203,7 @@ def test_preview_refuses_a_malformed_file_too(loaded):
 
 
 # --- preview and audit of a change ---------------------------------------------------
+
 
 def test_modified_description_shows_in_preview_and_is_audited(loaded):
     admin = add_agent(loaded, "admin")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import concurrency_bench as workload  # noqa: E402
+import concurrency_bench as workload
 
 PROCESSES, ACTIONS, TICKETS = 8, 300, 20
 
@@ -41,7 +41,7 @@ def test_the_replay_check_catches_a_lost_update(shared):
     """The check above would notice an overwrite: simulate one behind the services' back."""
     import sqlalchemy as sa
 
-    from mesa_tui.services.tickets import Desk
+    from mesa_tui.services.desk import Desk
     from mesa_tui.store.engine import Database
     from mesa_tui.store.models import Ticket
 
@@ -59,7 +59,7 @@ def test_the_replay_check_catches_a_lost_update(shared):
 
 
 def test_the_replay_check_catches_a_missing_event(shared):
-    from mesa_tui.services.tickets import Desk
+    from mesa_tui.services.desk import Desk
     from mesa_tui.store.engine import Database
 
     url, ticket_ids = shared

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
@@ -19,13 +19,13 @@ from sqlmodel import select
 from mesa_tui.domain.indicators import NO_CASES, BoardGroup
 from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest
 from mesa_tui.domain.sla import ClockState
+from mesa_tui.services.desk import NewTicket
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.services.reports import Reports
-from mesa_tui.services.tickets import NewTicket
 from mesa_tui.store.models import Setting, SlaPolicy, Ticket, TicketEvent
 
 BOGOTA = ZoneInfo("America/Bogota")
-UTC = timezone.utc
+UTC = UTC
 H = timedelta(hours=1)
 
 # Pinned SLA targets in minutes (tto, ttr), office calendar.
@@ -153,8 +153,15 @@ def year_2026(work):
     b = w.log(bogota(2026, 1, 14, 9), "hardware", service="SER-008", subject="Impresora atasca hojas")
     w.done(b, bogota(2026, 1, 14, 9, 20), bogota(2026, 1, 14, 11), "en_sitio", bogota(2026, 1, 14, 11, 30), 4)
     c = w.log(bogota(2026, 1, 30, 16), "red", service="SER-001", subject="Sin conexión")
-    w.done(c, bogota(2026, 1, 30, 16, 30), bogota(2026, 1, 31, 21), "remoto", bogota(2026, 1, 31, 21, 30), 2,
-           "Tardaron en responder")
+    w.done(
+        c,
+        bogota(2026, 1, 30, 16, 30),
+        bogota(2026, 1, 31, 21),
+        "remoto",
+        bogota(2026, 1, 31, 21, 30),
+        2,
+        "Tardaron en responder",
+    )
     d = w.log(bogota(2026, 1, 15, 9), "software")
     w.take(d, bogota(2026, 1, 16, 9))
     w.resolve(d, bogota(2026, 3, 18, 10), "remoto")
@@ -199,7 +206,18 @@ def test_indicators_of_the_hand_built_year(reports, sup, year_2026):
     # Mar D G H = 3; Jul J = 1.
     ef = t.row("eficiencia")
     assert [(v.numerator, v.denominator) for v in ef.months] == [
-        (3, 4), (1, 3), (3, 1), (0, 0), (0, 0), (0, 0), (1, 1), (0, 0), (0, 0), (0, 0), (0, 0), (0, 1),
+        (3, 4),
+        (1, 3),
+        (3, 1),
+        (0, 0),
+        (0, 0),
+        (0, 0),
+        (1, 1),
+        (0, 0),
+        (0, 0),
+        (0, 0),
+        (0, 0),
+        (0, 1),
     ]
     assert labels(ef) == ["75,0%", "33,3%", "300,0%", S, S, S, "100,0%", S, S, S, S, "0,0%"]
     # Promedio over the five months with cases: (75 + 100/3 + 300 + 100 + 0) / 5.
@@ -223,7 +241,13 @@ def test_indicators_of_the_hand_built_year(reports, sup, year_2026):
     # Remote among solved: Jan A C of A B C; Feb 0 of E; Mar D of D G H; Jul 0 of J.
     rm = t.row("remoto")
     assert [(v.numerator, v.denominator) for v in rm.months[:7]] == [
-        (2, 3), (0, 1), (1, 3), (0, 0), (0, 0), (0, 0), (0, 1),
+        (2, 3),
+        (0, 1),
+        (1, 3),
+        (0, 0),
+        (0, 0),
+        (0, 0),
+        (0, 1),
     ]
     assert rm.average == (Fraction(200, 3) + 0 + Fraction(100, 3) + 0) / 4 == 25
     assert rm.met is False
@@ -337,8 +361,15 @@ def test_indicator_workbook_holds_the_table(reports, sup, year_2026, out):
 
     ws = wb["Solicitudes"]
     rows = sheet_rows(ws)
-    assert rows[0] == ["Indicador", "Fórmula / componente", "Meta", "Frecuencia",
-                       *(f"Mes{m}" for m in range(1, 13)), "Promedio", "Cumple"]
+    assert rows[0] == [
+        "Indicador",
+        "Fórmula / componente",
+        "Meta",
+        "Frecuencia",
+        *(f"Mes{m}" for m in range(1, 13)),
+        "Promedio",
+        "Cumple",
+    ]
     name, formula, meta, freq, *months, avg, met = rows[1]
     assert name == "Eficiencia de solicitudes"
     assert formula == "Cantidad solicitudes resueltas / Cantidad solicitudes recibidas × 100"
@@ -395,8 +426,15 @@ def test_indicator_csv_holds_the_table(reports, sup, year_2026, out):
     assert len(rows) == 1 + 7 * 3
     by = {(r[2], r[3]): r for r in rows[1:]}
     ef = by[("Eficiencia de solicitudes", "Indicador (%)")]
-    assert ef[:7] == ["2026", "Solicitudes", "Eficiencia de solicitudes", "Indicador (%)",
-                      "Cantidad solicitudes resueltas / Cantidad solicitudes recibidas × 100", "95", "Mensual"]
+    assert ef[:7] == [
+        "2026",
+        "Solicitudes",
+        "Eficiencia de solicitudes",
+        "Indicador (%)",
+        "Cantidad solicitudes resueltas / Cantidad solicitudes recibidas × 100",
+        "95",
+        "Mensual",
+    ]
     assert ef[7:19] == ["75,0", "33,3", "300,0", S, S, S, "100,0", S, S, S, S, "0,0"]
     assert ef[19:] == ["", "", "101,7", "Sí"]
     hw = by[("Soporte hardware", "Denominador")]
@@ -523,7 +561,11 @@ def test_queue_overview(reports, sup, queue):
     ov = reports.overview(sup)
     assert ov.at == NOW
     assert ov.by_status_level == {
-        ("nuevo", 1): 2, ("asignado", 1): 1, ("en_proceso", 1): 4, ("en_espera", 2): 1, ("resuelto", 1): 1,
+        ("nuevo", 1): 2,
+        ("asignado", 1): 1,
+        ("en_proceso", 1): 4,
+        ("en_espera", 2): 1,
+        ("resuelto", 1): 1,
     }
     assert ov.open_total == 8 and ov.status_total("en_proceso") == 4
     assert ov.level_total(1) == 7 and ov.level_total(2) == 1
@@ -544,7 +586,9 @@ def test_queue_overview(reports, sup, queue):
     assert services == {"SER-004": 5, "SER-008": 1, "SER-001": 2}  # T1 T2 T3 T8 T10; T4; T5 T6
     assert ov.services[0].code == "SER-004"
     assert {c.category: c.count for c in ov.categories} == {
-        "SOFTWARE Y APLICACIONES": 5, "INSTALACIÓN PERIFÉRICOS": 1, "CONECTIVIDAD": 2,
+        "SOFTWARE Y APLICACIONES": 5,
+        "INSTALACIÓN PERIFÉRICOS": 1,
+        "CONECTIVIDAD": 2,
     }
     assert [(a.bucket.label, a.count) for a in ov.ageing] == [
         ("Hoy", 2),  # T1 T2
@@ -563,7 +607,10 @@ def test_queue_overview(reports, sup, queue):
 def test_sla_board_counts_and_pages(reports, sup, queue):
     counts = reports.sla_board_counts(sup)
     assert dict(counts.counts) == {
-        BoardGroup.VENCIDO: 3, BoardGroup.EN_RIESGO: 2, BoardGroup.EN_PAUSA: 1, BoardGroup.EN_TIEMPO: 2,
+        BoardGroup.VENCIDO: 3,
+        BoardGroup.EN_RIESGO: 2,
+        BoardGroup.EN_PAUSA: 1,
+        BoardGroup.EN_TIEMPO: 2,
     }
     assert counts.total == 8
 
@@ -607,9 +654,12 @@ def test_sla_board_pages_in_due_order_both_ways(reports, sup, queue):
     assert [r.id for r in again.rows] == [r.id for r in seen[3:6]] and again.has_before
     top = reports.sla_board_page(sup, None, PageRequest(PageDirection.BEFORE, seen[1].cursor, size=3))
     assert [r.id for r in top.rows] == [r.id for r in seen[:3]] and not top.has_before
-    assert reports.sla_board_page(
-        sup, BoardGroup.VENCIDO, PageRequest(PageDirection.AFTER, PageCursor(seen[-1].due_at, seen[-1].id))
-    ).rows == ()
+    assert (
+        reports.sla_board_page(
+            sup, BoardGroup.VENCIDO, PageRequest(PageDirection.AFTER, PageCursor(seen[-1].due_at, seen[-1].id))
+        ).rows
+        == ()
+    )
 
 
 def test_sla_board_counts_agree_with_the_rows_all_day_long(reports, sup, queue):
@@ -618,8 +668,27 @@ def test_sla_board_counts_agree_with_the_rows_all_day_long(reports, sup, queue):
     moments = [
         bogota(2026, 11, day, hh, mm)
         for day in (18, 19)
-        for hh, mm in ((7, 0), (7, 59), (8, 0), (8, 1), (9, 0), (9, 30), (10, 0), (10, 1), (10, 30), (12, 0), (14, 0), (15, 0), (16, 0),
-                       (16, 59), (17, 0), (17, 59), (18, 0), (18, 1), (20, 0))
+        for hh, mm in (
+            (7, 0),
+            (7, 59),
+            (8, 0),
+            (8, 1),
+            (9, 0),
+            (9, 30),
+            (10, 0),
+            (10, 1),
+            (10, 30),
+            (12, 0),
+            (14, 0),
+            (15, 0),
+            (16, 0),
+            (16, 59),
+            (17, 0),
+            (17, 59),
+            (18, 0),
+            (18, 1),
+            (20, 0),
+        )
     ]
     for at in moments:
         counts = reports.sla_board_counts(sup, now=at)
@@ -660,13 +729,36 @@ def run_cli(argv, monkeypatch, login="supervisor"):
 
 def test_cli_writes_both_reports(db, db_url, year_2026, tmp_path, monkeypatch, capsys):
     path = tmp_path / "ind.xlsx"
-    assert run_cli(["--db", db_url, "report", "indicators", "--year", "2026", "--format", "xlsx",
-                    "--out", str(path)], monkeypatch) == 0
+    assert (
+        run_cli(
+            ["--db", db_url, "report", "indicators", "--year", "2026", "--format", "xlsx", "--out", str(path)],
+            monkeypatch,
+        )
+        == 0
+    )
     assert openpyxl.load_workbook(path)["Soporte"].cell(5, 5).value == 1
     assert str(path) in capsys.readouterr().out
     path = tmp_path / "casos.csv"
-    assert run_cli(["--db", db_url, "report", "tickets", "--from", "2026-02-01", "--to", "2026-02-28",
-                    "--format", "csv", "--out", str(path)], monkeypatch) == 0
+    assert (
+        run_cli(
+            [
+                "--db",
+                db_url,
+                "report",
+                "tickets",
+                "--from",
+                "2026-02-01",
+                "--to",
+                "2026-02-28",
+                "--format",
+                "csv",
+                "--out",
+                str(path),
+            ],
+            monkeypatch,
+        )
+        == 0
+    )
     assert len(read_csv(path)) == 5
     assert "4 casos" in capsys.readouterr().out
 
@@ -675,6 +767,9 @@ def test_cli_refuses_bad_dates_and_agents(db, db_url, out, monkeypatch):
     with pytest.raises(SystemExit):
         run_cli(["--db", db_url, "report", "tickets", "--from", "2026-02-30", "--to", "2026-03-01"], monkeypatch)
     with pytest.raises(PermissionDenied):
-        run_cli(["--db", db_url, "report", "indicators", "--year", "2026", "--out", str(out / "x.csv"),
-                 "--format", "csv"], monkeypatch, login="jperez")
+        run_cli(
+            ["--db", db_url, "report", "indicators", "--year", "2026", "--out", str(out / "x.csv"), "--format", "csv"],
+            monkeypatch,
+            login="jperez",
+        )
     assert list(out.iterdir()) == []

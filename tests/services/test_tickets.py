@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.tickets import CommentInfo, EventInfo
 from mesa_tui.domain.vocab import Status
 from mesa_tui.domain.workflow import TRANSITIONS, Action
+from mesa_tui.services.desk import NewTicket
 from mesa_tui.services.errors import (
     ConflictError,
     PermissionDenied,
@@ -27,7 +28,6 @@ from mesa_tui.services.errors import (
     UnknownLogin,
     ValidationError,
 )
-from mesa_tui.services.tickets import NewTicket
 from mesa_tui.store.models import (
     Agent,
     CatalogService,
@@ -51,7 +51,7 @@ TARGETS = {"crítica": (30, 240), "alta": (60, 480), "media": (120, 960), "baja"
 
 
 def bogota(y, m, d, hh=0, mm=0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=BOGOTA).astimezone(timezone.utc)
+    return datetime(y, m, d, hh, mm, tzinfo=BOGOTA).astimezone(UTC)
 
 
 def new(**over) -> NewTicket:
@@ -268,9 +268,8 @@ def test_a_closure_day_moves_the_legal_deadline(desk, staff, now):
     ],
 )
 def test_log_refuses_bad_input_naming_the_field_and_writes_nothing(desk, staff, over, field):
-    with Unchanged(desk.db):
-        with pytest.raises(ValidationError) as exc:
-            desk.log(staff.jperez, new(**over))
+    with Unchanged(desk.db), pytest.raises(ValidationError) as exc:
+        desk.log(staff.jperez, new(**over))
     assert exc.value.field == field
     assert exc.value.message
     # No ticket code was spent on the refusal.
@@ -279,9 +278,8 @@ def test_log_refuses_bad_input_naming_the_field_and_writes_nothing(desk, staff, 
 
 def test_log_refuses_an_inactive_service(desk, staff):
     deactivate(desk.db, CatalogService, "code", "SER-010")
-    with Unchanged(desk.db):
-        with pytest.raises(ValidationError) as exc:
-            desk.log(staff.jperez, new(service_code="SER-010"))
+    with Unchanged(desk.db), pytest.raises(ValidationError) as exc:
+        desk.log(staff.jperez, new(service_code="SER-010"))
     assert exc.value.field == "service" and "SER-010" in exc.value.message and "inactivo" in exc.value.message
 
 
@@ -319,7 +317,9 @@ def test_the_priority_matrix_is_read_from_the_database(desk, staff):
 
 def test_classify_can_change_type_and_service(desk, staff):
     t = desk.log(staff.jperez, new())
-    c = desk.classify(staff.jperez, t.id, impact=2, urgency=2, nature="accesos", type="requerimiento", service_code="ser-019")
+    c = desk.classify(
+        staff.jperez, t.id, impact=2, urgency=2, nature="accesos", type="requerimiento", service_code="ser-019"
+    )
     assert (c.type, c.service_code, c.nature) == ("requerimiento", "SER-019", "accesos")
 
 
@@ -337,9 +337,8 @@ def test_classify_can_change_type_and_service(desk, staff):
 def test_classify_refuses_bad_input_naming_the_field(desk, staff, kw, field):
     t = desk.log(staff.jperez, new())
     args = {"impact": 1, "urgency": 1, "nature": "hardware", **kw}
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.classify(staff.jperez, t.id, **args)
+    with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+        desk.classify(staff.jperez, t.id, **args)
     assert exc.value.field == field
 
 
@@ -351,17 +350,21 @@ def test_reclassifying_as_pqrs_gives_the_legal_deadline_from_the_filing_date(des
     assert p.legal_due_on == OFFICE.add_business_days(filed, 15) == date(2026, 12, 10)
     assert changes(events(desk.db, t.id)[-1])["legal_due_on"] == [None, "2026-12-10"]
     # Another PQRS type keeps the term already running; leaving PQRS drops it.
-    assert desk.classify(staff.jperez, t.id, impact=3, urgency=3, nature="otro", type="reclamo").legal_due_on == p.legal_due_on
-    assert desk.classify(staff.jperez, t.id, impact=3, urgency=3, nature="otro", type="requerimiento").legal_due_on is None
+    assert (
+        desk.classify(staff.jperez, t.id, impact=3, urgency=3, nature="otro", type="reclamo").legal_due_on
+        == p.legal_due_on
+    )
+    assert (
+        desk.classify(staff.jperez, t.id, impact=3, urgency=3, nature="otro", type="requerimiento").legal_due_on is None
+    )
 
 
 def test_classify_refuses_an_inactive_service(desk, staff):
     t = desk.log(staff.jperez, new())
 
     deactivate(desk.db, CatalogService, "code", "SER-010")
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.classify(staff.jperez, t.id, impact=2, urgency=2, nature="otro", service_code="SER-010")
+    with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+        desk.classify(staff.jperez, t.id, impact=2, urgency=2, nature="otro", service_code="SER-010")
     assert exc.value.field == "service"
 
 
@@ -369,9 +372,8 @@ def test_an_agent_may_not_change_the_priority_of_a_classified_ticket(desk, staff
     t = desk.log(staff.jperez, new())
     desk.take(staff.jperez, t.id)
     desk.classify(staff.jperez, t.id, impact=2, urgency=2, nature="software")
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(PermissionDenied) as exc:
-            desk.classify(staff.jperez, t.id, impact=1, urgency=1, nature="software")
+    with Unchanged(desk.db, t.id), pytest.raises(PermissionDenied) as exc:
+        desk.classify(staff.jperez, t.id, impact=1, urgency=1, nature="software")
     assert "supervisor" in exc.value.message
     # Same priority, other nature: allowed. A supervisor may change the priority.
     assert desk.classify(staff.jperez, t.id, impact=3, urgency=1, nature="red").priority == "media"
@@ -438,9 +440,8 @@ def test_assign_to_an_agent_and_to_a_group(desk, staff):
 )
 def test_assign_refuses_bad_input(desk, staff, kw, field):
     t = desk.log(staff.jperez, new())
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.assign(staff.supervisor, t.id, **kw)
+    with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+        desk.assign(staff.supervisor, t.id, **kw)
     assert exc.value.field == field
 
 
@@ -448,9 +449,8 @@ def test_assign_refuses_an_inactive_agent(desk, staff):
     t = desk.log(staff.jperez, new())
 
     deactivate(desk.db, Agent, "login", "vsalas")
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.assign(staff.supervisor, t.id, agent_login="vsalas")
+    with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+        desk.assign(staff.supervisor, t.id, agent_login="vsalas")
     assert exc.value.field == "agent"
 
 
@@ -471,9 +471,8 @@ def test_escalate_climbs_the_levels_and_keeps_the_sla(desk, staff, now, targets)
     e3 = desk.escalate(staff.hbarrios, t.id, "Garantía del proveedor")
     assert (e3.level, e3.group_name) == (3, "Proveedor externo")
     assert e3.ttr_due_at == t.ttr_due_at
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.escalate(staff.proveedor, t.id, "Más arriba")
+    with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+        desk.escalate(staff.proveedor, t.id, "Más arriba")
     assert exc.value.field == "group" and "nivel 3" in exc.value.message
 
 
@@ -483,18 +482,16 @@ def test_escalate_to_another_group(desk, staff):
     sec = group_id(desk.db, "Seguridad informática")
     e = desk.escalate(staff.jperez, t.id, "Posible phishing", group_id=sec)
     assert (e.group_id, e.level) == (sec, 2)
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.escalate(staff.supervisor, t.id, "Otra vez", group_id=sec)
+    with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+        desk.escalate(staff.supervisor, t.id, "Otra vez", group_id=sec)
     assert exc.value.field == "group"
 
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_escalate_needs_a_reason(desk, staff, reason):
     t = desk.log(staff.jperez, new())
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.escalate(staff.jperez, t.id, reason)
+    with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+        desk.escalate(staff.jperez, t.id, reason)
     assert exc.value.field == "reason"
 
 
@@ -537,9 +534,8 @@ def test_wait_before_the_first_response_pauses_both_clocks(desk, staff, now, tar
 def test_wait_needs_a_reason(desk, staff):
     t = desk.log(staff.jperez, new())
     desk.take(staff.jperez, t.id)
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.wait(staff.jperez, t.id, "")
+    with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+        desk.wait(staff.jperez, t.id, "")
     assert exc.value.field == "reason"
     long = "x" * 201
     with pytest.raises(ValidationError) as exc:
@@ -605,9 +601,8 @@ def test_resolve_from_waiting_does_not_charge_the_wait(desk, staff, now, targets
 def test_resolve_needs_a_solution_and_how(desk, staff, solution, mode, field):
     t = desk.log(staff.jperez, new())
     desk.take(staff.jperez, t.id)
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.resolve(staff.jperez, t.id, solution, mode)
+    with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+        desk.resolve(staff.jperez, t.id, solution, mode)
     assert exc.value.field == field
 
 
@@ -644,9 +639,8 @@ def test_reopen_does_not_charge_the_time_spent_resolved(desk, staff, now, target
 
 def test_reopen_needs_a_reason(desk, staff, now):
     t = in_status(desk, staff, now, "resuelto")
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.reopen(staff.jperez, t.id, " ")
+    with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+        desk.reopen(staff.jperez, t.id, " ")
     assert exc.value.field == "reason"
 
 
@@ -657,9 +651,8 @@ def test_a_supervisor_cancels_with_a_reason(desk, staff, now):
     ev = events(desk.db, t.id)[-1]
     assert ev.action == "anular" and ev.note == "Duplicado de MDA-2026-000001"
     fresh = desk.log(staff.jperez, new())
-    with Unchanged(desk.db, fresh.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.cancel(staff.supervisor, fresh.id, "")
+    with Unchanged(desk.db, fresh.id), pytest.raises(ValidationError) as exc:
+        desk.cancel(staff.supervisor, fresh.id, "")
     assert exc.value.field == "reason"
 
 
@@ -696,9 +689,8 @@ def test_a_public_answer_is_a_first_response_once_the_ticket_is_assigned(desk, s
 
 def test_comment_needs_a_body_and_works_on_closed_tickets(desk, staff, now):
     t = in_status(desk, staff, now, "cerrado")
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.comment(staff.jperez, t.id, "   ")
+    with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+        desk.comment(staff.jperez, t.id, "   ")
     assert exc.value.field == "body"
     assert desk.comment(staff.jperez, t.id, "El usuario agradeció.").status == "cerrado"
 
@@ -727,11 +719,16 @@ def test_timeline_is_newest_first_with_comments(desk, staff, now):
 
 def test_survey_rules(desk, staff, now):
     t = in_status(desk, staff, now, "cerrado")
-    for score, comment, field in ((9, "", "score"), (0, "", "score"), (True, "", "score"), ("5", "", "score"),
-                                  (1, "", "comment"), (2, "  ", "comment")):
-        with Unchanged(desk.db, t.id):
-            with pytest.raises(ValidationError) as exc:
-                desk.survey(staff.jperez, t.id, score, comment)
+    for score, comment, field in (
+        (9, "", "score"),
+        (0, "", "score"),
+        (True, "", "score"),
+        ("5", "", "score"),
+        (1, "", "comment"),
+        (2, "  ", "comment"),
+    ):
+        with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+            desk.survey(staff.jperez, t.id, score, comment)
         assert exc.value.field == field, (score, comment)
     s = desk.survey(staff.jperez, t.id, 2, "La atención tardó demasiado")
     assert s.status == "cerrado" and s.version == t.version
@@ -741,9 +738,8 @@ def test_survey_rules(desk, staff, now):
     ev = events(desk.db, t.id)[-1]
     assert ev.action == "encuesta" and "2/5" in ev.note
     # One survey per ticket.
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ValidationError) as exc:
-            desk.survey(staff.jperez, t.id, 5)
+    with Unchanged(desk.db, t.id), pytest.raises(ValidationError) as exc:
+        desk.survey(staff.jperez, t.id, 5)
     assert exc.value.field == "score" and t.code in exc.value.message
 
 
@@ -789,9 +785,8 @@ def test_transitions_follow_the_table(desk, staff, now, status):
             assert done.status == (target or status), action
             assert events(desk.db, t.id)[-1].action == action.value
             continue
-        with Unchanged(desk.db, t.id):
-            with pytest.raises(TransitionRefused) as exc:
-                call(desk, staff.supervisor, t.id)
+        with Unchanged(desk.db, t.id), pytest.raises(TransitionRefused) as exc:
+            call(desk, staff.supervisor, t.id)
         assert exc.value.message == f"No se puede {action.verb} un caso en estado «{status.label}».", action
 
 
@@ -822,9 +817,8 @@ COLLEAGUE_REFUSALS = [
 def test_an_agent_may_not_work_a_colleagues_ticket_but_a_supervisor_may(desk, staff, now, status, call):
     t = in_status(desk, staff, now, status)
     assert t.agent_id == staff.jperez.id
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(PermissionDenied) as exc:
-            call(desk, staff.lmarrugo, t.id)
+    with Unchanged(desk.db, t.id), pytest.raises(PermissionDenied) as exc:
+        call(desk, staff.lmarrugo, t.id)
     assert "otro agente" in exc.value.message
     assert call(desk, staff.supervisor, t.id).version == t.version + 1
 
@@ -832,9 +826,8 @@ def test_an_agent_may_not_work_a_colleagues_ticket_but_a_supervisor_may(desk, st
 @pytest.mark.parametrize("status", ["nuevo", "en_proceso"])
 def test_an_agent_may_not_cancel_even_their_own_ticket(desk, staff, now, status):
     t = in_status(desk, staff, now, status)
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(PermissionDenied) as exc:
-            desk.cancel(staff.jperez, t.id, "Ya no lo necesita")
+    with Unchanged(desk.db, t.id), pytest.raises(PermissionDenied) as exc:
+        desk.cancel(staff.jperez, t.id, "Ya no lo necesita")
     assert exc.value.message == "Solo un supervisor puede anular casos."
     assert desk.cancel(staff.admin, t.id, "Ya no lo necesita").status == "anulado"
 
@@ -843,12 +836,10 @@ def test_a_deactivated_agent_is_refused(desk, staff):
     t = desk.log(staff.jperez, new())
 
     deactivate(desk.db, Agent, "login", "jperez")
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(PermissionDenied):
-            desk.take(staff.jperez, t.id)
-    with Unchanged(desk.db):
-        with pytest.raises(PermissionDenied):
-            desk.log(staff.jperez, new())
+    with Unchanged(desk.db, t.id), pytest.raises(PermissionDenied):
+        desk.take(staff.jperez, t.id)
+    with Unchanged(desk.db), pytest.raises(PermissionDenied):
+        desk.log(staff.jperez, new())
 
 
 # --- versions --------------------------------------------------------------------------
@@ -857,9 +848,8 @@ def test_a_deactivated_agent_is_refused(desk, staff):
 def test_a_stale_version_is_a_conflict_not_an_overwrite(desk, staff, now):
     t = desk.log(staff.jperez, new())
     desk.take(staff.jperez, t.id, expected_version=t.version)
-    with Unchanged(desk.db, t.id):
-        with pytest.raises(ConflictError) as exc:
-            desk.assign(staff.supervisor, t.id, agent_login="lmarrugo", expected_version=t.version)
+    with Unchanged(desk.db, t.id), pytest.raises(ConflictError) as exc:
+        desk.assign(staff.supervisor, t.id, agent_login="lmarrugo", expected_version=t.version)
     assert t.code in exc.value.message
     assert desk.get(t.id).agent_id == staff.jperez.id
     fresh = desk.get(t.id)

@@ -34,7 +34,9 @@ def test_bulk_demo_has_every_status_and_consistent_clocks(db, now):
     assert stats["tickets"] == 3000
     with db.read() as s:
         statuses = Tally(s.exec(sa.select(Ticket.status)).scalars().all())
-        events = s.exec(sa.select(sa.func.count()).select_from(TicketEvent).where(TicketEvent.ticket_id.is_not(None))).one()[0]
+        events = s.exec(
+            sa.select(sa.func.count()).select_from(TicketEvent).where(TicketEvent.ticket_id.is_not(None))
+        ).one()[0]
         codes = s.exec(sa.select(Ticket.code).order_by(Ticket.id.desc()).limit(1)).scalars().first()
     assert set(statuses) == {st.value for st in Status}
     assert events == 3000

@@ -1,6 +1,6 @@
 """Storage rules the rest of the code relies on."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
 
 
 def test_foreign_keys_are_enforced(db):
-    at = datetime(2026, 3, 2, 13, 30, tzinfo=timezone.utc)
+    at = datetime(2026, 3, 2, 13, 30, tzinfo=UTC)
 
     def comment_on_missing_ticket(s):
         s.add(Comment(ticket_id=999999, author_id=None, at=at, body="x", public=False))
@@ -38,12 +38,14 @@ def test_naive_datetimes_are_refused(db):
 
 
 def test_aware_datetime_round_trip(desk, now):
-    from mesa_tui.services.tickets import NewTicket
+    from mesa_tui.services.desk import NewTicket
 
     actor = desk.actor("jperez")
     info = desk.log(
         actor,
-        NewTicket("Ana Díaz", "Secretaría de Hacienda", "ana@cartagena.gov.co", "correo", "SER-004", "incidente", "Sin correo"),
+        NewTicket(
+            "Ana Díaz", "Secretaría de Hacienda", "ana@cartagena.gov.co", "correo", "SER-004", "incidente", "Sin correo"
+        ),
     )
     again = desk.get(info.id)
     assert again.created_at == now()

@@ -18,7 +18,6 @@ from enum import StrEnum
 
 from mesa_tui.domain.catalog import CODE_RE
 from mesa_tui.domain.priority import LEVELS
-
 from mesa_tui.domain.tickets import text_problem
 from mesa_tui.domain.vocab import LEVEL_LABELS, Priority, Role
 
@@ -35,6 +34,7 @@ MAX_CLOSURE_REASON = 200
 
 
 # --- SLA target units --------------------------------------------------------
+
 
 class TargetUnit(StrEnum):
     MINUTES = "min"
@@ -78,6 +78,7 @@ def format_target(minutes: int, calendar: str = "office") -> str:
 
 
 # --- SLA policies ------------------------------------------------------------
+
 
 class PolicyScope(StrEnum):
     SERVICE = "service"
@@ -165,6 +166,7 @@ def policy_problems(priority: str, tto_minutes: object, ttr_minutes: object, cal
 
 # --- priority matrix ---------------------------------------------------------
 
+
 def matrix_problems(impact: object, urgency: object, priority: str) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     for field, label, value in (("impact", "El impacto", impact), ("urgency", "La urgencia", urgency)):
@@ -177,6 +179,7 @@ def matrix_problems(impact: object, urgency: object, priority: str) -> list[tupl
 
 
 # --- agents, groups and categories -------------------------------------------
+
 
 @dataclass(frozen=True)
 class AgentInfo:
@@ -274,8 +277,18 @@ def category_problem(name: str) -> str | None:
 
 _WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 _MONTHS = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
 )
 
 

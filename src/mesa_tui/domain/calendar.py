@@ -18,14 +18,14 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 _ZERO = timedelta(0)
 _DAY = timedelta(days=1)
 _MIDNIGHT = time(0)
-_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ORD_1970 = date(1970, 1, 1).toordinal()
 # Tables stop one year short of datetime's limits so that every position stays representable.
 _MIN_YEAR, _MAX_YEAR = 2, 9997
@@ -82,7 +82,7 @@ def _normalize(schedule: Schedule) -> tuple[tuple[tuple[timedelta, timedelta], .
 class BusinessCalendar:
     """Open hours per weekday in a time zone, minus a country's public holidays and extra closures."""
 
-    __slots__ = ("_spec", "_segments", "_zone", "_country", "_closures", "_t", "_lock", "_years")
+    __slots__ = ("_closures", "_country", "_lock", "_segments", "_spec", "_t", "_years", "_zone")
 
     def __init__(
         self,
@@ -328,11 +328,7 @@ class BusinessCalendar:
             origin = datetime(1970, 1, 1, tzinfo=zone)
             marker, k, out_zone = zone, off, None
             hi = timedelta(days=date(last + 1, 1, 1).toordinal() - _ORD_1970)
-            positions = [
-                (base + s, base + e)
-                for o, s, e in rows
-                for base in (timedelta(days=o - _ORD_1970),)
-            ]
+            positions = [(base + s, base + e) for o, s, e in rows for base in (timedelta(days=o - _ORD_1970),)]
         else:
             origin, marker, k, out_zone = _UTC_EPOCH, _NO_ZONE, _ZERO, zone
             hi = datetime(last + 1, 1, 1, tzinfo=zone) - origin

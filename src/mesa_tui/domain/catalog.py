@@ -112,9 +112,7 @@ def validate_entry(entry: CatalogEntry, known_categories: Iterable[str]) -> list
     if not entry.category.strip():
         problems.append(("category", "la categoría está vacía"))
     elif entry.category not in known:
-        problems.append(
-            ("category", f"la categoría '{entry.category}' no existe (categorías: {', '.join(known)})")
-        )
+        problems.append(("category", f"la categoría '{entry.category}' no existe (categorías: {', '.join(known)})"))
     for name in TEXT_FIELDS:
         value = getattr(entry, name)
         if any(mark in value for mark in _BREAKS):

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -57,8 +57,18 @@ LOCAL_TZ = ZoneInfo("America/Bogota")
 MONTHS = 12
 NO_CASES = "sin casos"
 MONTH_NAMES = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
 )
 
 
@@ -323,22 +333,18 @@ def build_table(
 ) -> IndicatorTable:
     """The year's table from monthly (numerator, denominator) counts per indicator
     key and targets per target setting key (missing ones take the default)."""
-    rows = tuple(
-        build_row(d, counts[d.key], targets.get(d.target_key, d.default_target)) for d in INDICATORS
-    )
+    rows = tuple(build_row(d, counts[d.key], targets.get(d.target_key, d.default_target)) for d in INDICATORS)
     return IndicatorTable(year, rows)
 
 
 def month_bounds(year: int, tz: ZoneInfo = LOCAL_TZ) -> tuple[datetime, ...]:
     """The 13 UTC instants that bound the year's local months: month m (1-based)
     is [bounds[m - 1], bounds[m])."""
-    return tuple(
-        datetime(year + (m // 12), m % 12 + 1, 1, tzinfo=tz).astimezone(timezone.utc) for m in range(13)
-    )
+    return tuple(datetime(year + (m // 12), m % 12 + 1, 1, tzinfo=tz).astimezone(UTC) for m in range(13))
 
 
 def local_day_start(day: date, tz: ZoneInfo = LOCAL_TZ) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
 # --- queue overview ------------------------------------------------------------
@@ -433,7 +439,11 @@ class Throughput:
 # Statuses the overview's status x level matrix shows: the open ones and the
 # resolved ones still waiting to be closed.
 OVERVIEW_STATUSES: tuple[Status, ...] = (
-    Status.NUEVO, Status.ASIGNADO, Status.EN_PROCESO, Status.EN_ESPERA, Status.RESUELTO,
+    Status.NUEVO,
+    Status.ASIGNADO,
+    Status.EN_PROCESO,
+    Status.EN_ESPERA,
+    Status.RESUELTO,
 )
 OPEN_STATUS_VALUES = tuple(s.value for s in OVERVIEW_STATUSES[:4])
 WORKING_STATUS_VALUES = tuple(s.value for s in OVERVIEW_STATUSES[:3])

@@ -77,9 +77,7 @@ def next_status(action: Action, status: Status | str) -> Status:
     current = Status(status)
     sources, target = TRANSITIONS[action]
     if current not in sources:
-        raise TransitionError(
-            f"No se puede {action.verb} un caso en estado «{current.label}»."
-        )
+        raise TransitionError(f"No se puede {action.verb} un caso en estado «{current.label}».")
     return target or current
 
 

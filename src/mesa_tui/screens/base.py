@@ -106,7 +106,9 @@ class MesaScreen(Screen):
         try:
             ref = self.ctx.load_reference()
         except Exception as exc:
-            self.app.call_from_thread(self.notify, f"No se pudieron leer las listas de referencia: {exc}", severity="error")
+            self.app.call_from_thread(
+                self.notify, f"No se pudieron leer las listas de referencia: {exc}", severity="error"
+            )
             return
         self.app.call_from_thread(then, ref)
 
@@ -132,7 +134,9 @@ def toast(action: Action, info: TicketInfo) -> str:
     if action is Action.TOMAR:
         return f"{code} tomado: queda a cargo de {info.agent_name}"
     if action is Action.ASIGNAR:
-        return f"{code} asignado a {info.agent_name}" if info.agent_name else f"{code} asignado al grupo {info.group_name}"
+        return (
+            f"{code} asignado a {info.agent_name}" if info.agent_name else f"{code} asignado al grupo {info.group_name}"
+        )
     if action is Action.CLASIFICAR:
         return f"{code} clasificado: prioridad {Priority(info.priority).label.lower()}, {nature_label(info.nature).lower()}"
     if action is Action.ESCALAR:
@@ -162,17 +166,41 @@ class TicketActionsScreen(MesaScreen):
     """
 
     BINDINGS = [
-        Binding("t", "take", "Tomar", id="ticket.take", tooltip="Tomar el caso: queda a su cargo y cuenta como primera respuesta"),
+        Binding(
+            "t",
+            "take",
+            "Tomar",
+            id="ticket.take",
+            tooltip="Tomar el caso: queda a su cargo y cuenta como primera respuesta",
+        ),
         Binding("a", "assign", "Asignar", id="ticket.assign", tooltip="Asignar el caso a un agente o a un grupo"),
-        Binding("c", "classify", "Clasificar", id="ticket.classify", tooltip="Impacto, urgencia (prioridad), naturaleza, tipo y servicio"),
-        Binding("e", "escalate", "Escalar", id="ticket.escalate", tooltip="Pasar el caso a otro grupo o nivel, con el motivo"),
-        Binding("w", "wait", "Espera", id="ticket.wait", tooltip="Poner en espera (usuario o proveedor): el ANS se pausa"),
+        Binding(
+            "c",
+            "classify",
+            "Clasificar",
+            id="ticket.classify",
+            tooltip="Impacto, urgencia (prioridad), naturaleza, tipo y servicio",
+        ),
+        Binding(
+            "e",
+            "escalate",
+            "Escalar",
+            id="ticket.escalate",
+            tooltip="Pasar el caso a otro grupo o nivel, con el motivo",
+        ),
+        Binding(
+            "w", "wait", "Espera", id="ticket.wait", tooltip="Poner en espera (usuario o proveedor): el ANS se pausa"
+        ),
         Binding("u", "resume", "Reanudar", id="ticket.resume", tooltip="Sacar de la espera: el ANS vuelve a correr"),
         Binding("r", "resolve", "Resolver", id="ticket.resolve", tooltip="Registrar la solución, remota o en sitio"),
         Binding("x", "close", "Cerrar caso", id="ticket.close", tooltip="Cerrar un caso resuelto"),
         Binding("o", "reopen", "Reabrir", id="ticket.reopen", tooltip="Reabrir un caso resuelto, con el motivo"),
-        Binding("d", "cancel_ticket", "Anular", id="ticket.cancel", tooltip="Anular el caso (supervisores), con el motivo"),
-        Binding("m", "comment", "Comentar", id="ticket.comment", tooltip="Agregar una nota interna o un comentario público"),
+        Binding(
+            "d", "cancel_ticket", "Anular", id="ticket.cancel", tooltip="Anular el caso (supervisores), con el motivo"
+        ),
+        Binding(
+            "m", "comment", "Comentar", id="ticket.comment", tooltip="Agregar una nota interna o un comentario público"
+        ),
     ]
 
     _offered: tuple[bool, ...] | None = None
@@ -263,37 +291,60 @@ class TicketActionsScreen(MesaScreen):
             )
         elif name == "assign":
             dialog = AssignDialog(
-                t.code, ref.agents, ref.groups, t.agent_id,
-                lambda v: desk.assign(actor, tid, agent_login=v["agent"], group_id=v["group"], expected_version=version, note=v["note"]),
+                t.code,
+                ref.agents,
+                ref.groups,
+                t.agent_id,
+                lambda v: desk.assign(
+                    actor, tid, agent_login=v["agent"], group_id=v["group"], expected_version=version, note=v["note"]
+                ),
             )
         elif name == "classify":
             dialog = ClassifyDialog(
-                t, ref.services, ref.matrix,
+                t,
+                ref.services,
+                ref.matrix,
                 lambda v: desk.classify(
-                    actor, tid, impact=v["impact"], urgency=v["urgency"], nature=v["nature"],
-                    type=v["type"], service_code=v["service"], expected_version=version,
+                    actor,
+                    tid,
+                    impact=v["impact"],
+                    urgency=v["urgency"],
+                    nature=v["nature"],
+                    type=v["type"],
+                    service_code=v["service"],
+                    expected_version=version,
                 ),
             )
         elif name == "escalate":
             dialog = EscalateDialog(
-                t.code, ref.groups, t.group_id, t.level,
+                t.code,
+                ref.groups,
+                t.group_id,
+                t.level,
                 lambda v: desk.escalate(actor, tid, v["reason"], group_id=v["group"], expected_version=version),
             )
         elif name == "wait":
             dialog = ReasonDialog(
-                f"Poner en espera {t.code}", "Motivo de la espera",
+                f"Poner en espera {t.code}",
+                "Motivo de la espera",
                 lambda v: desk.wait(actor, tid, v["reason"], expected_version=version),
-                placeholder="Esperando respuesta del usuario", confirm="Poner en espera",
+                placeholder="Esperando respuesta del usuario",
+                confirm="Poner en espera",
                 intro="Mientras el caso está en espera el ANS no corre.",
             )
         elif name == "resume":
             dialog = ReasonDialog(
-                f"Reanudar {t.code}", "Nota (opcional)",
+                f"Reanudar {t.code}",
+                "Nota (opcional)",
                 lambda v: desk.resume(actor, tid, note=v["note"], expected_version=version),
-                field="note", placeholder="El usuario respondió", confirm="Reanudar",
+                field="note",
+                placeholder="El usuario respondió",
+                confirm="Reanudar",
             )
         elif name == "resolve":
-            dialog = ResolveDialog(t.code, lambda v: desk.resolve(actor, tid, v["solution"], v["mode"], expected_version=version))
+            dialog = ResolveDialog(
+                t.code, lambda v: desk.resolve(actor, tid, v["solution"], v["mode"], expected_version=version)
+            )
         elif name == "close":
             dialog = ConfirmDialog(
                 f"Cerrar {t.code}",
@@ -303,15 +354,19 @@ class TicketActionsScreen(MesaScreen):
             )
         elif name == "reopen":
             dialog = ReasonDialog(
-                f"Reabrir {t.code}", "Motivo de la reapertura",
+                f"Reabrir {t.code}",
+                "Motivo de la reapertura",
                 lambda v: desk.reopen(actor, tid, v["reason"], expected_version=version),
-                placeholder="El problema persiste", confirm="Reabrir",
+                placeholder="El problema persiste",
+                confirm="Reabrir",
             )
         elif name == "cancel_ticket":
             dialog = ReasonDialog(
-                f"Anular {t.code}", "Motivo de la anulación",
+                f"Anular {t.code}",
+                "Motivo de la anulación",
                 lambda v: desk.cancel(actor, tid, v["reason"], expected_version=version),
-                placeholder="Caso duplicado", confirm="Anular",
+                placeholder="Caso duplicado",
+                confirm="Anular",
                 intro="Un caso anulado sale de la cola y no cuenta en los indicadores.",
             )
         else:
@@ -330,4 +385,3 @@ class TicketActionsScreen(MesaScreen):
 
     def notify_refusal(self, error: ServiceError) -> None:
         self.notify(error.message, title="No se pudo", severity="error", timeout=8, markup=False)
-

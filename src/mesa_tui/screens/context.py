@@ -9,8 +9,8 @@ from datetime import datetime
 
 from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.services.desk import Desk
 from mesa_tui.services.queue import QueueService, SlaContext
-from mesa_tui.services.tickets import Desk
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, RadioButton, RadioSet, Select, Static, TextArea
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 
 from mesa_tui.domain.catalog import CatalogEntry
@@ -75,7 +87,9 @@ class ActionDialog(ModalScreen[Outcome | None]):
             super().__init__()
             self.error = error
 
-    def __init__(self, title: str, run: Callable[[dict[str, Any]], TicketInfo], confirm: str = "Confirmar", intro: str = ""):
+    def __init__(
+        self, title: str, run: Callable[[dict[str, Any]], TicketInfo], confirm: str = "Confirmar", intro: str = ""
+    ):
         super().__init__()
         self.title_text = title
         self.run = run
@@ -180,7 +194,9 @@ class ActionDialog(ModalScreen[Outcome | None]):
 class ConfirmDialog(ActionDialog):
     """A yes/no question for the actions that need no input."""
 
-    def __init__(self, title: str, question: str, run: Callable[[dict[str, Any]], TicketInfo], confirm: str = "Sí, confirmar"):
+    def __init__(
+        self, title: str, question: str, run: Callable[[dict[str, Any]], TicketInfo], confirm: str = "Sí, confirmar"
+    ):
         super().__init__(title, run, confirm=confirm, intro=question)
 
 
@@ -227,7 +243,9 @@ class EscalateDialog(ActionDialog):
         options = [(f"{name} ({level_label(level)})", gid) for gid, name, level in self.groups]
         yield FormField(
             "Grupo que recibe el caso",
-            Select(options, allow_blank=False, value=self.default, id="input-group", compact=True) if options else Static("No hay otros grupos activos."),
+            Select(options, allow_blank=False, value=self.default, id="input-group", compact=True)
+            if options
+            else Static("No hay otros grupos activos."),
             "group",
         )
         yield FormField("Motivo del escalamiento", Input(placeholder="Por qué lo escala", id="input-reason"), "reason")
@@ -271,7 +289,12 @@ class AssignDialog(ActionDialog):
         )
         yield FormField(
             "Grupo",
-            Select([(f"{n} ({level_label(lv)})", gid) for gid, n, lv in self.groups], prompt="El grupo del agente", id="input-group", compact=True),
+            Select(
+                [(f"{n} ({level_label(lv)})", gid) for gid, n, lv in self.groups],
+                prompt="El grupo del agente",
+                id="input-group",
+                compact=True,
+            ),
             "group",
         )
         yield FormField("Nota (opcional)", Input(id="input-note"), "note")
@@ -304,22 +327,48 @@ class ClassifyDialog(ActionDialog):
     def fields(self) -> ComposeResult:
         t = self.ticket
         with Horizontal(classes="field-row"):
-            yield FormField("Impacto", Select(SCALE_OPTIONS_IMPACT, allow_blank=False, value=t.impact, id="input-impact", compact=True), "impact")
-            yield FormField("Urgencia", Select(SCALE_OPTIONS_URGENCY, allow_blank=False, value=t.urgency, id="input-urgency", compact=True), "urgency")
+            yield FormField(
+                "Impacto",
+                Select(SCALE_OPTIONS_IMPACT, allow_blank=False, value=t.impact, id="input-impact", compact=True),
+                "impact",
+            )
+            yield FormField(
+                "Urgencia",
+                Select(SCALE_OPTIONS_URGENCY, allow_blank=False, value=t.urgency, id="input-urgency", compact=True),
+                "urgency",
+            )
         yield Static(id="priority-preview")
         yield FormField(
             "Naturaleza",
-            Select([(label, n.value) for n, label in NATURE_LABELS.items()], prompt="Elija la naturaleza", value=t.nature or Select.NULL, id="input-nature", compact=True),
+            Select(
+                [(label, n.value) for n, label in NATURE_LABELS.items()],
+                prompt="Elija la naturaleza",
+                value=t.nature or Select.NULL,
+                id="input-nature",
+                compact=True,
+            ),
             "nature",
         )
         yield FormField(
             "Tipo",
-            Select([(label, ty.value) for ty, label in TYPE_LABELS.items()], allow_blank=False, value=t.type, id="input-type", compact=True),
+            Select(
+                [(label, ty.value) for ty, label in TYPE_LABELS.items()],
+                allow_blank=False,
+                value=t.type,
+                id="input-type",
+                compact=True,
+            ),
             "type",
         )
         yield FormField(
             "Servicio",
-            Select(service_options(self.services), allow_blank=False, value=t.service_code, id="input-service", compact=True),
+            Select(
+                service_options(self.services),
+                allow_blank=False,
+                value=t.service_code,
+                id="input-service",
+                compact=True,
+            ),
             "service",
         )
 
@@ -359,7 +408,12 @@ class ResolveDialog(ActionDialog):
         super().__init__(f"Resolver {code}", run, confirm="Resolver")
 
     def fields(self) -> ComposeResult:
-        yield FormField("Solución", TextArea(id="input-solution", tab_behavior="focus"), "solution", hint="Qué se hizo. Ctrl+S para confirmar.")
+        yield FormField(
+            "Solución",
+            TextArea(id="input-solution", tab_behavior="focus"),
+            "solution",
+            hint="Qué se hizo. Ctrl+S para confirmar.",
+        )
         modes = RadioSet(
             RadioButton(f"{SolutionMode.REMOTO.label} (soporte remoto)", id="mode-remoto"),
             RadioButton(SolutionMode.EN_SITIO.label, id="mode-en_sitio"),
@@ -378,7 +432,9 @@ class CommentDialog(ActionDialog):
         super().__init__(f"Comentar {code}", run, confirm="Agregar comentario")
 
     def fields(self) -> ComposeResult:
-        yield FormField("Comentario", TextArea(id="input-body", tab_behavior="focus"), "body", hint="Ctrl+S para guardar.")
+        yield FormField(
+            "Comentario", TextArea(id="input-body", tab_behavior="focus"), "body", hint="Ctrl+S para guardar."
+        )
         yield Checkbox("Público: se comunica al solicitante (cuenta como primera respuesta)", id="input-public")
 
     def values(self) -> dict[str, Any]:
@@ -413,23 +469,47 @@ class FilterDialog(ModalScreen[QueueQuery | None]):
             statuses = [(f"{STATUS_LABELS[s]}", s.value) for s in Status]
             yield FormField(
                 "Estado",
-                Select(statuses, prompt="Todos los abiertos", value=q.status.value if q.status else Select.NULL, id="filter-status", compact=True),
+                Select(
+                    statuses,
+                    prompt="Todos los abiertos",
+                    value=q.status.value if q.status else Select.NULL,
+                    id="filter-status",
+                    compact=True,
+                ),
                 "status",
                 hint=f"Sin estado: {', '.join(STATUS_LABELS[s].lower() for s in OPEN_STATUSES)}.",
             )
             yield FormField(
                 "Prioridad",
-                Select([(p.label, p.value) for p in PRIORITY_ORDER], prompt="Todas", value=q.priority.value if q.priority else Select.NULL, id="filter-priority", compact=True),
+                Select(
+                    [(p.label, p.value) for p in PRIORITY_ORDER],
+                    prompt="Todas",
+                    value=q.priority.value if q.priority else Select.NULL,
+                    id="filter-priority",
+                    compact=True,
+                ),
                 "priority",
             )
             yield FormField(
                 "Servicio",
-                Select(service_options(self.services), prompt="Todos", value=q.service_code or Select.NULL, id="filter-service", compact=True),
+                Select(
+                    service_options(self.services),
+                    prompt="Todos",
+                    value=q.service_code or Select.NULL,
+                    id="filter-service",
+                    compact=True,
+                ),
                 "service",
             )
             yield FormField(
                 "Nivel",
-                Select([(level_label(n), n) for n in (1, 2, 3)], prompt="Todos", value=q.level or Select.NULL, id="filter-level", compact=True),
+                Select(
+                    [(level_label(n), n) for n in (1, 2, 3)],
+                    prompt="Todos",
+                    value=q.level or Select.NULL,
+                    id="filter-level",
+                    compact=True,
+                ),
                 "level",
             )
             with Horizontal(id="dialog-buttons"):
@@ -477,7 +557,10 @@ class SortDialog(ModalScreen[SortKey | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="narrow"):
             yield Label("Ordenar la cola por", id="dialog-title")
-            options = [Option(("● " if key is self.current else "  ") + label, id=key.value) for key, label in SORT_LABELS.items()]
+            options = [
+                Option(("● " if key is self.current else "  ") + label, id=key.value)
+                for key, label in SORT_LABELS.items()
+            ]
             yield OptionList(*options, id="sort-options")
             yield Static("Enter elige · S invierte el sentido en la cola", classes="field-hint")
 
@@ -518,7 +601,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 yield Static(table)
             yield Static(
-                Text("Para cambiar una tecla: ~/.config/mesa-tui/keys.toml con [keys] y una línea id = \"tecla\"."),
+                Text('Para cambiar una tecla: ~/.config/mesa-tui/keys.toml con [keys] y una línea id = "tecla".'),
                 classes="field-hint",
             )
 

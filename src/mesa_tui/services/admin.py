@@ -45,8 +45,8 @@ from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.domain.vocab import PRIORITY_ORDER, Role
 from mesa_tui.services import catalog as catalog_files
 from mesa_tui.services.catalog import ImportResult
+from mesa_tui.services.desk import AUDITED, LEGAL_DAY_CHOICES, utcnow
 from mesa_tui.services.errors import NotFound, PermissionDenied, ValidationError
-from mesa_tui.services.tickets import AUDITED, LEGAL_DAY_CHOICES, utcnow
 from mesa_tui.store import admin_repo as repo
 from mesa_tui.store import catalog_repo, tickets_repo
 from mesa_tui.store.audit import write_event
@@ -390,7 +390,12 @@ class Admin:
                     if agent.role == Role.ADMIN:
                         _not_last_admin(s, agent, "active")
                 self._event(
-                    s, who, now, "agent", str(agent.id), "activar" if active else "desactivar",
+                    s,
+                    who,
+                    now,
+                    "agent",
+                    str(agent.id),
+                    "activar" if active else "desactivar",
                     {"active": (agent.active, active)},
                 )
                 agent.active = active
@@ -446,7 +451,12 @@ class Admin:
                 if not active and group.level == 1:
                     _not_last_first_level(s, group, "active")
                 self._event(
-                    s, who, now, "group", str(group.id), "activar" if active else "desactivar",
+                    s,
+                    who,
+                    now,
+                    "group",
+                    str(group.id),
+                    "activar" if active else "desactivar",
                     {"active": (group.active, active)},
                 )
                 group.active = active
@@ -548,8 +558,14 @@ class Admin:
 
     @staticmethod
     def _event(
-        s, who: Agent, now: datetime, entity: str, key: str, action: str,
-        changes: dict[str, tuple[Any, Any]], note: str = "",
+        s,
+        who: Agent,
+        now: datetime,
+        entity: str,
+        key: str,
+        action: str,
+        changes: dict[str, tuple[Any, Any]],
+        note: str = "",
     ) -> None:
         write_event(
             s, actor_id=who.id, action=action, at=now, changes=changes, note=note, entity=entity, entity_key=key
@@ -784,4 +800,3 @@ def _moved_legal_due(t: Any, old_cal: BusinessCalendar, new_cal: BusinessCalenda
         if old_cal.add_business_days(t.created_at, days) == t.legal_due_on:
             return new_cal.add_business_days(t.created_at, days)
     return t.legal_due_on
-

@@ -7,7 +7,7 @@ system bootstrap from the command line. Only an administrator may import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from mesa_tui.domain.catalog import (
@@ -55,7 +55,7 @@ def import_catalog(db: Database, text: str, actor: Any = None, now: datetime | N
     """
     if actor is not None and actor.role != Role.ADMIN:
         raise PermissionDenied("Solo un administrador puede importar el catálogo de servicios.")
-    at = now or datetime.now(timezone.utc)
+    at = now or datetime.now(UTC)
     actor_id = actor.id if actor is not None else None
     return db.write(lambda s: import_in(s, text, actor_id, at)[0])
 

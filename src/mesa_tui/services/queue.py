@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
 from mesa_tui.domain.catalog import CatalogEntry
@@ -20,7 +20,7 @@ from mesa_tui.store.engine import Database
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

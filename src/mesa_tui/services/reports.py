@@ -21,7 +21,7 @@ import csv
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
@@ -80,7 +80,7 @@ T = TypeVar("T")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Reports:
@@ -190,9 +190,7 @@ class Reports:
             _atomic_write(path, lambda tmp: _indicators_xlsx(table, tmp))
         return path
 
-    def export_tickets(
-        self, actor: ActorInfo, date_from: date, date_to: date, path: str | Path, fmt: str
-    ) -> int:
+    def export_tickets(self, actor: ActorInfo, date_from: date, date_to: date, path: str | Path, fmt: str) -> int:
         """Tickets created from `date_from` to `date_to` (Bogotá dates, both
         included) with their SLA outcome; returns how many were written."""
         fmt = _check_format(fmt)
@@ -355,14 +353,28 @@ def _component_rows(row: IndicatorRow) -> list[tuple[str, str, list[int], tuple[
     d = row.definition
     return [
         ("Numerador", d.numerator, [v.numerator for v in row.months], tuple(v.numerator for v in row.semesters)),
-        ("Denominador", d.denominator, [v.denominator for v in row.months], tuple(v.denominator for v in row.semesters)),
+        (
+            "Denominador",
+            d.denominator,
+            [v.denominator for v in row.months],
+            tuple(v.denominator for v in row.semesters),
+        ),
     ]
 
 
 def _indicators_csv(table: IndicatorTable, path: Path) -> None:
     header = [
-        "Año", "Familia", "Indicador", "Componente", "Descripción", "Meta (%)", "Frecuencia",
-        *MONTH_HEADERS, *SEMESTER_HEADERS, "Promedio", "Cumple",
+        "Año",
+        "Familia",
+        "Indicador",
+        "Componente",
+        "Descripción",
+        "Meta (%)",
+        "Frecuencia",
+        *MONTH_HEADERS,
+        *SEMESTER_HEADERS,
+        "Promedio",
+        "Cumple",
     ]
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f, delimiter=CSV_DELIMITER)
@@ -373,17 +385,33 @@ def _indicators_csv(table: IndicatorTable, path: Path) -> None:
             semesters = [_csv_percent(v.percent_exact) for v in row.semesters] if semestral else ["", ""]
             w.writerow(
                 [
-                    table.year, d.family.value, d.name, "Indicador (%)", d.formula,
-                    _number(row.target, 0 if row.target.denominator == 1 else 1), d.frequency.label,
-                    *(_csv_percent(v.percent_exact) for v in row.months), *semesters,
-                    _csv_percent(row.average), row.met_label,
+                    table.year,
+                    d.family.value,
+                    d.name,
+                    "Indicador (%)",
+                    d.formula,
+                    _number(row.target, 0 if row.target.denominator == 1 else 1),
+                    d.frequency.label,
+                    *(_csv_percent(v.percent_exact) for v in row.months),
+                    *semesters,
+                    _csv_percent(row.average),
+                    row.met_label,
                 ]
             )
             for component, label, months, sems in _component_rows(row):
                 w.writerow(
                     [
-                        table.year, d.family.value, d.name, component, label, "", "",
-                        *months, *(sems if semestral else ("", "")), "", "",
+                        table.year,
+                        d.family.value,
+                        d.name,
+                        component,
+                        label,
+                        "",
+                        "",
+                        *months,
+                        *(sems if semestral else ("", "")),
+                        "",
+                        "",
                     ]
                 )
 
@@ -404,8 +432,14 @@ def _indicators_xlsx(table: IndicatorTable, path: Path) -> None:
         semestral = any(r.definition.frequency is Frequency.SEMESTRAL for r in rows)
         ws = wb.create_sheet(family.value)
         header = [
-            "Indicador", "Fórmula / componente", "Meta", "Frecuencia", *MONTH_HEADERS,
-            *(SEMESTER_HEADERS if semestral else ()), "Promedio", "Cumple",
+            "Indicador",
+            "Fórmula / componente",
+            "Meta",
+            "Frecuencia",
+            *MONTH_HEADERS,
+            *(SEMESTER_HEADERS if semestral else ()),
+            "Promedio",
+            "Cumple",
         ]
         ws.append(header)
         for cell in ws[1]:
@@ -418,8 +452,15 @@ def _indicators_xlsx(table: IndicatorTable, path: Path) -> None:
             values: list[Any] = [v.ratio if v.has_cases else NO_CASES for v in periods]
             average = None if row.average is None else float(row.average) / 100
             ws.append(
-                [d.name, d.formula, float(row.target) / 100, d.frequency.label, *values,
-                 NO_CASES if average is None else average, row.met_label]
+                [
+                    d.name,
+                    d.formula,
+                    float(row.target) / 100,
+                    d.frequency.label,
+                    *values,
+                    NO_CASES if average is None else average,
+                    row.met_label,
+                ]
             )
             r = ws.max_row
             ws.cell(r, 1).font = bold
@@ -452,10 +493,32 @@ def _indicators_xlsx(table: IndicatorTable, path: Path) -> None:
 # --- ticket files -------------------------------------------------------------------------
 
 TICKET_HEADERS = (
-    "Código", "Registrado", "Tipo", "Canal", "Solicitante", "Dependencia", "Servicio", "Nombre del servicio",
-    "Categoría", "Naturaleza", "Asunto", "Prioridad", "Estado", "Nivel", "Grupo", "Agente",
-    "Primera respuesta", "Resuelto", "Cerrado", "Forma de solución", "Calendario ANS",
-    "Vence respuesta", "ANS de respuesta", "Vence solución", "ANS de solución", "Encuesta",
+    "Código",
+    "Registrado",
+    "Tipo",
+    "Canal",
+    "Solicitante",
+    "Dependencia",
+    "Servicio",
+    "Nombre del servicio",
+    "Categoría",
+    "Naturaleza",
+    "Asunto",
+    "Prioridad",
+    "Estado",
+    "Nivel",
+    "Grupo",
+    "Agente",
+    "Primera respuesta",
+    "Resuelto",
+    "Cerrado",
+    "Forma de solución",
+    "Calendario ANS",
+    "Vence respuesta",
+    "ANS de respuesta",
+    "Vence solución",
+    "ANS de solución",
+    "Encuesta",
 )
 _DATE_COLUMNS = frozenset({1, 16, 17, 18, 21, 23})
 _CALENDAR_LABELS = {"office": "Horario hábil", "24x7": "24x7"}
@@ -533,10 +596,7 @@ def _tickets_csv(records: Iterable[Sequence[Any]], path: Path) -> int:
         w.writerow(TICKET_HEADERS)
         for rec in records:
             w.writerow(
-                [
-                    v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else ("" if v is None else v)
-                    for v in rec
-                ]
+                [v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else ("" if v is None else v) for v in rec]
             )
             n += 1
     return n

@@ -33,9 +33,20 @@ _OPEN = [s.value for s in OPEN_STATUSES]
 _TICKETS = Ticket.__table__
 # What recomputing due times may change on a ticket.
 RECOMPUTED_COLUMNS = (
-    *(f"{which}_{name}" for which in ("tto", "ttr") for name in (
-        "target_s", "consumed_us", "anchor_at", "paused_at", "stopped_at", "paused_us", "due_at", "met",
-    )),
+    *(
+        f"{which}_{name}"
+        for which in ("tto", "ttr")
+        for name in (
+            "target_s",
+            "consumed_us",
+            "anchor_at",
+            "paused_at",
+            "stopped_at",
+            "paused_us",
+            "due_at",
+            "met",
+        )
+    ),
     "sla_calendar",
     "due_at",
     "legal_due_on",
@@ -94,6 +105,7 @@ def insert_ticket_events(s: Session, events: Sequence[dict[str, Any]]) -> None:
 
 # --- categories -----------------------------------------------------------------
 
+
 def categories(s: Session) -> list[CategoryInfo]:
     q = (
         select(ServiceCategory.id, ServiceCategory.name, sa.func.count(CatalogService.id))
@@ -126,6 +138,7 @@ def add_category(s: Session, name: str) -> ServiceCategory:
 
 # --- catalog entries ------------------------------------------------------------
 
+
 def service_row(s: Session, code: str) -> CatalogService | None:
     return s.exec(select(CatalogService).where(CatalogService.code == code)).first()
 
@@ -144,6 +157,7 @@ def set_service_active(s: Session, row: CatalogService, active: bool) -> None:
 
 # --- SLA policies ---------------------------------------------------------------
 
+
 def policies(s: Session) -> list[PolicyInfo]:
     services = {i: (c, n) for i, c, n in s.exec(select(CatalogService.id, CatalogService.code, CatalogService.name))}
     cats = dict(s.exec(select(ServiceCategory.id, ServiceCategory.name)).all())
@@ -153,7 +167,9 @@ def policies(s: Session) -> list[PolicyInfo]:
         scope = (
             PolicyScope.SERVICE
             if p.service_id is not None
-            else PolicyScope.CATEGORY if p.category_id is not None else PolicyScope.DEFAULT
+            else PolicyScope.CATEGORY
+            if p.category_id is not None
+            else PolicyScope.DEFAULT
         )
         out.append(
             PolicyInfo(
@@ -181,8 +197,14 @@ def policy_row(s: Session, service_id: int | None, category_id: int | None, prio
 
 
 def save_policy_row(
-    s: Session, row: SlaPolicy | None, service_id: int | None, category_id: int | None, priority: str,
-    tto_minutes: int, ttr_minutes: int, calendar: str,
+    s: Session,
+    row: SlaPolicy | None,
+    service_id: int | None,
+    category_id: int | None,
+    priority: str,
+    tto_minutes: int,
+    ttr_minutes: int,
+    calendar: str,
 ) -> SlaPolicy:
     if row is None:
         row = SlaPolicy(service_id=service_id, category_id=category_id, priority=priority)
@@ -233,6 +255,7 @@ def open_tickets_of_service(s: Session, service_id: int) -> list[SimpleNamespace
 
 # --- priority matrix ------------------------------------------------------------
 
+
 def priority_rule(s: Session, impact: int, urgency: int) -> PriorityRule | None:
     return s.get(PriorityRule, (impact, urgency))
 
@@ -246,12 +269,9 @@ def save_priority_rule(s: Session, impact: int, urgency: int, priority: str) -> 
 
 # --- agents and groups ----------------------------------------------------------
 
+
 def _open_counts(s: Session, column) -> dict[int, int]:
-    q = (
-        select(column, sa.func.count())
-        .where(Ticket.status.in_(_OPEN), column.is_not(None))
-        .group_by(column)
-    )
+    q = select(column, sa.func.count()).where(Ticket.status.in_(_OPEN), column.is_not(None)).group_by(column)
     return dict(s.exec(q).all())
 
 
@@ -291,8 +311,10 @@ def agent_by_login(s: Session, login: str) -> Agent | None:
 
 
 def other_active_admins(s: Session, agent_id: int) -> int:
-    q = select(sa.func.count()).select_from(Agent).where(
-        Agent.role == "admin", Agent.active.is_(True), Agent.id != agent_id
+    q = (
+        select(sa.func.count())
+        .select_from(Agent)
+        .where(Agent.role == "admin", Agent.active.is_(True), Agent.id != agent_id)
     )
     return s.exec(q).one()
 
@@ -342,8 +364,10 @@ def group_name_clash(s: Session, name: str, except_id: int | None = None) -> str
 
 
 def other_active_groups_at_level(s: Session, level: int, except_id: int) -> int:
-    q = select(sa.func.count()).select_from(SupportGroup).where(
-        SupportGroup.level == level, SupportGroup.active.is_(True), SupportGroup.id != except_id
+    q = (
+        select(sa.func.count())
+        .select_from(SupportGroup)
+        .where(SupportGroup.level == level, SupportGroup.active.is_(True), SupportGroup.id != except_id)
     )
     return s.exec(q).one()
 
@@ -355,6 +379,7 @@ def save_group(s: Session, group: SupportGroup) -> SupportGroup:
 
 
 # --- calendar closures ----------------------------------------------------------
+
 
 def closures(s: Session) -> list[ClosureInfo]:
     rows = s.exec(select(CalendarClosure).order_by(CalendarClosure.day)).all()
@@ -401,6 +426,7 @@ def open_tickets_on_office_days(s: Session, created_before: datetime) -> list[Si
 
 
 # --- settings -------------------------------------------------------------------
+
 
 def settings(s: Session) -> dict[str, str]:
     return {r.key: r.value for r in s.exec(select(Setting).order_by(Setting.key)).all()}

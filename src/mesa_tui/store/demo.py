@@ -9,7 +9,7 @@ million tickets load in seconds.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -44,32 +44,85 @@ DEPENDENCIES = (
     "Unidad de Gestión del Riesgo",
 )
 FIRST = (
-    "María", "Luis", "Andrea", "Carlos", "Paola", "Jorge", "Diana", "Andrés", "Claudia", "Juan",
-    "Natalia", "Fernando", "Liliana", "Ricardo", "Sandra", "Óscar", "Viviana", "Hernán", "Yolanda", "Camilo",
+    "María",
+    "Luis",
+    "Andrea",
+    "Carlos",
+    "Paola",
+    "Jorge",
+    "Diana",
+    "Andrés",
+    "Claudia",
+    "Juan",
+    "Natalia",
+    "Fernando",
+    "Liliana",
+    "Ricardo",
+    "Sandra",
+    "Óscar",
+    "Viviana",
+    "Hernán",
+    "Yolanda",
+    "Camilo",
 )
 LAST = (
-    "Pérez", "Gómez", "Rodríguez", "Martínez", "Torres", "Herrera", "Castro", "Díaz", "Mendoza", "Vargas",
-    "Ramírez", "Morales", "Julio", "Barrios", "Caraballo", "Marrugo", "Padilla", "Cassiani", "Ortega", "Salas",
+    "Pérez",
+    "Gómez",
+    "Rodríguez",
+    "Martínez",
+    "Torres",
+    "Herrera",
+    "Castro",
+    "Díaz",
+    "Mendoza",
+    "Vargas",
+    "Ramírez",
+    "Morales",
+    "Julio",
+    "Barrios",
+    "Caraballo",
+    "Marrugo",
+    "Padilla",
+    "Cassiani",
+    "Ortega",
+    "Salas",
 )
 SUBJECTS = {
     Nature.HARDWARE: (
-        "El equipo no enciende", "Impresora atasca hojas", "Pantalla parpadea", "Teclado dañado",
-        "Escáner no es reconocido", "Equipo muy lento al iniciar",
+        "El equipo no enciende",
+        "Impresora atasca hojas",
+        "Pantalla parpadea",
+        "Teclado dañado",
+        "Escáner no es reconocido",
+        "Equipo muy lento al iniciar",
     ),
     Nature.SOFTWARE: (
-        "No abre Outlook", "Error al generar reporte en el sistema de impuestos", "Instalar Office",
-        "Actualizar antivirus", "Excel se cierra solo", "Certificado de firma digital vencido",
+        "No abre Outlook",
+        "Error al generar reporte en el sistema de impuestos",
+        "Instalar Office",
+        "Actualizar antivirus",
+        "Excel se cierra solo",
+        "Certificado de firma digital vencido",
     ),
     Nature.RED: (
-        "Sin conexión a internet", "WiFi de la sala de juntas no conecta", "VPN no conecta desde casa",
-        "Intranet no carga", "Caída del canal de la sede", "Telefonía IP sin tono",
+        "Sin conexión a internet",
+        "WiFi de la sala de juntas no conecta",
+        "VPN no conecta desde casa",
+        "Intranet no carga",
+        "Caída del canal de la sede",
+        "Telefonía IP sin tono",
     ),
     Nature.ACCESOS: (
-        "Crear usuario para contratista nuevo", "Restablecer contraseña de correo", "Permiso a carpeta compartida",
-        "Desbloquear cuenta de dominio", "Acceso al sistema de contratación",
+        "Crear usuario para contratista nuevo",
+        "Restablecer contraseña de correo",
+        "Permiso a carpeta compartida",
+        "Desbloquear cuenta de dominio",
+        "Acceso al sistema de contratación",
     ),
     Nature.OTRO: (
-        "Capacitación en el uso del sistema documental", "Préstamo de video beam", "Solicitud de concepto técnico",
+        "Capacitación en el uso del sistema documental",
+        "Préstamo de video beam",
+        "Solicitud de concepto técnico",
         "Apoyo en videollamada del despacho",
     ),
 }
@@ -145,7 +198,7 @@ def generate(
     now: datetime | None = None,
     admin_login: str | None = None,
 ) -> dict[str, int]:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with db.read() as s:
         if not s.exec(select(CatalogService.id)).first():
             raise ValueError("El catálogo está vacío: cargue primero db/catalog.tsv con `mesa catalog import`.")
@@ -161,8 +214,9 @@ def generate(
 
 # --- small: through the real use cases --------------------------------------
 
+
 def _with_history(db: Database, count: int, seed: int, now: datetime) -> int:
-    from mesa_tui.services.tickets import Desk, NewTicket
+    from mesa_tui.services.desk import Desk, NewTicket
 
     rng = random.Random(seed)
     clock = {"now": now}
@@ -229,7 +283,9 @@ def _with_history(db: Database, count: int, seed: int, now: datetime) -> int:
             continue
         if target == Status.EN_ESPERA or rng.random() < 0.15:
             clock["now"] = step = _later(step, now, rng, 0.2)
-            desk.wait(holder, info.id, rng.choice(("Esperando respuesta del usuario", "Esperando repuesto del proveedor")))
+            desk.wait(
+                holder, info.id, rng.choice(("Esperando respuesta del usuario", "Esperando repuesto del proveedor"))
+            )
             if target == Status.EN_ESPERA:
                 continue
             clock["now"] = step = _later(step, now, rng, 0.5)
@@ -257,13 +313,52 @@ def _later(t: datetime, limit: datetime, rng: random.Random, days: float) -> dat
 # --- big: bulk inserts -------------------------------------------------------
 
 COLUMNS = (
-    "code", "version", "requester_name", "requester_dependency", "requester_contact", "channel",
-    "service_id", "type", "subject", "description", "impact", "urgency", "priority", "nature", "status",
-    "level", "group_id", "agent_id", "created_by_id", "created_at", "updated_at", "first_response_at",
-    "resolved_at", "closed_at", "solution", "solution_mode", "legal_due_on", "wait_reason", "sla_calendar",
-    "tto_target_s", "tto_consumed_us", "tto_anchor_at", "tto_paused_at", "tto_stopped_at", "tto_paused_us",
-    "tto_due_at", "tto_met", "ttr_target_s", "ttr_consumed_us", "ttr_anchor_at", "ttr_paused_at",
-    "ttr_stopped_at", "ttr_paused_us", "ttr_due_at", "ttr_met", "due_at",
+    "code",
+    "version",
+    "requester_name",
+    "requester_dependency",
+    "requester_contact",
+    "channel",
+    "service_id",
+    "type",
+    "subject",
+    "description",
+    "impact",
+    "urgency",
+    "priority",
+    "nature",
+    "status",
+    "level",
+    "group_id",
+    "agent_id",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "solution",
+    "solution_mode",
+    "legal_due_on",
+    "wait_reason",
+    "sla_calendar",
+    "tto_target_s",
+    "tto_consumed_us",
+    "tto_anchor_at",
+    "tto_paused_at",
+    "tto_stopped_at",
+    "tto_paused_us",
+    "tto_due_at",
+    "tto_met",
+    "ttr_target_s",
+    "ttr_consumed_us",
+    "ttr_anchor_at",
+    "ttr_paused_at",
+    "ttr_stopped_at",
+    "ttr_paused_us",
+    "ttr_due_at",
+    "ttr_met",
+    "due_at",
 )
 _DATETIMES = {i for i, c in enumerate(COLUMNS) if c.endswith("_at")}
 _SOLUTION = "Se atendió la solicitud y el usuario confirmó el funcionamiento."
@@ -353,14 +448,50 @@ def _rows(offsets, start: datetime, span_s: float, now: datetime, rng: random.Ra
         tto_due = cal.add(created, tto_t) if tto_anchor else cal.add(base, tto_t - tto_consumed)
         ttr_due = cal.add(created, ttr_t) if ttr_anchor else cal.add(ttr_stopped or ttr_paused, ttr_t - ttr_consumed)
         yield (
-            f"MDA-{year}-{seq:06d}", 1, name, dep, contact, channels[int(random_() * 5)],
-            services[int(random_() * len(services))], ttype, rng.choice(SUBJECTS[nature]), "",
-            impact, urgency, priority, None if status == Status.NUEVO else nature.value, status.value,
-            level, group_id, agent_id, None, created, closed or resolved or first_resp or created, first_resp,
-            resolved, closed, solution, mode, None, wait_reason, kind,
-            int(tto_t.total_seconds()), tto_consumed // us, tto_anchor, None, tto_stopped, 0, tto_due,
+            f"MDA-{year}-{seq:06d}",
+            1,
+            name,
+            dep,
+            contact,
+            channels[int(random_() * 5)],
+            services[int(random_() * len(services))],
+            ttype,
+            rng.choice(SUBJECTS[nature]),
+            "",
+            impact,
+            urgency,
+            priority,
+            None if status == Status.NUEVO else nature.value,
+            status.value,
+            level,
+            group_id,
+            agent_id,
+            None,
+            created,
+            closed or resolved or first_resp or created,
+            first_resp,
+            resolved,
+            closed,
+            solution,
+            mode,
+            None,
+            wait_reason,
+            kind,
+            int(tto_t.total_seconds()),
+            tto_consumed // us,
+            tto_anchor,
+            None,
+            tto_stopped,
+            0,
+            tto_due,
             None if tto_stopped is None else tto_consumed <= tto_t,
-            int(ttr_t.total_seconds()), ttr_consumed // us, ttr_anchor, ttr_paused, ttr_stopped, 0, ttr_due,
+            int(ttr_t.total_seconds()),
+            ttr_consumed // us,
+            ttr_anchor,
+            ttr_paused,
+            ttr_stopped,
+            0,
+            ttr_due,
             None if ttr_stopped is None else ttr_consumed <= ttr_t,
             tto_due if tto_stopped is None else ttr_due,
         )
@@ -395,7 +526,7 @@ def _reference(db: Database) -> tuple[dict, dict[int, int]]:
     return ref, year_counts
 
 
-def _sqlite_value(v, _utc=timezone.utc):
+def _sqlite_value(v, _utc=UTC):
     # SQLAlchemy's SQLite DATETIME text format, in UTC.
     return v.astimezone(_utc).replace(tzinfo=None).isoformat(" ", "microseconds")
 

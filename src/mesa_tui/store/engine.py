@@ -30,8 +30,11 @@ def database_url() -> str:
 
 def _is_busy(exc: OperationalError) -> bool:
     text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-    return "database is locked" in text or "database is busy" in text or "deadlock detected" in text or (
-        "could not serialize" in text
+    return (
+        "database is locked" in text
+        or "database is busy" in text
+        or "deadlock detected" in text
+        or ("could not serialize" in text)
     )
 
 
@@ -86,9 +89,8 @@ class Database:
 
     @contextmanager
     def _write_session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
 
     def write(self, fn: Callable[[Session], T], attempts: int = 8) -> T:
         """Run fn in one write transaction, retrying when the database is busy.

@@ -6,7 +6,7 @@ arithmetic stays exact across SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -28,7 +28,7 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime refused: store aware UTC datetimes")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -37,8 +37,8 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def _dt(nullable: bool = False, index: bool = False):
@@ -95,8 +95,16 @@ class Ticket(SQLModel, table=True):
         # of a million tickets is counted without touching the table.
         sa.Index(
             "ix_ticket_supervisor",
-            "status", "level", "agent_id", "service_id", "created_at",
-            "sla_calendar", "due_at", "tto_stopped_at", "tto_target_s", "ttr_target_s",
+            "status",
+            "level",
+            "agent_id",
+            "service_id",
+            "created_at",
+            "sla_calendar",
+            "due_at",
+            "tto_stopped_at",
+            "tto_target_s",
+            "ttr_target_s",
         ),
         sa.Index("ix_ticket_created_kpi", "created_at", "status", "nature"),
         sa.Index("ix_ticket_resolved_kpi", "resolved_at", "status", "nature", "solution_mode", "ttr_met"),

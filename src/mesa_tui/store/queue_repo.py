@@ -72,9 +72,24 @@ _A = Agent.__table__.alias("queue_agent")
 _S = CatalogService.__table__.alias("queue_service")
 
 _ROW_COLUMNS = (
-    "id", "code", "version", "subject", "requester_name", "requester_dependency", "service_id",
-    "priority", "status", "level", "agent_id", "group_id", "due_at", "sla_calendar",
-    "impact", "urgency", "nature", "type",
+    "id",
+    "code",
+    "version",
+    "subject",
+    "requester_name",
+    "requester_dependency",
+    "service_id",
+    "priority",
+    "status",
+    "level",
+    "agent_id",
+    "group_id",
+    "due_at",
+    "sla_calendar",
+    "impact",
+    "urgency",
+    "nature",
+    "type",
 )
 _CLOCK_FIELDS = ("target_s", "consumed_us", "anchor_at", "paused_at", "stopped_at", "paused_us")
 _COLUMNS = _ROW_COLUMNS + tuple(f"{w}_{f}" for w in ("tto", "ttr") for f in _CLOCK_FIELDS)
@@ -113,9 +128,13 @@ def text_index_available(s: Session) -> bool:
     engine = s.get_bind().engine
     known = _has_text_index.get(engine)
     if known is None:
-        known = engine.dialect.name == "sqlite" and s.execute(
-            sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"), {"n": FTS_TABLE}
-        ).first() is not None
+        known = (
+            engine.dialect.name == "sqlite"
+            and s.execute(
+                sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"), {"n": FTS_TABLE}
+            ).first()
+            is not None
+        )
         _has_text_index[engine] = known
     return known
 
@@ -149,8 +168,10 @@ def _text_condition(s: Session, text: str) -> sa.ColumnElement | None:
     else:
         sqlite = s.get_bind().dialect.name == "sqlite"
         # SQLite's LIKE already ignores ASCII case; elsewhere ask for it.
-        contains = (lambda col: col.contains(text, autoescape=True)) if sqlite else (
-            lambda col: col.icontains(text, autoescape=True)
+        contains = (
+            (lambda col: col.contains(text, autoescape=True))
+            if sqlite
+            else (lambda col: col.icontains(text, autoescape=True))
         )
         subject_or_requester = sa.or_(contains(_T.c.subject), contains(_T.c.requester_name))
     if _CODE_PREFIX_RE.match(code):
@@ -237,9 +258,9 @@ def _select_rows(
         stmt = ordered(sa.select(union), union.c.sort_value, union.c.id).limit(limit)
     else:
         status_cond = _T.c.status == statuses[0] if len(statuses) == 1 else _T.c.status.in_(statuses)
-        stmt = ordered(
-            sa.select(*columns).select_from(_from(q.sort)).where(status_cond, *conds), expr, _T.c.id
-        ).limit(limit)
+        stmt = ordered(sa.select(*columns).select_from(_from(q.sort)).where(status_cond, *conds), expr, _T.c.id).limit(
+            limit
+        )
     return list(s.execute(stmt).all())
 
 

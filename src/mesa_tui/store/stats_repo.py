@@ -53,7 +53,10 @@ def _flag(cond: sa.ColumnElement) -> sa.ColumnElement:
 
 
 def _per_range(
-    s: Session, col: sa.ColumnElement, bounds: Sequence[datetime], where: Sequence[sa.ColumnElement],
+    s: Session,
+    col: sa.ColumnElement,
+    bounds: Sequence[datetime],
+    where: Sequence[sa.ColumnElement],
     sums: Sequence[sa.ColumnElement],
 ) -> list[tuple[int, ...]]:
     """(count, sum of each flag in sums) of the rows with col in each
@@ -171,9 +174,7 @@ def running_clock_kinds(s: Session) -> list[tuple[str, str, int]]:
     return [(k, w, int(t)) for k, w, t in s.execute(q).all()]
 
 
-def sla_cuts(
-    s: Session, calendars: Mapping[str, BusinessCalendar], now: datetime, risk: float | None
-) -> SlaCuts:
+def sla_cuts(s: Session, calendars: Mapping[str, BusinessCalendar], now: datetime, risk: float | None) -> SlaCuts:
     """The cuts at `now`; the risk cuts (one query for the targets in use) only
     when `risk` is given."""
     overdue = {kind: overdue_cut(cal, now) for kind, cal in calendars.items()}
@@ -202,14 +203,18 @@ def open_cube(
     # Oldest first: created before the last cutoff is the oldest bucket.
     whens = [(_T.c.created_at < cut, len(age_cutoffs) - i) for i, cut in enumerate(reversed(age_cutoffs))]
     bucket = sa.case(*whens, else_=0) if whens else sa.literal(0)
-    inner = sa.select(
-        _T.c.status,
-        _T.c.level,
-        _T.c.agent_id,
-        _T.c.service_id,
-        bucket.label("bucket"),
-        _flag(sa.and_(_T.c.status.in_(WORKING_STATUS_VALUES), _overdue(cuts))).label("overdue"),
-    ).where(_T.c.status.in_(OPEN_STATUS_VALUES)).subquery()
+    inner = (
+        sa.select(
+            _T.c.status,
+            _T.c.level,
+            _T.c.agent_id,
+            _T.c.service_id,
+            bucket.label("bucket"),
+            _flag(sa.and_(_T.c.status.in_(WORKING_STATUS_VALUES), _overdue(cuts))).label("overdue"),
+        )
+        .where(_T.c.status.in_(OPEN_STATUS_VALUES))
+        .subquery()
+    )
     keys = [inner.c.status, inner.c.level, inner.c.agent_id, inner.c.service_id, inner.c.bucket]
     q = sa.select(*keys, sa.func.count(), sa.func.coalesce(sa.func.sum(inner.c.overdue), 0)).group_by(*keys)
     return [(st, int(lv), ag, int(sv), int(b), int(n), int(o)) for st, lv, ag, sv, b, n, o in s.execute(q).all()]
@@ -226,9 +231,7 @@ def received_between(s: Session, start: datetime, end: datetime) -> int:
 
 
 def resolved_between(s: Session, start: datetime, end: datetime) -> int:
-    q = sa.select(sa.func.count()).where(
-        _T.c.resolved_at >= start, _T.c.resolved_at < end, _T.c.status.in_(_SOLVED)
-    )
+    q = sa.select(sa.func.count()).where(_T.c.resolved_at >= start, _T.c.resolved_at < end, _T.c.status.in_(_SOLVED))
     return int(s.execute(q).scalar_one())
 
 
@@ -291,8 +294,18 @@ def _group_filter(group: BoardGroup | None, cuts: SlaCuts) -> tuple[tuple[str, .
 
 
 _ROW_COLUMNS = (
-    "id", "code", "version", "subject", "priority", "status", "level", "agent_id", "group_id",
-    "service_id", "due_at", "sla_calendar",
+    "id",
+    "code",
+    "version",
+    "subject",
+    "priority",
+    "status",
+    "level",
+    "agent_id",
+    "group_id",
+    "service_id",
+    "due_at",
+    "sla_calendar",
 )
 _CLOCK_FIELDS = ("target_s", "consumed_us", "anchor_at", "paused_at", "stopped_at", "paused_us")
 _COLUMNS = _ROW_COLUMNS + tuple(f"{w}_{f}" for w in ("tto", "ttr") for f in _CLOCK_FIELDS)
@@ -423,16 +436,34 @@ def _lookup(s: Session, model, ids: set[int | None], *attrs: str) -> dict[int, t
 # --- ticket export ----------------------------------------------------------------
 
 _EXPORT_COLUMNS = (
-    "id", "code", "created_at", "type", "channel", "requester_name", "requester_dependency", "service_id",
-    "nature", "subject", "priority", "status", "level", "group_id", "agent_id", "first_response_at",
-    "resolved_at", "closed_at", "solution_mode", "sla_calendar", "tto_due_at", "tto_met", "ttr_due_at",
+    "id",
+    "code",
+    "created_at",
+    "type",
+    "channel",
+    "requester_name",
+    "requester_dependency",
+    "service_id",
+    "nature",
+    "subject",
+    "priority",
+    "status",
+    "level",
+    "group_id",
+    "agent_id",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "solution_mode",
+    "sla_calendar",
+    "tto_due_at",
+    "tto_met",
+    "ttr_due_at",
     "ttr_met",
 ) + tuple(f"{w}_{f}" for w in ("tto", "ttr") for f in _CLOCK_FIELDS)
 
 
-def tickets_created_between(
-    s: Session, start: datetime, end: datetime, chunk: int = 2000
-) -> Iterator[Any]:
+def tickets_created_between(s: Session, start: datetime, end: datetime, chunk: int = 2000) -> Iterator[Any]:
     """Tickets created in [start, end) in (created_at, id) order, with their survey
     score, read a chunk at a time on the (created_at, id) index."""
     columns = [_T.c[name] for name in dict.fromkeys(_EXPORT_COLUMNS)]

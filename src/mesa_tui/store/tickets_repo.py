@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta, timezone
+from datetime import UTC, date, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -36,6 +36,7 @@ _US = timedelta(microseconds=1)
 
 
 # --- agents -----------------------------------------------------------------
+
 
 def actor_info(agent: Agent) -> ActorInfo:
     return ActorInfo(
@@ -76,15 +77,12 @@ def groups(s: Session, active_only: bool = True) -> list[SupportGroup]:
 
 
 def first_group_at_level(s: Session, level: int) -> SupportGroup | None:
-    q = (
-        select(SupportGroup)
-        .where(SupportGroup.level == level, SupportGroup.active.is_(True))
-        .order_by(SupportGroup.id)
-    )
+    q = select(SupportGroup).where(SupportGroup.level == level, SupportGroup.active.is_(True)).order_by(SupportGroup.id)
     return s.exec(q).first()
 
 
 # --- reference data ---------------------------------------------------------
+
 
 def service_by_id(s: Session, service_id: int) -> CatalogService | None:
     return s.get(CatalogService, service_id)
@@ -144,6 +142,7 @@ def category_name(s: Session, category_id: int) -> str:
 
 # --- tickets ----------------------------------------------------------------
 
+
 def next_ticket_code(s: Session, year: int) -> str:
     name = f"ticket:{year}"
     if s.get(Counter, name) is None:
@@ -191,7 +190,7 @@ def set_clock(t: Ticket, which: str, clock: Clock, cal: BusinessCalendar) -> Non
     setattr(t, f"{which}_stopped_at", clock.stopped_at)
     setattr(t, f"{which}_paused_us", clock.paused_total // _US)
     # The calendar answers in its own zone; the row and the audit trail keep UTC.
-    setattr(t, f"{which}_due_at", clock.due(cal).astimezone(timezone.utc))
+    setattr(t, f"{which}_due_at", clock.due(cal).astimezone(UTC))
     setattr(t, f"{which}_met", clock.met(cal))
 
 
@@ -320,11 +319,7 @@ def add_survey(s: Session, ticket_id: int, score: int, comment: str, at) -> Surv
 
 
 def resolved_ticket_ids(s: Session, resolved_before) -> list[int]:
-    q = (
-        select(Ticket.id)
-        .where(Ticket.status == "resuelto", Ticket.resolved_at <= resolved_before)
-        .order_by(Ticket.id)
-    )
+    q = select(Ticket.id).where(Ticket.status == "resuelto", Ticket.resolved_at <= resolved_before).order_by(Ticket.id)
     return list(s.exec(q).all())
 
 

@@ -41,8 +41,22 @@ class SearchBox(Input):
     """The `/` box over a list: Enter or down goes back to the list, Esc clears it."""
 
     BINDINGS = [
-        Binding("down,enter", "done", "Ir a la lista", show=False, id="admin.search_done", tooltip="Volver a la lista con la búsqueda puesta"),
-        Binding("escape", "clear", "Quitar búsqueda", show=False, id="admin.search_clear", tooltip="Borrar la búsqueda y volver a la lista"),
+        Binding(
+            "down,enter",
+            "done",
+            "Ir a la lista",
+            show=False,
+            id="admin.search_done",
+            tooltip="Volver a la lista con la búsqueda puesta",
+        ),
+        Binding(
+            "escape",
+            "clear",
+            "Quitar búsqueda",
+            show=False,
+            id="admin.search_clear",
+            tooltip="Borrar la búsqueda y volver a la lista",
+        ),
     ]
 
     class Done(Message):

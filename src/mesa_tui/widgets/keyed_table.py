@@ -67,7 +67,9 @@ def table_bindings(prefix: str) -> list[Binding]:
     return [
         Binding("j,down", "cursor_down", "Bajar", show=False, id=f"{prefix}.down", tooltip="Bajar una fila"),
         Binding("k,up", "cursor_up", "Subir", show=False, id=f"{prefix}.up", tooltip="Subir una fila"),
-        Binding("pagedown", "page_down", "Pág. siguiente", show=False, id=f"{prefix}.page_down", tooltip="Bajar una página"),
+        Binding(
+            "pagedown", "page_down", "Pág. siguiente", show=False, id=f"{prefix}.page_down", tooltip="Bajar una página"
+        ),
         Binding("pageup", "page_up", "Pág. anterior", show=False, id=f"{prefix}.page_up", tooltip="Subir una página"),
         Binding("g,home", "scroll_top", "Inicio", show=False, id=f"{prefix}.top", tooltip="Ir a la primera fila"),
         Binding("G,end", "scroll_bottom", "Final", show=False, id=f"{prefix}.bottom", tooltip="Ir a la última fila"),

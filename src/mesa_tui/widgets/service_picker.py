@@ -59,7 +59,9 @@ class ServicePicker(Vertical):
         self._shown: list[CatalogEntry] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Escriba código, nombre o categoría y elija con Enter", id="service-search", compact=True)
+        yield Input(
+            placeholder="Escriba código, nombre o categoría y elija con Enter", id="service-search", compact=True
+        )
         yield OptionList(id="service-options")
         yield Static(Text("Ningún servicio elegido", style="dim"), id="service-chosen")
 
@@ -83,9 +85,7 @@ class ServicePicker(Vertical):
         self._shown = matching(self.services, text)
         options = self.query_one("#service-options", OptionList)
         width = max((options.size.width or 58) - 2, 20)
-        options.set_options(
-            Option(_label(s, width), id=s.code) for s in self._shown
-        )
+        options.set_options(Option(_label(s, width), id=s.code) for s in self._shown)
         if self._shown:
             options.highlighted = 0
 

@@ -31,16 +31,40 @@ class BoardTable(SupervisorTable, inherit_bindings=False):
     BINDINGS = [
         Binding("enter", "open", "Abrir", id="board.open", tooltip="Abrir el caso seleccionado"),
         Binding(
-            "j,down", "down", "Bajar", show=False, id="board.down",
+            "j,down",
+            "down",
+            "Bajar",
+            show=False,
+            id="board.down",
             tooltip="Bajar una fila; en la última, pasar a la página siguiente",
         ),
         Binding(
-            "k,up", "up", "Subir", show=False, id="board.up",
+            "k,up",
+            "up",
+            "Subir",
+            show=False,
+            id="board.up",
             tooltip="Subir una fila; en la primera, volver a la página anterior",
         ),
-        Binding("pagedown,ctrl+f", "page('after')", "Pág. siguiente", show=False, id="board.next_page", tooltip="Mostrar la página siguiente"),
-        Binding("pageup,ctrl+b", "page('before')", "Pág. anterior", show=False, id="board.prev_page", tooltip="Mostrar la página anterior"),
-        Binding("g,home", "page('first')", "Inicio", show=False, id="board.top", tooltip="Ir al caso que vence primero"),
+        Binding(
+            "pagedown,ctrl+f",
+            "page('after')",
+            "Pág. siguiente",
+            show=False,
+            id="board.next_page",
+            tooltip="Mostrar la página siguiente",
+        ),
+        Binding(
+            "pageup,ctrl+b",
+            "page('before')",
+            "Pág. anterior",
+            show=False,
+            id="board.prev_page",
+            tooltip="Mostrar la página anterior",
+        ),
+        Binding(
+            "g,home", "page('first')", "Inicio", show=False, id="board.top", tooltip="Ir al caso que vence primero"
+        ),
         Binding("G,end", "page('last')", "Final", show=False, id="board.bottom", tooltip="Ir al caso que vence último"),
     ]
 

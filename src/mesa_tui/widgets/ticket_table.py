@@ -117,23 +117,43 @@ class TicketTable(Widget, can_focus=True):
     BINDINGS = [
         Binding("enter", "open", "Abrir", id="queue.open", tooltip="Abrir el caso seleccionado"),
         Binding(
-            "j,down", "down", "Bajar", show=False, id="queue.down",
+            "j,down",
+            "down",
+            "Bajar",
+            show=False,
+            id="queue.down",
             tooltip="Bajar una fila; en la última, pasar a la página siguiente",
         ),
         Binding(
-            "k,up", "up", "Subir", show=False, id="queue.up",
+            "k,up",
+            "up",
+            "Subir",
+            show=False,
+            id="queue.up",
             tooltip="Subir una fila; en la primera, volver a la página anterior",
         ),
         Binding(
-            "pagedown,ctrl+f", "page('after')", "Pág. siguiente", show=False, id="queue.next_page",
+            "pagedown,ctrl+f",
+            "page('after')",
+            "Pág. siguiente",
+            show=False,
+            id="queue.next_page",
             tooltip="Mostrar la página siguiente de la cola",
         ),
         Binding(
-            "pageup,ctrl+b", "page('before')", "Pág. anterior", show=False, id="queue.prev_page",
+            "pageup,ctrl+b",
+            "page('before')",
+            "Pág. anterior",
+            show=False,
+            id="queue.prev_page",
             tooltip="Mostrar la página anterior de la cola",
         ),
-        Binding("g,home", "page('first')", "Inicio", show=False, id="queue.top", tooltip="Ir al primer caso de la cola"),
-        Binding("G,end", "page('last')", "Final", show=False, id="queue.bottom", tooltip="Ir al último caso de la cola"),
+        Binding(
+            "g,home", "page('first')", "Inicio", show=False, id="queue.top", tooltip="Ir al primer caso de la cola"
+        ),
+        Binding(
+            "G,end", "page('last')", "Final", show=False, id="queue.bottom", tooltip="Ir al último caso de la cola"
+        ),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True)

@@ -162,7 +162,9 @@ class ExportTicketsDialog(ExportDialog):
 
     def fields(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
-            yield FormField("Desde", Input(self.date_from.isoformat(), id="input-date_from"), "date_from", hint=DATE_HINT)
+            yield FormField(
+                "Desde", Input(self.date_from.isoformat(), id="input-date_from"), "date_from", hint=DATE_HINT
+            )
             yield FormField("Hasta", Input(self.date_to.isoformat(), id="input-date_to"), "date_to", hint=DATE_HINT)
         yield from self.file_fields()
 

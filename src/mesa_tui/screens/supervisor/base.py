@@ -39,9 +39,9 @@ NAV_LABELS = {"board": "Tablero", "overview": "Resumen", "indicators": "Indicado
 def supervisor_screen(which: str, ctx: DeskContext, reports: Reports | None = None) -> Screen:
     """A new supervisor screen by name ("board", "overview" or "indicators")."""
     # Imported here: each screen module imports this one.
-    from mesa_tui.screens.supervisor_board import SlaBoardScreen
-    from mesa_tui.screens.supervisor_indicators import IndicatorsScreen
-    from mesa_tui.screens.supervisor_overview import OverviewScreen
+    from mesa_tui.screens.supervisor.board import SlaBoardScreen
+    from mesa_tui.screens.supervisor.indicators import IndicatorsScreen
+    from mesa_tui.screens.supervisor.overview import OverviewScreen
 
     factories: dict[str, Callable[..., Screen]] = {
         "board": SlaBoardScreen,
@@ -66,14 +66,41 @@ class SupervisorScreen(MesaScreen, inherit_bindings=False):
 
     # Textual reads a screen's CSS_PATH into the app's stylesheet the first time the
     # screen is shown, so the dialogs opened from it get these styles too.
-    CSS_PATH = "../supervisor.tcss"
+    CSS_PATH = "supervisor.tcss"
     NAME = ""  # key of SCREEN_TITLES
 
     BINDINGS = [
-        Binding("f2", "go('board')", "Tablero", show=False, id="supervisor.board", tooltip="Tablero ANS: los casos abiertos por vencimiento"),
-        Binding("f3", "go('overview')", "Resumen", show=False, id="supervisor.overview", tooltip="Resumen de la cola: estados, niveles, agentes, servicios y antigüedad"),
-        Binding("f4", "go('indicators')", "Indicadores", show=False, id="supervisor.indicators", tooltip="Indicadores de la mesa de ayuda, mes a mes"),
-        Binding("escape,q", "back", "Volver", id="supervisor.back", tooltip="Volver a la pantalla anterior; desde la primera, a la cola de casos"),
+        Binding(
+            "f2",
+            "go('board')",
+            "Tablero",
+            show=False,
+            id="supervisor.board",
+            tooltip="Tablero ANS: los casos abiertos por vencimiento",
+        ),
+        Binding(
+            "f3",
+            "go('overview')",
+            "Resumen",
+            show=False,
+            id="supervisor.overview",
+            tooltip="Resumen de la cola: estados, niveles, agentes, servicios y antigüedad",
+        ),
+        Binding(
+            "f4",
+            "go('indicators')",
+            "Indicadores",
+            show=False,
+            id="supervisor.indicators",
+            tooltip="Indicadores de la mesa de ayuda, mes a mes",
+        ),
+        Binding(
+            "escape,q",
+            "back",
+            "Volver",
+            id="supervisor.back",
+            tooltip="Volver a la pantalla anterior; desde la primera, a la cola de casos",
+        ),
     ]
 
     def __init__(self, ctx: DeskContext, reports: Reports | None = None) -> None:
@@ -116,7 +143,7 @@ class SupervisorScreen(MesaScreen, inherit_bindings=False):
             return
         stack = self.app.screen_stack
         below = stack[-2] if len(stack) > 1 else None
-        if isinstance(below, SupervisorScreen) and below.NAME == which:
+        if isinstance(below, SupervisorScreen) and which == below.NAME:
             self.app.pop_screen()
         elif isinstance(below, SupervisorScreen):
             self.app.switch_screen(supervisor_screen(which, self.ctx, self.reports))
@@ -136,7 +163,7 @@ class SupervisorScreen(MesaScreen, inherit_bindings=False):
     # --- exports -------------------------------------------------------------------
 
     def export_tickets(self) -> None:
-        from mesa_tui.screens.supervisor_exports import ExportTicketsDialog
+        from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
 
         reports, actor = self.reports, self.ctx.actor
         dialog = ExportTicketsDialog(

@@ -16,14 +16,14 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.domain.indicators import LOCAL_TZ, OVERVIEW_STATUSES, AgeingBucket, QueueOverview
 from mesa_tui.domain.vocab import LEVEL_LABELS, Status
 from mesa_tui.screens.context import DeskContext
-from mesa_tui.screens.supervisor_base import REFRESH_SECONDS, SupervisorScreen, cases, thousands
+from mesa_tui.screens.supervisor.base import REFRESH_SECONDS, SupervisorScreen, cases, thousands
 from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.reports import Reports
 from mesa_tui.widgets.format import STATUS_STYLES
+from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.supervisor_tables import Column, Row, SupervisorTable
 from mesa_tui.widgets.ticket_table import short_name
 
@@ -52,10 +52,14 @@ def status_rows(ov: QueueOverview, levels: tuple[int, ...] = LEVELS) -> list[Row
     rows = []
     for status in OVERVIEW_STATUSES[:4]:
         label = Text(status.label, style=STATUS_STYLES.get(status.value, ""))
-        rows.append(line(status.value, label, [ov.count(status.value, lv) for lv in levels], ov.status_total(status.value)))
+        rows.append(
+            line(status.value, label, [ov.count(status.value, lv) for lv in levels], ov.status_total(status.value))
+        )
     rows.append(line("open", "Abiertos", [ov.level_total(lv) for lv in levels], ov.open_total, style="bold"))
     resolved = Status.RESUELTO.value
-    rows.append(line(resolved, "Resueltos por cerrar", [ov.count(resolved, lv) for lv in levels], ov.status_total(resolved)))
+    rows.append(
+        line(resolved, "Resueltos por cerrar", [ov.count(resolved, lv) for lv in levels], ov.status_total(resolved))
+    )
     return rows
 
 
@@ -73,7 +77,9 @@ def agent_rows(ov: QueueOverview) -> list[Row]:
         )
         for a in ov.agents
     ]
-    rows.append(Row("unassigned", (Text("Sin asignar", style="italic"), "", "", "", "", count_cell(ov.unassigned, "bold"), "")))
+    rows.append(
+        Row("unassigned", (Text("Sin asignar", style="italic"), "", "", "", "", count_cell(ov.unassigned, "bold"), ""))
+    )
     return rows
 
 
@@ -107,10 +113,36 @@ class OverviewScreen(SupervisorScreen):
     NAME = "overview"
 
     BINDINGS = [
-        Binding("r,R", "refresh", "Actualizar", id="overview.refresh", tooltip="Volver a leer el resumen (se actualiza solo cada 30 s)"),
-        Binding("x", "export", "Exportar", id="overview.export", tooltip="Exportar el informe de casos entre dos fechas (xlsx o csv)"),
-        Binding("tab", "app.focus_next", "Sección siguiente", show=False, id="overview.next_section", tooltip="Pasar a la lista siguiente: agentes, servicios, categorías"),
-        Binding("shift+tab", "app.focus_previous", "Sección anterior", show=False, id="overview.prev_section", tooltip="Volver a la lista anterior"),
+        Binding(
+            "r,R",
+            "refresh",
+            "Actualizar",
+            id="overview.refresh",
+            tooltip="Volver a leer el resumen (se actualiza solo cada 30 s)",
+        ),
+        Binding(
+            "x",
+            "export",
+            "Exportar",
+            id="overview.export",
+            tooltip="Exportar el informe de casos entre dos fechas (xlsx o csv)",
+        ),
+        Binding(
+            "tab",
+            "app.focus_next",
+            "Sección siguiente",
+            show=False,
+            id="overview.next_section",
+            tooltip="Pasar a la lista siguiente: agentes, servicios, categorías",
+        ),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Sección anterior",
+            show=False,
+            id="overview.prev_section",
+            tooltip="Volver a la lista anterior",
+        ),
     ]
 
     class Read(Message):
@@ -134,17 +166,34 @@ class OverviewScreen(SupervisorScreen):
             with Horizontal(id="overview-top"):
                 yield Section(
                     "Casos por estado y nivel",
-                    self._fixed_table([Column("status", "Estado", 20), *level_columns, Column("total", "Total", 8, numeric=True)], "ov-status"),
+                    self._fixed_table(
+                        [Column("status", "Estado", 20), *level_columns, Column("total", "Total", 8, numeric=True)],
+                        "ov-status",
+                    ),
                     id="sec-status",
                 )
                 yield Section(
                     "Antigüedad (días hábiles)",
-                    self._fixed_table([Column("bucket", "Abiertos", 14), Column("count", "Casos", 8, numeric=True), Column("bar", "", share=1)], "ov-ageing"),
+                    self._fixed_table(
+                        [
+                            Column("bucket", "Abiertos", 14),
+                            Column("count", "Casos", 8, numeric=True),
+                            Column("bar", "", share=1),
+                        ],
+                        "ov-ageing",
+                    ),
                     id="sec-ageing",
                 )
                 yield Section(
                     "Hoy y esta semana",
-                    self._fixed_table([Column("what", "", 10), Column("today", "Hoy", 7, numeric=True), Column("week", "Semana", 7, numeric=True)], "ov-throughput"),
+                    self._fixed_table(
+                        [
+                            Column("what", "", 10),
+                            Column("today", "Hoy", 7, numeric=True),
+                            Column("week", "Semana", 7, numeric=True),
+                        ],
+                        "ov-throughput",
+                    ),
                     id="sec-throughput",
                 )
             with Horizontal(id="overview-bottom"):
@@ -169,7 +218,11 @@ class OverviewScreen(SupervisorScreen):
                     yield Section(
                         "Abiertos por servicio",
                         SupervisorTable(
-                            [Column("code", "Código", 8), Column("name", "Servicio"), Column("count", "Casos", 8, numeric=True)],
+                            [
+                                Column("code", "Código", 8),
+                                Column("name", "Servicio"),
+                                Column("count", "Casos", 8, numeric=True),
+                            ],
                             cell_padding=0,
                             id="ov-services",
                         ),

@@ -12,12 +12,12 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.markup import escape
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.widgets import Input, Label, Static
 
 from mesa_tui.domain.admin import ClosureInfo, HolidayInfo, RecomputeResult, format_day
-from mesa_tui.screens.admin_base import AdminForm, AdminPanel, tickets_moved
+from mesa_tui.screens.admin.base import AdminForm, AdminPanel, tickets_moved
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.admin_table import AdminTable, Column, Row
 from mesa_tui.widgets.form import FormField
@@ -53,10 +53,22 @@ class CalendarPanel(AdminPanel):
     TITLE = "el calendario"
 
     BINDINGS = [
-        Binding("n", "add", "Agregar cierre", id="calendar.add", tooltip="Cerrar la oficina un día hábil (decreto, traslado, evento)"),
-        Binding("d", "remove", "Quitar cierre", id="calendar.remove", tooltip="Volver a abrir el día de cierre seleccionado"),
-        Binding("left_square_bracket", "year(-1)", "Año anterior", id="calendar.prev_year", tooltip="Ver el año anterior"),
-        Binding("right_square_bracket", "year(1)", "Año siguiente", id="calendar.next_year", tooltip="Ver el año siguiente"),
+        Binding(
+            "n",
+            "add",
+            "Agregar cierre",
+            id="calendar.add",
+            tooltip="Cerrar la oficina un día hábil (decreto, traslado, evento)",
+        ),
+        Binding(
+            "d", "remove", "Quitar cierre", id="calendar.remove", tooltip="Volver a abrir el día de cierre seleccionado"
+        ),
+        Binding(
+            "left_square_bracket", "year(-1)", "Año anterior", id="calendar.prev_year", tooltip="Ver el año anterior"
+        ),
+        Binding(
+            "right_square_bracket", "year(1)", "Año siguiente", id="calendar.next_year", tooltip="Ver el año siguiente"
+        ),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -69,7 +81,9 @@ class CalendarPanel(AdminPanel):
         with Horizontal(id="calendar-columns"):
             with Vertical(id="calendar-holidays"):
                 yield Label("", id="holidays-title", classes="admin-subtitle")
-                holidays = AdminTable((Column("day", "Fecha", 15), Column("name", "Festivo", share=1)), id="holidays-table")
+                holidays = AdminTable(
+                    (Column("day", "Fecha", 15), Column("name", "Festivo", share=1)), id="holidays-table"
+                )
                 holidays.can_focus = False
                 yield holidays
             with Vertical(id="calendar-closures"):
@@ -94,9 +108,14 @@ class CalendarPanel(AdminPanel):
         self.closures = data.closures
         self.query_one("#calendar-year", Static).update(
             Text.assemble(
-                ("Año ", "bold"), (str(data.year), "bold"), "   [ anterior · ] siguiente   ",
-                ("Los festivos y los cierres no cuentan como horario de atención para el ANS; "
-                 "un cierre recalcula al instante los vencimientos de los casos abiertos.", "dim"),
+                ("Año ", "bold"),
+                (str(data.year), "bold"),
+                "   [ anterior · ] siguiente   ",
+                (
+                    "Los festivos y los cierres no cuentan como horario de atención para el ANS; "
+                    "un cierre recalcula al instante los vencimientos de los casos abiertos.",
+                    "dim",
+                ),
             )
         )
         self.query_one("#holidays-title", Label).update(f"Festivos de {data.year} ({len(data.holidays)})")
@@ -147,7 +166,9 @@ class CalendarPanel(AdminPanel):
 class ClosureDialog(AdminForm):
     def __init__(self, run):
         super().__init__(
-            "Agregar un día de cierre", run, confirm="Agregar y recalcular",
+            "Agregar un día de cierre",
+            run,
+            confirm="Agregar y recalcular",
             intro="Un día hábil en que la entidad no atiende (no hace falta agregar los festivos: ya se cuentan).",
         )
         self.add_class("narrow-form")
@@ -155,7 +176,11 @@ class ClosureDialog(AdminForm):
 
     def fields(self) -> ComposeResult:
         yield FormField("Fecha", Input(placeholder="DD/MM/AAAA o AAAA-MM-DD", id="input-day", compact=True), "day")
-        yield FormField("Motivo", Input(placeholder="p. ej. Decreto 0123 de 2026: jornada compensatoria", id="input-reason", compact=True), "reason")
+        yield FormField(
+            "Motivo",
+            Input(placeholder="p. ej. Decreto 0123 de 2026: jornada compensatoria", id="input-reason", compact=True),
+            "reason",
+        )
 
     def values(self) -> dict[str, Any]:
         self.day = parse_day(self.query_one("#input-day", Input).value)

@@ -19,17 +19,17 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static, Tab, Tabs
 
-from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.domain.indicators import BOARD_ORDER, LOCAL_TZ, BoardGroup, SlaBoardCounts, SlaBoardPage, SlaBoardRow
 from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest, SlaView
 from mesa_tui.domain.tickets import TicketInfo
+from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.base import ACTIONS, TicketActionsScreen
 from mesa_tui.screens.context import DeskContext, Reference
-from mesa_tui.screens.supervisor_base import REFRESH_SECONDS, SupervisorScreen, cases, thousands
-from mesa_tui.screens.ticket import TicketScreen
+from mesa_tui.screens.supervisor.base import REFRESH_SECONDS, SupervisorScreen, cases, thousands
 from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.reports import Reports
 from mesa_tui.widgets.format import fmt_short, sla_text, status_text
+from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.supervisor_tables import BoardTable, Column, Row
 from mesa_tui.widgets.ticket_table import short_name
 
@@ -97,14 +97,52 @@ class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
 
     BINDINGS = [
         Binding("a", "assign", "Reasignar", id="board.reassign", tooltip="Reasignar el caso a otro agente o grupo"),
-        Binding("e", "escalate", "Escalar", id="board.escalate", tooltip="Escalar el caso a otro grupo o nivel, con el motivo"),
-        Binding("r,R", "refresh", "Actualizar", id="board.refresh", tooltip="Volver a leer el tablero (se actualiza solo cada 30 s)"),
-        Binding("x", "export", "Exportar", id="board.export", tooltip="Exportar el informe de casos entre dos fechas (xlsx o csv)"),
-        Binding("tab", "next_group(1)", "Grupo siguiente", show=False, id="board.next_group", tooltip="Pasar al grupo siguiente del tablero"),
-        Binding("shift+tab", "next_group(-1)", "Grupo anterior", show=False, id="board.prev_group", tooltip="Volver al grupo anterior del tablero"),
+        Binding(
+            "e",
+            "escalate",
+            "Escalar",
+            id="board.escalate",
+            tooltip="Escalar el caso a otro grupo o nivel, con el motivo",
+        ),
+        Binding(
+            "r,R",
+            "refresh",
+            "Actualizar",
+            id="board.refresh",
+            tooltip="Volver a leer el tablero (se actualiza solo cada 30 s)",
+        ),
+        Binding(
+            "x",
+            "export",
+            "Exportar",
+            id="board.export",
+            tooltip="Exportar el informe de casos entre dos fechas (xlsx o csv)",
+        ),
+        Binding(
+            "tab",
+            "next_group(1)",
+            "Grupo siguiente",
+            show=False,
+            id="board.next_group",
+            tooltip="Pasar al grupo siguiente del tablero",
+        ),
+        Binding(
+            "shift+tab",
+            "next_group(-1)",
+            "Grupo anterior",
+            show=False,
+            id="board.prev_group",
+            tooltip="Volver al grupo anterior del tablero",
+        ),
         *(
-            Binding(str(i), f"group('{name}')", TAB_TITLES[name], show=False, id=f"board.group_{name}",
-                    tooltip=f"Ver los casos {'abiertos' if name == ALL else TAB_TITLES[name].lower()}")
+            Binding(
+                str(i),
+                f"group('{name}')",
+                TAB_TITLES[name],
+                show=False,
+                id=f"board.group_{name}",
+                tooltip=f"Ver los casos {'abiertos' if name == ALL else TAB_TITLES[name].lower()}",
+            )
             for i, name in enumerate(TABS, start=1)
         ),
     ]
@@ -200,7 +238,9 @@ class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
         self._read(self._generation, self.tab, request, keep_id, at, recount)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="board-read")
-    def _read(self, generation: int, tab: str, request: PageRequest, keep_id: int | None, at: str | None, recount: bool) -> None:
+    def _read(
+        self, generation: int, tab: str, request: PageRequest, keep_id: int | None, at: str | None, recount: bool
+    ) -> None:
         try:
             now = self.ctx.now()
             group = None if tab == ALL else BoardGroup(tab)
@@ -381,7 +421,10 @@ class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
             # Someone changed it since the board was read: act on what is there now.
             self.notify(
                 f"{info.code} cambió desde la última lectura del tablero. Revise el caso y vuelva a intentarlo.",
-                title="El caso cambió", severity="warning", timeout=8, markup=False,
+                title="El caso cambió",
+                severity="warning",
+                timeout=8,
+                markup=False,
             )
             self.refresh_board()
             return
@@ -393,4 +436,3 @@ class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
     def _action_failed(self, message: ActionFailed) -> None:
         self.notify_refusal(message.error)
         self.refresh_board()
-

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from mesa_tui.domain.admin import setting_label
-from mesa_tui.screens.admin_base import AdminPanel, OneFieldDialog
+from mesa_tui.screens.admin.base import AdminPanel, OneFieldDialog
 from mesa_tui.services.errors import ValidationError
 from mesa_tui.widgets.admin_table import AdminTable, Column, Row
 
@@ -73,7 +73,11 @@ class SettingsPanel(AdminPanel):
                 raise ValidationError("value", exc.message) from None
 
         dialog = OneFieldDialog(
-            setting_label(key), "Valor", run, field="value", value=shown_value(self.settings.get(key, "")),
+            setting_label(key),
+            "Valor",
+            run,
+            field="value",
+            value=shown_value(self.settings.get(key, "")),
             intro=hint_of(key),
         )
         self.open_dialog(dialog, lambda stored: f"{setting_label(key)}: {shown_value(stored)}", keep=lambda _s: key)

@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.domain.indicators import (
     LOCAL_TZ,
     MONTHS,
@@ -31,14 +30,15 @@ from mesa_tui.domain.indicators import (
     IndicatorValue,
     format_percent,
 )
-from mesa_tui.screens.admin_base import OneFieldDialog
+from mesa_tui.screens.admin.base import OneFieldDialog
 from mesa_tui.screens.context import DeskContext
 from mesa_tui.screens.dialogs import Outcome
-from mesa_tui.screens.supervisor_base import SupervisorScreen, thousands
-from mesa_tui.screens.supervisor_exports import ExportIndicatorsDialog
+from mesa_tui.screens.supervisor.base import SupervisorScreen, thousands
+from mesa_tui.screens.supervisor.exports import ExportIndicatorsDialog
 from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.reports import FIRST_YEAR, Reports
-from mesa_tui.widgets.supervisor_chart import IndicatorChart
+from mesa_tui.widgets.indicator_chart import IndicatorChart
+from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.supervisor_tables import Column, Row, SupervisorTable
 
 # What fits the table's first column; the detail under it gives the full name.
@@ -119,9 +119,7 @@ def detail(row: IndicatorRow) -> Group:
     ):
         grid.add_row(Text(f" {label}", style="dim"), "", *(thousands(n) for n in counts), f"año {thousands(total)}")
     parts = [head, formula, grid]
-    parts.append(
-        Text.assemble(("Numerador: ", "dim"), d.numerator, ("  ·  Denominador: ", "dim"), d.denominator)
-    )
+    parts.append(Text.assemble(("Numerador: ", "dim"), d.numerator, ("  ·  Denominador: ", "dim"), d.denominator))
     if d.frequency is Frequency.SEMESTRAL:
         line = Text("Se evalúa por semestre: ", style="dim")
         for i, v in enumerate(row.semesters, start=1):
@@ -139,12 +137,46 @@ class IndicatorsScreen(SupervisorScreen):
     NAME = "indicators"
 
     BINDINGS = [
-        Binding("left,h", "year(-1)", "Año anterior", id="indicators.prev_year", tooltip="Ver los indicadores del año anterior"),
-        Binding("right,l", "year(1)", "Año siguiente", id="indicators.next_year", tooltip="Ver los indicadores del año siguiente"),
-        Binding("x", "export", "Exportar", id="indicators.export", tooltip="Exportar los indicadores del año (xlsx o csv)"),
-        Binding("X", "export_tickets", "Exportar casos", show=False, id="indicators.export_tickets", tooltip="Exportar el informe de casos entre dos fechas (xlsx o csv)"),
-        Binding("m", "target", "Meta", id="indicators.target", tooltip="Cambiar la meta del indicador seleccionado (administradores)"),
-        Binding("r,R", "refresh", "Actualizar", show=False, id="indicators.refresh", tooltip="Volver a leer los indicadores del año"),
+        Binding(
+            "left,h",
+            "year(-1)",
+            "Año anterior",
+            id="indicators.prev_year",
+            tooltip="Ver los indicadores del año anterior",
+        ),
+        Binding(
+            "right,l",
+            "year(1)",
+            "Año siguiente",
+            id="indicators.next_year",
+            tooltip="Ver los indicadores del año siguiente",
+        ),
+        Binding(
+            "x", "export", "Exportar", id="indicators.export", tooltip="Exportar los indicadores del año (xlsx o csv)"
+        ),
+        Binding(
+            "X",
+            "export_tickets",
+            "Exportar casos",
+            show=False,
+            id="indicators.export_tickets",
+            tooltip="Exportar el informe de casos entre dos fechas (xlsx o csv)",
+        ),
+        Binding(
+            "m",
+            "target",
+            "Meta",
+            id="indicators.target",
+            tooltip="Cambiar la meta del indicador seleccionado (administradores)",
+        ),
+        Binding(
+            "r,R",
+            "refresh",
+            "Actualizar",
+            show=False,
+            id="indicators.refresh",
+            tooltip="Volver a leer los indicadores del año",
+        ),
     ]
 
     class Read(Message):
@@ -342,6 +374,7 @@ class IndicatorsScreen(SupervisorScreen):
             return
         self.notify(
             f"{row.definition.name}: meta {format_percent(outcome.info, 0 if outcome.info.denominator == 1 else 1)}",
-            title="Meta cambiada", markup=False,
+            title="Meta cambiada",
+            markup=False,
         )
         self.reload()

@@ -15,14 +15,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.markup import escape
 from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from mesa_tui.domain.admin import CategoryInfo
 from mesa_tui.domain.catalog import FIELD_LABELS, CatalogEntry, ImportStatus, PreviewRow
-from mesa_tui.screens.admin_base import AdminForm, AdminPanel, OneFieldDialog, counted, selected
+from mesa_tui.screens.admin.base import AdminForm, AdminPanel, OneFieldDialog, counted, selected
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.catalog import ImportResult
 from mesa_tui.services.errors import ServiceError, ValidationError
@@ -62,11 +62,31 @@ class CatalogPanel(AdminPanel):
 
     BINDINGS = [
         Binding("n", "new", "Nuevo", id="catalog.new", tooltip="Agregar un servicio al catálogo"),
-        Binding("e,enter", "edit", "Editar", id="catalog.edit", tooltip="Editar todos los campos del servicio seleccionado"),
-        Binding("d", "deactivate", "Desactivar", id="catalog.deactivate", tooltip="Desactivar el servicio: no se elige en casos nuevos, sigue en los antiguos"),
-        Binding("d", "activate", "Activar", id="catalog.activate", tooltip="Volver a ofrecer el servicio en los casos nuevos"),
+        Binding(
+            "e,enter", "edit", "Editar", id="catalog.edit", tooltip="Editar todos los campos del servicio seleccionado"
+        ),
+        Binding(
+            "d",
+            "deactivate",
+            "Desactivar",
+            id="catalog.deactivate",
+            tooltip="Desactivar el servicio: no se elige en casos nuevos, sigue en los antiguos",
+        ),
+        Binding(
+            "d",
+            "activate",
+            "Activar",
+            id="catalog.activate",
+            tooltip="Volver a ofrecer el servicio en los casos nuevos",
+        ),
         Binding("slash", "search", "Buscar", id="catalog.search", tooltip="Buscar por código, nombre o categoría"),
-        Binding("i", "import_file", "Importar", id="catalog.import", tooltip="Importar el archivo del catálogo (.tsv), con vista previa de los cambios"),
+        Binding(
+            "i",
+            "import_file",
+            "Importar",
+            id="catalog.import",
+            tooltip="Importar el archivo del catálogo (.tsv), con vista previa de los cambios",
+        ),
         Binding("x", "export_file", "Exportar", id="catalog.export", tooltip="Guardar el catálogo en un archivo .tsv"),
     ]
 
@@ -174,8 +194,11 @@ class CatalogPanel(AdminPanel):
     def _new(self) -> None:
         blank = CatalogEntry(next_code(self.entries), "", "", "", "", "", "", "")
         dialog = ServiceDialog(
-            "Nuevo servicio", blank, self.category_names,
-            lambda v: self.admin.create_service(self.actor, v["entry"]), confirm="Crear",
+            "Nuevo servicio",
+            blank,
+            self.category_names,
+            lambda v: self.admin.create_service(self.actor, v["entry"]),
+            confirm="Crear",
         )
         self.open_dialog(dialog, lambda e: f"{e.code} creado en el catálogo: {e.name}", keep=lambda e: e.code)
 
@@ -184,7 +207,9 @@ class CatalogPanel(AdminPanel):
         if entry is None:
             return
         dialog = ServiceDialog(
-            f"Editar {entry.code}", entry, self.category_names,
+            f"Editar {entry.code}",
+            entry,
+            self.category_names,
             lambda v: self.admin.update_service(self.actor, entry.code, v["entry"]),
         )
 
@@ -212,7 +237,9 @@ class CatalogPanel(AdminPanel):
                 f"«{escape(entry.name)}»\n\nUn servicio inactivo no se puede elegir en casos nuevos; "
                 "los casos que ya lo tienen lo siguen mostrando. El servicio no se borra."
             )
-        dialog = ConfirmDialog(title, question, lambda v: self.admin.set_service_active(self.actor, entry.code, active), confirm=confirm)
+        dialog = ConfirmDialog(
+            title, question, lambda v: self.admin.set_service_active(self.actor, entry.code, active), confirm=confirm
+        )
         verb = "activado" if active else "desactivado"
         self.open_dialog(dialog, lambda e: f"{e.code} {verb}", keep=lambda e: e.code)
 
@@ -254,7 +281,13 @@ class ServiceDialog(AdminForm):
             yield FormField("Código (SER-NNN)", Input(e.code, id="input-code", compact=True, max_length=7), "code")
             yield FormField(
                 "Categoría",
-                Select(options, prompt="Elija la categoría", value=e.category or Select.NULL, id="input-category", compact=True),
+                Select(
+                    options,
+                    prompt="Elija la categoría",
+                    value=e.category or Select.NULL,
+                    id="input-category",
+                    compact=True,
+                ),
                 "category",
             )
             yield FormField("Estado", Checkbox("Activo", e.active, id="input-active", compact=True), "active")
@@ -308,7 +341,9 @@ def read_catalog_file(path: str) -> str:
     except IsADirectoryError:
         raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.") from None
     except UnicodeDecodeError:
-        raise ValidationError("path", "El archivo no es texto UTF-8: guárdelo como texto UTF-8 delimitado por tabulaciones.") from None
+        raise ValidationError(
+            "path", "El archivo no es texto UTF-8: guárdelo como texto UTF-8 delimitado por tabulaciones."
+        ) from None
     except OSError as exc:
         raise ValidationError("path", f"No se pudo leer {file}: {exc.strerror or exc}.") from None
 
@@ -340,8 +375,10 @@ def preview_text(rows: list[PreviewRow]) -> Group:
     counts = {status: sum(1 for r in rows if r.status is status) for status in ImportStatus}
     summary = Text.assemble(
         f"{counted(len(rows), 'servicio', 'servicios')} en el archivo: ",
-        (counted(counts[ImportStatus.NUEVO], "nuevo", "nuevos"), "bold green"), " · ",
-        (counted(counts[ImportStatus.MODIFICADO], "modificado", "modificados"), "bold yellow"), " · ",
+        (counted(counts[ImportStatus.NUEVO], "nuevo", "nuevos"), "bold green"),
+        " · ",
+        (counted(counts[ImportStatus.MODIFICADO], "modificado", "modificados"), "bold yellow"),
+        " · ",
         f"{counts[ImportStatus.SIN_CAMBIOS]} sin cambios.",
     )
     changed = [r for r in rows if r.status is not ImportStatus.SIN_CAMBIOS]
@@ -374,7 +411,9 @@ class ImportDialog(AdminForm):
 
     def __init__(self, admin, run):
         super().__init__(
-            "Importar el catálogo de servicios", run, confirm="Revisar archivo",
+            "Importar el catálogo de servicios",
+            run,
+            confirm="Revisar archivo",
             intro="Se crean los servicios nuevos y se actualizan los que cambian; los que no estén en el archivo no se tocan.",
         )
         self.admin = admin
@@ -389,7 +428,10 @@ class ImportDialog(AdminForm):
         )
         yield FormField(
             "Vista previa",
-            VerticalScroll(Static(Text("Revise el archivo para ver qué cambiaría.", style="dim"), id="import-preview"), id="import-preview-box"),
+            VerticalScroll(
+                Static(Text("Revise el archivo para ver qué cambiaría.", style="dim"), id="import-preview"),
+                id="import-preview-box",
+            ),
             "catalog",
         )
 
@@ -435,7 +477,9 @@ class ImportDialog(AdminForm):
     def _preview_failed(self, message: PreviewFailed) -> None:
         self._idle()
         self.preview = None
-        self.query_one("#import-preview", Static).update(Text("El archivo no se puede importar: nada cambió.", style="dim"))
+        self.query_one("#import-preview", Static).update(
+            Text("El archivo no se puede importar: nada cambió.", style="dim")
+        )
         error = message.error
         if isinstance(error, ValidationError) and show_field_errors(self, {error.field: error.message}):
             return
@@ -446,7 +490,9 @@ class ImportDialog(AdminForm):
         if self.preview is not None:
             self.preview = None
             self.query_one("#submit").label = "Revisar archivo"
-            self.query_one("#import-preview", Static).update(Text("Revise el archivo para ver qué cambiaría.", style="dim"))
+            self.query_one("#import-preview", Static).update(
+                Text("Revise el archivo para ver qué cambiaría.", style="dim")
+            )
 
     def _idle(self) -> None:
         self.busy = False
@@ -496,7 +542,13 @@ class CategoriesPanel(AdminPanel):
 
     BINDINGS = [
         Binding("n", "new", "Nueva", id="categories.new", tooltip="Agregar una categoría al catálogo"),
-        Binding("e,enter", "rename", "Renombrar", id="categories.rename", tooltip="Cambiar el nombre de la categoría seleccionada"),
+        Binding(
+            "e,enter",
+            "rename",
+            "Renombrar",
+            id="categories.rename",
+            tooltip="Cambiar el nombre de la categoría seleccionada",
+        ),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -529,8 +581,10 @@ class CategoriesPanel(AdminPanel):
 
     def action_new(self) -> None:
         dialog = OneFieldDialog(
-            "Nueva categoría", "Nombre de la categoría",
-            lambda v: self.admin.add_category(self.actor, v["name"]), confirm="Agregar",
+            "Nueva categoría",
+            "Nombre de la categoría",
+            lambda v: self.admin.add_category(self.actor, v["name"]),
+            confirm="Agregar",
         )
         self.open_dialog(dialog, lambda c: f"Categoría «{c.name}» agregada", keep=lambda c: str(c.id))
 
@@ -539,7 +593,9 @@ class CategoriesPanel(AdminPanel):
         if category is None:
             return
         dialog = OneFieldDialog(
-            f"Renombrar «{escape(category.name)}»", "Nombre de la categoría",
-            lambda v: self.admin.rename_category(self.actor, category.name, v["name"]), value=category.name,
+            f"Renombrar «{escape(category.name)}»",
+            "Nombre de la categoría",
+            lambda v: self.admin.rename_category(self.actor, category.name, v["name"]),
+            value=category.name,
         )
         self.open_dialog(dialog, lambda c: f"Categoría «{c.name}» guardada", keep=lambda c: str(c.id))

@@ -17,9 +17,9 @@ from textual.widgets import Label, Static
 
 from mesa_tui.domain.sla import Clock, ClockState, format_remaining
 from mesa_tui.domain.tickets import CommentInfo, EventInfo, TicketInfo
+from mesa_tui.screens.agent.new_ticket import NewTicketScreen
 from mesa_tui.screens.base import TicketActionsScreen
 from mesa_tui.screens.context import DeskContext, Reference
-from mesa_tui.screens.new_ticket import NewTicketScreen
 from mesa_tui.services.errors import NotFound
 from mesa_tui.widgets.format import (
     ACTION_PAST,

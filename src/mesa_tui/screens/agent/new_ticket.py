@@ -19,8 +19,8 @@ from mesa_tui.domain.vocab import CHANNEL_LABELS, PQRS_LEGAL_DAYS, TYPE_LABELS, 
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.dialogs import SCALE_OPTIONS_IMPACT, SCALE_OPTIONS_URGENCY
+from mesa_tui.services.desk import LEGAL_DAY_CHOICES, NewTicket
 from mesa_tui.services.errors import ServiceError, ValidationError
-from mesa_tui.services.tickets import LEGAL_DAY_CHOICES, NewTicket
 from mesa_tui.widgets.form import FormField, show_field_errors
 from mesa_tui.widgets.format import fmt_dt, priority_text
 from mesa_tui.widgets.key_bar import KeyBar
@@ -36,7 +36,13 @@ class NewTicketScreen(MesaScreen):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Registrar", id="form.save", tooltip="Registrar el caso"),
-        Binding("escape", "discard", "Cancelar", id="form.cancel", tooltip="Volver sin registrar (dos veces si ya escribió algo)"),
+        Binding(
+            "escape",
+            "discard",
+            "Cancelar",
+            id="form.cancel",
+            tooltip="Volver sin registrar (dos veces si ya escribió algo)",
+        ),
     ]
 
     class Logged(Message):
@@ -67,29 +73,60 @@ class NewTicketScreen(MesaScreen):
                 yield FormField("Asunto", Input(id="input-subject", compact=True, max_length=200), "subject")
                 yield FormField("Descripción", TextArea(id="input-description", tab_behavior="focus"), "description")
             with Vertical(id="form-right"):
-                yield FormField("Nombre del solicitante", Input(id="input-requester_name", compact=True), "requester_name")
-                yield FormField("Dependencia", Input(id="input-requester_dependency", compact=True), "requester_dependency")
                 yield FormField(
-                    "Correo o teléfono", Input(id="input-requester_contact", compact=True), "requester_contact",
+                    "Nombre del solicitante", Input(id="input-requester_name", compact=True), "requester_name"
+                )
+                yield FormField(
+                    "Dependencia", Input(id="input-requester_dependency", compact=True), "requester_dependency"
+                )
+                yield FormField(
+                    "Correo o teléfono",
+                    Input(id="input-requester_contact", compact=True),
+                    "requester_contact",
                 )
                 with Horizontal(classes="field-row"):
                     yield FormField(
                         "Canal",
-                        Select([(label, c.value) for c, label in CHANNEL_LABELS.items()], prompt="Elija el canal", id="input-channel", compact=True),
+                        Select(
+                            [(label, c.value) for c, label in CHANNEL_LABELS.items()],
+                            prompt="Elija el canal",
+                            id="input-channel",
+                            compact=True,
+                        ),
                         "channel",
                     )
                     yield FormField(
                         "Tipo",
-                        Select([(label, t.value) for t, label in TYPE_LABELS.items()], allow_blank=False, value=TicketType.INCIDENTE.value, id="input-type", compact=True),
+                        Select(
+                            [(label, t.value) for t, label in TYPE_LABELS.items()],
+                            allow_blank=False,
+                            value=TicketType.INCIDENTE.value,
+                            id="input-type",
+                            compact=True,
+                        ),
                         "type",
                     )
                 with Horizontal(classes="field-row"):
-                    yield FormField("Impacto", Select(SCALE_OPTIONS_IMPACT, allow_blank=False, value=2, id="input-impact", compact=True), "impact")
-                    yield FormField("Urgencia", Select(SCALE_OPTIONS_URGENCY, allow_blank=False, value=2, id="input-urgency", compact=True), "urgency")
+                    yield FormField(
+                        "Impacto",
+                        Select(SCALE_OPTIONS_IMPACT, allow_blank=False, value=2, id="input-impact", compact=True),
+                        "impact",
+                    )
+                    yield FormField(
+                        "Urgencia",
+                        Select(SCALE_OPTIONS_URGENCY, allow_blank=False, value=2, id="input-urgency", compact=True),
+                        "urgency",
+                    )
                 yield Static("", id="priority-preview")
                 yield FormField(
                     "Plazo legal de la PQRS (días hábiles)",
-                    Select([(f"{d} días hábiles", d) for d in LEGAL_DAY_CHOICES], allow_blank=False, value=PQRS_LEGAL_DAYS, id="input-legal_days", compact=True),
+                    Select(
+                        [(f"{d} días hábiles", d) for d in LEGAL_DAY_CHOICES],
+                        allow_blank=False,
+                        value=PQRS_LEGAL_DAYS,
+                        id="input-legal_days",
+                        compact=True,
+                    ),
                     "legal_days",
                     hint="Ley 1755 de 2015: 15 en general, 10 documentos e información, 30 consultas.",
                 )
@@ -257,7 +294,17 @@ class NewTicketScreen(MesaScreen):
     def _dirty(self) -> bool:
         v = self.values()
         v["service"] += self.query_one("#service-search", Input).value
-        return any(v[k].strip() for k in ("service", "subject", "description", "requester_name", "requester_dependency", "requester_contact"))
+        return any(
+            v[k].strip()
+            for k in (
+                "service",
+                "subject",
+                "description",
+                "requester_name",
+                "requester_dependency",
+                "requester_contact",
+            )
+        )
 
     def action_discard(self) -> None:
         now = time.monotonic()
@@ -266,4 +313,3 @@ class NewTicketScreen(MesaScreen):
             return
         self._discard_armed_at = now
         self.notify("Pulse Esc otra vez para descartar lo escrito.", severity="warning", timeout=DISCARD_WINDOW_S)
-

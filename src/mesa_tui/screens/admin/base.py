@@ -170,7 +170,9 @@ class AdminPanel(Vertical):
     @on(ReadFailed)
     def _read_failed(self, message: ReadFailed) -> None:
         self._waiting.clear()
-        self.notify(f"No se pudo leer {self.TITLE}: {message.error}", title="Error", severity="error", timeout=10, markup=False)
+        self.notify(
+            f"No se pudo leer {self.TITLE}: {message.error}", title="Error", severity="error", timeout=10, markup=False
+        )
 
     def when_read(self, then: Callable[[], None]) -> None:
         """Run `then` now, or once the read under way is on screen: a key pressed right

@@ -11,8 +11,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.markup import escape
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.widgets import Input, Select, Static
 
 from mesa_tui.domain.admin import (
@@ -29,7 +29,7 @@ from mesa_tui.domain.admin import (
 )
 from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.vocab import PRIORITY_ORDER, Priority
-from mesa_tui.screens.admin_base import AdminForm, AdminPanel, selected, tickets_moved, whole_number
+from mesa_tui.screens.admin.base import AdminForm, AdminPanel, selected, tickets_moved, whole_number
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.admin_table import AdminTable, Column, Row
 from mesa_tui.widgets.form import FormField
@@ -66,9 +66,27 @@ class PoliciesPanel(AdminPanel):
     TITLE = "las políticas de ANS"
 
     BINDINGS = [
-        Binding("n", "new", "Nueva", id="policies.new", tooltip="Crear la política de un servicio o una categoría para una prioridad"),
-        Binding("e,enter", "edit", "Editar", id="policies.edit", tooltip="Cambiar los tiempos o el calendario de la política seleccionada"),
-        Binding("d", "delete", "Eliminar", id="policies.delete", tooltip="Eliminar la política: sus casos pasan a la siguiente (las predeterminadas no se eliminan)"),
+        Binding(
+            "n",
+            "new",
+            "Nueva",
+            id="policies.new",
+            tooltip="Crear la política de un servicio o una categoría para una prioridad",
+        ),
+        Binding(
+            "e,enter",
+            "edit",
+            "Editar",
+            id="policies.edit",
+            tooltip="Cambiar los tiempos o el calendario de la política seleccionada",
+        ),
+        Binding(
+            "d",
+            "delete",
+            "Eliminar",
+            id="policies.delete",
+            tooltip="Eliminar la política: sus casos pasan a la siguiente (las predeterminadas no se eliminan)",
+        ),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -97,7 +115,9 @@ class PoliciesPanel(AdminPanel):
 
     def fetch(self) -> _Policies:
         return _Policies(
-            self.admin.policies(), self.admin.services(include_inactive=False), [c.name for c in self.admin.categories()]
+            self.admin.policies(),
+            self.admin.services(include_inactive=False),
+            [c.name for c in self.admin.categories()],
         )
 
     def show_data(self, data: _Policies, keep: str | None) -> None:
@@ -106,7 +126,10 @@ class PoliciesPanel(AdminPanel):
         for p in data.policies:
             scope = Text(p.scope_label, style="bold") if p.scope is PolicyScope.DEFAULT else p.scope_label
             rows.append(
-                Row(policy_key(p.scope_key, p.priority), (scope, priority_text(p.priority), p.tto_label, p.ttr_label, p.calendar_label))
+                Row(
+                    policy_key(p.scope_key, p.priority),
+                    (scope, priority_text(p.priority), p.tto_label, p.ttr_label, p.calendar_label),
+                )
             )
         self.table.show_rows(rows, keep)
 
@@ -186,7 +209,12 @@ class PolicyDialog(AdminForm):
                 )
                 yield FormField(
                     "Prioridad",
-                    Select([(q.label, q.value) for q in PRIORITY_ORDER], prompt="Elija la prioridad", id="input-priority", compact=True),
+                    Select(
+                        [(q.label, q.value) for q in PRIORITY_ORDER],
+                        prompt="Elija la prioridad",
+                        id="input-priority",
+                        compact=True,
+                    ),
                     "priority",
                 )
         else:
@@ -202,16 +230,30 @@ class PolicyDialog(AdminForm):
             amount, unit = natural_unit(minutes, calendar) if minutes else ("", TargetUnit.HOURS)
             with Horizontal(classes="field-row"):
                 yield FormField(
-                    label, Input(str(amount), placeholder="p. ej. 4", id=f"input-{which}_minutes", compact=True), f"{which}_minutes"
+                    label,
+                    Input(str(amount), placeholder="p. ej. 4", id=f"input-{which}_minutes", compact=True),
+                    f"{which}_minutes",
                 )
                 yield FormField(
                     "Unidad",
-                    Select([(UNIT_LABELS[u], u.value) for u in TargetUnit], allow_blank=False, value=unit.value, id=f"input-{which}_unit", compact=True),
+                    Select(
+                        [(UNIT_LABELS[u], u.value) for u in TargetUnit],
+                        allow_blank=False,
+                        value=unit.value,
+                        id=f"input-{which}_unit",
+                        compact=True,
+                    ),
                     f"{which}_unit",
                 )
         yield FormField(
             "Calendario",
-            Select([(CALENDAR_LABELS[c], c) for c in CALENDARS], allow_blank=False, value=calendar, id="input-calendar", compact=True),
+            Select(
+                [(CALENDAR_LABELS[c], c) for c in CALENDARS],
+                allow_blank=False,
+                value=calendar,
+                id="input-calendar",
+                compact=True,
+            ),
             "calendar",
             hint=f"Un día hábil es 1/5 de la semana de atención ({_OFFICE_DAY}); en 24x7, un día son 24 h.",
         )

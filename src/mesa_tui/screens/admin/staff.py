@@ -10,14 +10,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.markup import escape
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.widgets import Input, Select, Static
 
 from mesa_tui.domain.admin import AgentInfo, GroupInfo
 from mesa_tui.domain.priority import LEVELS
 from mesa_tui.domain.vocab import Role
-from mesa_tui.screens.admin_base import AdminForm, AdminPanel, counted, selected
+from mesa_tui.screens.admin.base import AdminForm, AdminPanel, counted, selected
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.admin_table import AdminTable, Column, Row, SearchBox, matches
 from mesa_tui.widgets.form import FormField
@@ -49,7 +49,13 @@ class AgentsPanel(AdminPanel):
     BINDINGS = [
         Binding("n", "new", "Nuevo", id="agents.new", tooltip="Crear un agente: usuario, nombre, rol, nivel y grupo"),
         Binding("e,enter", "edit", "Editar", id="agents.edit", tooltip="Editar el agente seleccionado"),
-        Binding("d", "deactivate", "Desactivar", id="agents.deactivate", tooltip="Desactivar el agente: ya no entra; sus casos quedan para reasignar"),
+        Binding(
+            "d",
+            "deactivate",
+            "Desactivar",
+            id="agents.deactivate",
+            tooltip="Desactivar el agente: ya no entra; sus casos quedan para reasignar",
+        ),
         Binding("d", "activate", "Activar", id="agents.activate", tooltip="Volver a activar el agente"),
         Binding("slash", "search", "Buscar", id="agents.search", tooltip="Buscar por usuario, nombre o grupo"),
     ]
@@ -91,7 +97,15 @@ class AgentsPanel(AdminPanel):
             [
                 Row(
                     str(a.id),
-                    (a.login, a.full_name, a.role_label, a.level_label, a.group_name or "—", str(a.open_tickets), state_text(a.active)),
+                    (
+                        a.login,
+                        a.full_name,
+                        a.role_label,
+                        a.level_label,
+                        a.group_name or "—",
+                        str(a.open_tickets),
+                        state_text(a.active),
+                    ),
                     dim=not a.active,
                 )
                 for a in shown
@@ -134,8 +148,12 @@ class AgentsPanel(AdminPanel):
 
     def _new(self) -> None:
         dialog = AgentDialog(
-            "Nuevo agente", None, self.groups,
-            lambda v: self.admin.create_agent(self.actor, v["login"], v["full_name"], v["role"], v["level"], v["group_id"]),
+            "Nuevo agente",
+            None,
+            self.groups,
+            lambda v: self.admin.create_agent(
+                self.actor, v["login"], v["full_name"], v["role"], v["level"], v["group_id"]
+            ),
             confirm="Crear",
         )
         self.open_dialog(dialog, lambda a: f"Agente {a.login} creado: {a.full_name}", keep=lambda a: str(a.id))
@@ -145,13 +163,16 @@ class AgentsPanel(AdminPanel):
         if agent is None:
             return
         dialog = AgentDialog(
-            f"Editar agente {agent.login}", agent, self.groups,
+            f"Editar agente {agent.login}",
+            agent,
+            self.groups,
             lambda v: self.admin.update_agent(
                 self.actor, agent.id, v["login"], v["full_name"], v["role"], v["level"], v["group_id"]
             ),
         )
         self.open_dialog(
-            dialog, lambda a: f"Agente {a.login} sin cambios" if a == agent else f"Agente {a.login} guardado",
+            dialog,
+            lambda a: f"Agente {a.login} sin cambios" if a == agent else f"Agente {a.login} guardado",
             keep=lambda a: str(a.id),
         )
 
@@ -168,19 +189,21 @@ class AgentsPanel(AdminPanel):
         who = f"{escape(agent.full_name)} ({agent.login})"
         if active:
             dialog = ConfirmDialog(
-                f"Activar {agent.login}", f"{who}\n\nPodrá volver a entrar a la mesa de ayuda y recibir casos.",
-                lambda v: self.admin.set_agent_active(self.actor, agent.id, True), confirm="Activar",
+                f"Activar {agent.login}",
+                f"{who}\n\nPodrá volver a entrar a la mesa de ayuda y recibir casos.",
+                lambda v: self.admin.set_agent_active(self.actor, agent.id, True),
+                confirm="Activar",
             )
             self.open_dialog(dialog, lambda a: f"Agente {a.login} activado", keep=lambda a: str(a.id))
             return
         question = f"{who}\n\nNo podrá volver a entrar. El agente no se borra: su historial queda."
         if agent.open_tickets:
-            question += (
-                f"\nTiene {open_tickets_text(agent.open_tickets)}: siguen a su nombre hasta que un supervisor los reasigne."
-            )
+            question += f"\nTiene {open_tickets_text(agent.open_tickets)}: siguen a su nombre hasta que un supervisor los reasigne."
         dialog = ConfirmDialog(
-            f"Desactivar {agent.login}", question,
-            lambda v: self.admin.set_agent_active(self.actor, agent.id, False), confirm="Desactivar",
+            f"Desactivar {agent.login}",
+            question,
+            lambda v: self.admin.set_agent_active(self.actor, agent.id, False),
+            confirm="Desactivar",
         )
 
         def done(a: AgentInfo) -> str:
@@ -210,13 +233,21 @@ class AgentDialog(AdminForm):
             )
             yield FormField(
                 "Nombre completo",
-                Input(a.full_name if a else "", placeholder="p. ej. María Gómez Salas", id="input-full_name", compact=True),
+                Input(
+                    a.full_name if a else "", placeholder="p. ej. María Gómez Salas", id="input-full_name", compact=True
+                ),
                 "full_name",
             )
         with Horizontal(classes="field-row"):
             yield FormField(
                 "Rol",
-                Select([(r.label, r.value) for r in Role], allow_blank=False, value=a.role if a else Role.AGENT.value, id="input-role", compact=True),
+                Select(
+                    [(r.label, r.value) for r in Role],
+                    allow_blank=False,
+                    value=a.role if a else Role.AGENT.value,
+                    id="input-role",
+                    compact=True,
+                ),
                 "role",
             )
             yield FormField(
@@ -232,7 +263,13 @@ class AgentDialog(AdminForm):
             )
             yield FormField(
                 "Nivel de soporte",
-                Select([(level_label(n), n) for n in LEVELS], allow_blank=False, value=a.level if a else 1, id="input-level", compact=True),
+                Select(
+                    [(level_label(n), n) for n in LEVELS],
+                    allow_blank=False,
+                    value=a.level if a else 1,
+                    id="input-level",
+                    compact=True,
+                ),
                 "level",
             )
 
@@ -262,8 +299,16 @@ class GroupsPanel(AdminPanel):
 
     BINDINGS = [
         Binding("n", "new", "Nuevo", id="groups.new", tooltip="Crear un grupo de soporte"),
-        Binding("e,enter", "edit", "Editar", id="groups.edit", tooltip="Cambiar el nombre o el nivel del grupo seleccionado"),
-        Binding("d", "deactivate", "Desactivar", id="groups.deactivate", tooltip="Desactivar el grupo: no recibe casos nuevos ni escalamientos"),
+        Binding(
+            "e,enter", "edit", "Editar", id="groups.edit", tooltip="Cambiar el nombre o el nivel del grupo seleccionado"
+        ),
+        Binding(
+            "d",
+            "deactivate",
+            "Desactivar",
+            id="groups.deactivate",
+            tooltip="Desactivar el grupo: no recibe casos nuevos ni escalamientos",
+        ),
         Binding("d", "activate", "Activar", id="groups.activate", tooltip="Volver a activar el grupo"),
     ]
 
@@ -295,7 +340,11 @@ class GroupsPanel(AdminPanel):
         self.groups = data
         self.table.show_rows(
             [
-                Row(str(g.id), (g.name, g.level_label, str(g.agents), str(g.open_tickets), state_text(g.active)), dim=not g.active)
+                Row(
+                    str(g.id),
+                    (g.name, g.level_label, str(g.agents), str(g.open_tickets), state_text(g.active)),
+                    dim=not g.active,
+                )
                 for g in data
             ],
             keep,
@@ -316,7 +365,12 @@ class GroupsPanel(AdminPanel):
         return True
 
     def action_new(self) -> None:
-        dialog = GroupDialog("Nuevo grupo de soporte", None, lambda v: self.admin.create_group(self.actor, v["name"], v["level"]), confirm="Crear")
+        dialog = GroupDialog(
+            "Nuevo grupo de soporte",
+            None,
+            lambda v: self.admin.create_group(self.actor, v["name"], v["level"]),
+            confirm="Crear",
+        )
         self.open_dialog(dialog, lambda g: f"Grupo «{g.name}» creado", keep=lambda g: str(g.id))
 
     def action_edit(self) -> None:
@@ -324,10 +378,13 @@ class GroupsPanel(AdminPanel):
         if group is None:
             return
         dialog = GroupDialog(
-            f"Editar grupo «{escape(group.name)}»", group, lambda v: self.admin.update_group(self.actor, group.id, v["name"], v["level"])
+            f"Editar grupo «{escape(group.name)}»",
+            group,
+            lambda v: self.admin.update_group(self.actor, group.id, v["name"], v["level"]),
         )
         self.open_dialog(
-            dialog, lambda g: f"Grupo «{g.name}» sin cambios" if g == group else f"Grupo «{g.name}» guardado",
+            dialog,
+            lambda g: f"Grupo «{g.name}» sin cambios" if g == group else f"Grupo «{g.name}» guardado",
             keep=lambda g: str(g.id),
         )
 
@@ -342,14 +399,20 @@ class GroupsPanel(AdminPanel):
         if group is None or group.active == active:
             return
         if active:
-            title, confirm, question = f"Activar «{escape(group.name)}»", "Activar", "Vuelve a recibir casos nuevos y escalamientos."
+            title, confirm, question = (
+                f"Activar «{escape(group.name)}»",
+                "Activar",
+                "Vuelve a recibir casos nuevos y escalamientos.",
+            )
         else:
             title, confirm = f"Desactivar «{escape(group.name)}»", "Desactivar"
             question = (
                 f"No recibirá casos nuevos ni escalamientos. Sus {group.agents} agentes activos y "
                 f"{open_tickets_text(group.open_tickets)} siguen donde están. El grupo no se borra."
             )
-        dialog = ConfirmDialog(title, question, lambda v: self.admin.set_group_active(self.actor, group.id, active), confirm=confirm)
+        dialog = ConfirmDialog(
+            title, question, lambda v: self.admin.set_group_active(self.actor, group.id, active), confirm=confirm
+        )
         verb = "activado" if active else "desactivado"
         self.open_dialog(dialog, lambda g: f"Grupo «{g.name}» {verb}", keep=lambda g: str(g.id))
 
@@ -365,7 +428,13 @@ class GroupDialog(AdminForm):
         yield FormField("Nombre del grupo", Input(g.name if g else "", id="input-name", compact=True), "name")
         yield FormField(
             "Nivel de soporte",
-            Select([(level_label(n), n) for n in LEVELS], allow_blank=False, value=g.level if g else 2, id="input-level", compact=True),
+            Select(
+                [(level_label(n), n) for n in LEVELS],
+                allow_blank=False,
+                value=g.level if g else 2,
+                id="input-level",
+                compact=True,
+            ),
             "level",
         )
 

@@ -12,18 +12,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static, Tab, Tabs
 
-from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.domain.vocab import Role
-from mesa_tui.screens.admin_agents import AgentsPanel, GroupsPanel
-from mesa_tui.screens.admin_base import AdminPanel
-from mesa_tui.screens.admin_calendar import CalendarPanel
-from mesa_tui.screens.admin_catalog import CatalogPanel, CategoriesPanel
-from mesa_tui.screens.admin_matrix import MatrixPanel
-from mesa_tui.screens.admin_policies import PoliciesPanel
-from mesa_tui.screens.admin_settings import SettingsPanel
+from mesa_tui.screens.admin.base import AdminPanel
+from mesa_tui.screens.admin.calendar import CalendarPanel
+from mesa_tui.screens.admin.catalog import CatalogPanel, CategoriesPanel
+from mesa_tui.screens.admin.matrix import MatrixPanel
+from mesa_tui.screens.admin.policies import PoliciesPanel
+from mesa_tui.screens.admin.settings import SettingsPanel
+from mesa_tui.screens.admin.staff import AgentsPanel, GroupsPanel
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext
 from mesa_tui.services.admin import Admin
+from mesa_tui.widgets.key_bar import KeyBar
 
 # (name, tab label, panel class), in tab order: key 1 is the first.
 AREAS: tuple[tuple[str, str, type[AdminPanel]], ...] = (
@@ -46,17 +46,23 @@ class AdminScreen(MesaScreen):
     HELP_TITLE = "Administración"
     # Textual reads a screen's CSS_PATH into the app's stylesheet the first time the
     # screen is shown, so the admin dialogs get these styles too.
-    CSS_PATH = "../admin.tcss"
+    CSS_PATH = "admin.tcss"
 
     BINDINGS = [
         *(
             Binding(
-                str(number), f"area('{name}')", label, show=False, id=f"admin.area_{name}",
+                str(number),
+                f"area('{name}')",
+                label,
+                show=False,
+                id=f"admin.area_{name}",
                 tooltip=f"Ir a la pestaña {label}",
             )
             for number, (name, label, _panel) in enumerate(AREAS, start=1)
         ),
-        Binding("R", "reload", "Actualizar", show=False, id="admin.reload", tooltip="Volver a leer la lista de esta pestaña"),
+        Binding(
+            "R", "reload", "Actualizar", show=False, id="admin.reload", tooltip="Volver a leer la lista de esta pestaña"
+        ),
         Binding("escape,q", "back", "Volver", id="admin.back", tooltip="Salir de la administración"),
     ]
 
@@ -72,15 +78,16 @@ class AdminScreen(MesaScreen):
         actor = self.ctx.actor
         yield Static(
             Text.assemble(
-                ("Mesa de ayuda TIC", "bold"), "  ·  Administración  ·  ",
-                (actor.full_name, "bold"), f" ({Role(actor.role).label})",
+                ("Mesa de ayuda TIC", "bold"),
+                "  ·  Administración  ·  ",
+                (actor.full_name, "bold"),
+                f" ({Role(actor.role).label})",
             ),
             id="topbar",
         )
         if not self.allowed:
             yield Static(
-                "Solo un administrador puede entrar a la administración de la mesa de ayuda.\n\n"
-                "Pulse Esc para volver.",
+                "Solo un administrador puede entrar a la administración de la mesa de ayuda.\n\nPulse Esc para volver.",
                 id="admin-refused",
             )
         else:

@@ -29,11 +29,11 @@ from mesa_tui.domain.queue import (
 )
 from mesa_tui.domain.tickets import TicketInfo
 from mesa_tui.domain.vocab import Role
+from mesa_tui.screens.agent.new_ticket import NewTicketScreen
+from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.base import TicketActionsScreen
 from mesa_tui.screens.context import DeskContext
 from mesa_tui.screens.dialogs import FilterDialog, SortDialog
-from mesa_tui.screens.new_ticket import NewTicketScreen
-from mesa_tui.screens.ticket import TicketScreen
 from mesa_tui.widgets.format import local
 from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.ticket_table import TicketTable
@@ -48,7 +48,14 @@ class ViewTabs(Tabs, can_focus=False):
 
 class FilterInput(Input):
     BINDINGS = [
-        Binding("down,enter", "done", "Ir a la lista", show=False, id="queue.filter_done", tooltip="Volver a la lista con el filtro puesto"),
+        Binding(
+            "down,enter",
+            "done",
+            "Ir a la lista",
+            show=False,
+            id="queue.filter_done",
+            tooltip="Volver a la lista con el filtro puesto",
+        ),
     ]
 
     class Done(Message):
@@ -73,17 +80,46 @@ class QueueScreen(TicketActionsScreen):
     HELP_TITLE = "Cola de casos"
 
     BINDINGS = [
-        Binding("slash", "filter", "Buscar", show=False, id="queue.filter", tooltip="Filtrar por código, asunto o solicitante"),
-        Binding("f", "filters", "Filtros", show=False, id="queue.filters", tooltip="Filtrar por estado, prioridad, servicio o nivel"),
-        Binding("s", "sort", "Orden", show=False, id="queue.sort", tooltip="Elegir la columna por la que se ordena la cola"),
+        Binding(
+            "slash",
+            "filter",
+            "Buscar",
+            show=False,
+            id="queue.filter",
+            tooltip="Filtrar por código, asunto o solicitante",
+        ),
+        Binding(
+            "f",
+            "filters",
+            "Filtros",
+            show=False,
+            id="queue.filters",
+            tooltip="Filtrar por estado, prioridad, servicio o nivel",
+        ),
+        Binding(
+            "s", "sort", "Orden", show=False, id="queue.sort", tooltip="Elegir la columna por la que se ordena la cola"
+        ),
         Binding("S", "reverse", "Invertir", show=False, id="queue.reverse", tooltip="Invertir el sentido del orden"),
         Binding("n", "new_ticket", "Nuevo", show=False, id="queue.new", tooltip="Registrar un caso nuevo"),
-        Binding("R", "refresh", "Actualizar", show=False, id="queue.refresh", tooltip="Volver a leer la cola (se actualiza sola cada 30 s)"),
+        Binding(
+            "R",
+            "refresh",
+            "Actualizar",
+            show=False,
+            id="queue.refresh",
+            tooltip="Volver a leer la cola (se actualiza sola cada 30 s)",
+        ),
         Binding("1", "view('mine')", "Mis casos", show=False, id="queue.view_mine", tooltip="Casos a mi cargo"),
-        Binding("2", "view('unassigned')", "Sin asignar", show=False, id="queue.view_unassigned", tooltip="Casos sin agente"),
-        Binding("3", "view('group')", "Mi grupo", show=False, id="queue.view_group", tooltip="Casos de mi grupo de soporte"),
+        Binding(
+            "2", "view('unassigned')", "Sin asignar", show=False, id="queue.view_unassigned", tooltip="Casos sin agente"
+        ),
+        Binding(
+            "3", "view('group')", "Mi grupo", show=False, id="queue.view_group", tooltip="Casos de mi grupo de soporte"
+        ),
         Binding("4", "view('open')", "Abiertos", show=False, id="queue.view_open", tooltip="Todos los casos abiertos"),
-        Binding("escape", "back_out", "Quitar filtros", id="queue.clear", tooltip="Quitar el texto y los filtros de la cola"),
+        Binding(
+            "escape", "back_out", "Quitar filtros", id="queue.clear", tooltip="Quitar el texto y los filtros de la cola"
+        ),
         Binding("q", "quit", "Salir", show=False, id="queue.quit", tooltip="Salir de la mesa de ayuda"),
     ]
 
@@ -128,10 +164,18 @@ class QueueScreen(TicketActionsScreen):
     def compose(self) -> ComposeResult:
         actor = self.ctx.actor
         yield Static(
-            Text.assemble(("Mesa de ayuda TIC", "bold"), "  ·  Cola de casos  ·  ", (actor.full_name, "bold"), f" ({Role(actor.role).label})"),
+            Text.assemble(
+                ("Mesa de ayuda TIC", "bold"),
+                "  ·  Cola de casos  ·  ",
+                (actor.full_name, "bold"),
+                f" ({Role(actor.role).label})",
+            ),
             id="topbar",
         )
-        yield ViewTabs(*(Tab(f"{key} {view.label}", id=f"view-{view.value}") for key, view in zip(_VIEW_KEYS, QueueView)), id="views")
+        yield ViewTabs(
+            *(Tab(f"{key} {view.label}", id=f"view-{view.value}") for key, view in zip(_VIEW_KEYS, QueueView)),
+            id="views",
+        )
         with Horizontal(id="filter-bar"):
             yield Static("/", id="filter-key")
             yield FilterInput(placeholder="Buscar por código, asunto o solicitante", id="filter-text")
@@ -187,7 +231,13 @@ class QueueScreen(TicketActionsScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-page")
     def _read_page(
-        self, generation: int, query: QueueQuery, request: PageRequest, keep_id: int | None, at: str | None, recount: bool
+        self,
+        generation: int,
+        query: QueueQuery,
+        request: PageRequest,
+        keep_id: int | None,
+        at: str | None,
+        recount: bool,
     ) -> None:
         ctx = self.ctx
         try:
@@ -247,7 +297,9 @@ class QueueScreen(TicketActionsScreen):
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
         if message.generation == self._generation:
-            self.notify(f"No se pudo leer la cola: {message.error}", title="Error", severity="error", timeout=10, markup=False)
+            self.notify(
+                f"No se pudo leer la cola: {message.error}", title="Error", severity="error", timeout=10, markup=False
+            )
 
     def _last_page_number(self) -> int | None:
         if self.count is None or self.count.capped or not self._page_size:
@@ -262,7 +314,9 @@ class QueueScreen(TicketActionsScreen):
             if self.count.value == 0:
                 parts.append("ningún caso coincide" if q.filtered else "no hay casos")
             else:
-                parts.append(f"{self.count.label()} {'caso' if self.count.value == 1 and not self.count.capped else 'casos'}")
+                parts.append(
+                    f"{self.count.label()} {'caso' if self.count.value == 1 and not self.count.capped else 'casos'}"
+                )
         if rows and self.page_number is not None:
             parts.append(f"pág. {self.page_number}")
         parts.append(f"orden: {q.describe_sort()}")

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from mesa_tui.domain.priority import LEVELS
 from mesa_tui.domain.vocab import PRIORITY_ORDER, Priority
-from mesa_tui.screens.admin_base import AdminForm, AdminPanel
+from mesa_tui.screens.admin.base import AdminForm, AdminPanel
 from mesa_tui.widgets.admin_table import AdminTable, Column, Row
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import IMPACT_LABELS, URGENCY_LABELS, priority_text
@@ -26,8 +26,12 @@ class MatrixTable(AdminTable):
     """The 3x3 grid: the cursor moves over cells."""
 
     BINDINGS = [
-        Binding("l,right", "cursor_right", "Derecha", show=False, id="matrix.right", tooltip="Ir a la celda de la derecha"),
-        Binding("h,left", "cursor_left", "Izquierda", show=False, id="matrix.left", tooltip="Ir a la celda de la izquierda"),
+        Binding(
+            "l,right", "cursor_right", "Derecha", show=False, id="matrix.right", tooltip="Ir a la celda de la derecha"
+        ),
+        Binding(
+            "h,left", "cursor_left", "Izquierda", show=False, id="matrix.left", tooltip="Ir a la celda de la izquierda"
+        ),
     ]
 
 
@@ -35,7 +39,13 @@ class MatrixPanel(AdminPanel):
     TITLE = "la matriz de prioridad"
 
     BINDINGS = [
-        Binding("e,enter", "edit", "Cambiar prioridad", id="matrix.edit", tooltip="Cambiar la prioridad de la celda seleccionada"),
+        Binding(
+            "e,enter",
+            "edit",
+            "Cambiar prioridad",
+            id="matrix.edit",
+            tooltip="Cambiar la prioridad de la celda seleccionada",
+        ),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -60,8 +70,11 @@ class MatrixPanel(AdminPanel):
     def show_data(self, data: Matrix, keep: str | None) -> None:
         self.matrix = data
         rows = [
-            Row(str(i), tuple(priority_text(data[(i, u)]) if (i, u) in data else Text("—") for u in LEVELS),
-                label=Text(f"Impacto {IMPACT_LABELS[i]}", style="bold"))
+            Row(
+                str(i),
+                tuple(priority_text(data[(i, u)]) if (i, u) in data else Text("—") for u in LEVELS),
+                label=Text(f"Impacto {IMPACT_LABELS[i]}", style="bold"),
+            )
             for i in LEVELS
         ]
         table = self.table
@@ -87,7 +100,9 @@ class MatrixPanel(AdminPanel):
             return
         impact, urgency = cell
         dialog = PriorityDialog(
-            impact, urgency, self.matrix.get(cell),
+            impact,
+            urgency,
+            self.matrix.get(cell),
             lambda v: self.admin.set_priority(self.actor, impact, urgency, v["priority"]),
         )
         self.open_dialog(
@@ -104,7 +119,9 @@ class PriorityDialog(AdminForm):
 
     def __init__(self, impact: int, urgency: int, current: str | None, run):
         super().__init__(
-            f"Impacto {IMPACT_LABELS[impact]} × urgencia {URGENCY_LABELS[urgency]}", run, confirm="Guardar",
+            f"Impacto {IMPACT_LABELS[impact]} × urgencia {URGENCY_LABELS[urgency]}",
+            run,
+            confirm="Guardar",
             intro="Los casos abiertos conservan su prioridad: el cambio se aplica a las clasificaciones que vienen.",
         )
         self.add_class("narrow-form")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from mesa_tui.domain.priority import LEVELS
@@ -74,7 +74,7 @@ LEGAL_DAY_CHOICES = (10, 15, 30)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _snapshot(t: Ticket) -> dict[str, Any]:
@@ -155,9 +155,7 @@ class Desk:
         if my_role is not None and my_role != "admin":
             raise PermissionDenied("Solo un administrador puede actuar como otro usuario (--as).")
         if my_role is None and has_agents:
-            raise UnknownLogin(
-                f"El usuario del sistema «{os_login}» no es un agente: no puede usar --as."
-            )
+            raise UnknownLogin(f"El usuario del sistema «{os_login}» no es un agente: no puede usar --as.")
         return self.actor(as_login)
 
     # --- reading -----------------------------------------------------------
@@ -347,9 +345,7 @@ class Desk:
             if priority != t.priority and t.nature is not None and not who.is_supervisor:
                 raise PermissionDenied("Solo un supervisor puede cambiar la prioridad de un caso ya clasificado.")
             retarget = (
-                priority != t.priority
-                or service.id != t.service_id
-                or (ttype is not None and ttype.value != t.type)
+                priority != t.priority or service.id != t.service_id or (ttype is not None and ttype.value != t.type)
             )
             t.impact, t.urgency, t.nature, t.service_id = impact, urgency, nature_v.value, service.id
             if ttype is not None and ttype.value != t.type:
@@ -403,7 +399,9 @@ class Desk:
 
         return self._act(actor, ticket_id, Action.ESPERAR, expected_version, mutate, note=reason)
 
-    def resume(self, actor: ActorInfo, ticket_id: int, note: str = "", expected_version: int | None = None) -> TicketInfo:
+    def resume(
+        self, actor: ActorInfo, ticket_id: int, note: str = "", expected_version: int | None = None
+    ) -> TicketInfo:
         def mutate(s, t, who, now, cal):
             for which in ("tto", "ttr"):
                 clock = repo.clock_of(t, which)
@@ -438,7 +436,9 @@ class Desk:
 
         return self._act(actor, ticket_id, Action.RESOLVER, expected_version, mutate)
 
-    def close(self, actor: ActorInfo | None, ticket_id: int, note: str = "", expected_version: int | None = None) -> TicketInfo:
+    def close(
+        self, actor: ActorInfo | None, ticket_id: int, note: str = "", expected_version: int | None = None
+    ) -> TicketInfo:
         def mutate(s, t, who, now, cal):
             t.closed_at = now
 
@@ -485,7 +485,9 @@ class Desk:
                 raise ValidationError("score", f"El caso {t.code} ya tiene su encuesta de satisfacción.")
             repo.add_survey(s, t.id, score, comment, now)
 
-        return self._act(actor, ticket_id, Action.ENCUESTA, None, mutate, note=f"Calificación {score}/5 {comment}".strip())
+        return self._act(
+            actor, ticket_id, Action.ENCUESTA, None, mutate, note=f"Calificación {score}/5 {comment}".strip()
+        )
 
     # --- maintenance --------------------------------------------------------
 
