@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import func, select
 
 from mesa_tui import cli
+from mesa_tui.cli import common
 from mesa_tui.store.models import Ticket, TicketEvent
 
 LOG = [
@@ -28,11 +29,11 @@ LOG = [
 @pytest.fixture
 def mesa(db, db_url, monkeypatch, capsys):
     """Run `mesa --db URL [--as LOGIN] ARGS`; the OS user is the admin unless told."""
-    monkeypatch.setattr(cli, "_os_login", lambda: "admin")
+    monkeypatch.setattr(common, "os_login", lambda: "admin")
 
     def run(*args: str, as_login: str | None = "jperez", os_login: str | None = None):
         if os_login is not None:
-            monkeypatch.setattr(cli, "_os_login", lambda: os_login)
+            monkeypatch.setattr(common, "os_login", lambda: os_login)
         argv = ["--db", db_url] + (["--as", as_login] if as_login else []) + list(args)
         code = cli.main(argv)
         out, err = capsys.readouterr()

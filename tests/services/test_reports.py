@@ -715,14 +715,13 @@ def test_empty_desk(reports, sup, targets):
 
 
 def run_cli(argv, monkeypatch, login="supervisor"):
-    import mesa_tui.cli as cli
-    from mesa_tui.cli_report import add_report_commands
+    from mesa_tui.cli import common, reports
 
-    monkeypatch.setattr(cli, "_os_login", lambda: login)
+    monkeypatch.setattr(common, "os_login", lambda: login)
     p = argparse.ArgumentParser(prog="mesa")
     p.add_argument("--as", dest="as_login")
     p.add_argument("--db")
-    add_report_commands(p.add_subparsers(dest="command"))
+    reports.register(p.add_subparsers(dest="command"))
     args = p.parse_args(argv)
     return args.func(args)
 

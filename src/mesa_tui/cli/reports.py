@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+from mesa_tui.cli import common
+
+if TYPE_CHECKING:
+    from mesa_tui.domain.tickets import ActorInfo
+    from mesa_tui.services.reports import Reports
 
 FORMATS = ("csv", "xlsx")
 
@@ -31,7 +38,7 @@ def _year(text: str) -> int:
     return int(text)
 
 
-def add_report_commands(subparsers) -> None:
+def register(subparsers: common.Subparsers) -> None:
     rep = subparsers.add_parser("report", help="informes de gestión (supervisores y administradores)")
     sub = rep.add_subparsers(dest="report_command", required=True)
 
@@ -49,18 +56,15 @@ def add_report_commands(subparsers) -> None:
     tk.set_defaults(func=cmd_report_tickets)
 
 
-def _reports_and_actor(args):
-    from mesa_tui import cli
+def _reports_and_actor(args: argparse.Namespace) -> tuple[Reports, ActorInfo]:
     from mesa_tui.services.desk import Desk
     from mesa_tui.services.reports import Reports
-    from mesa_tui.store.engine import Database
 
-    db = Database(args.db) if args.db else Database()
-    actor = Desk(db).resolve_actor(cli._os_login(), args.as_login)
-    return Reports(db), actor
+    db = common.database(args)
+    return Reports(db), common.actor(args, Desk(db))
 
 
-def cmd_report_indicators(args) -> int:
+def cmd_report_indicators(args: argparse.Namespace) -> int:
     reports, actor = _reports_and_actor(args)
     year = args.year or datetime.now(ZoneInfo("America/Bogota")).year
     out = args.out or f"indicadores-{year}.{args.format}"
@@ -69,7 +73,7 @@ def cmd_report_indicators(args) -> int:
     return 0
 
 
-def cmd_report_tickets(args) -> int:
+def cmd_report_tickets(args: argparse.Namespace) -> int:
     reports, actor = _reports_and_actor(args)
     out = args.out or f"casos-{args.date_from.isoformat()}-a-{args.date_to.isoformat()}.{args.format}"
     n = reports.export_tickets(actor, args.date_from, args.date_to, out, args.format)

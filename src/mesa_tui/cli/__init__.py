@@ -1,0 +1,63 @@
+"""The `mesa` command: start the TUI, or run a scripted task.
+
+One module per command group (tickets, catalog, reports, admin), each adding
+its sub-commands to the parser built here. Heavy modules (textual, the
+services, the database) are imported only by the handlers that need them, so
+`mesa --help` and scripted commands start fast and never load the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mesa_tui.cli import admin, catalog, common, reports, tickets
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """No sub-command: the TUI, as the OS user (or `--as` for an admin)."""
+    desk = common.desk(args)
+    actor = common.actor(args, desk)
+    from mesa_tui.app import MesaApp
+    from mesa_tui.keymap import KeymapError, load_keymap
+
+    try:
+        keymap = load_keymap()
+    except KeymapError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    MesaApp(desk, actor, keymap=keymap).run()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mesa", description="Mesa de ayuda de TI en la terminal.")
+    p.add_argument("--as", dest="as_login", metavar="LOGIN", help="actuar como otro agente (administradores)")
+    p.add_argument("--db", help="URL de la base de datos (por defecto MESA_DATABASE_URL o sqlite:///db/mesa.db)")
+    p.set_defaults(func=cmd_run)
+    sub = p.add_subparsers(dest="command")
+    reports.register(sub)
+    admin.register_db(sub)
+    catalog.register(sub)
+    admin.register(sub)
+    tickets.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from mesa_tui.services.errors import ServiceError
+
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = args.func(args)
+    except ServiceError as exc:
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        # Catalog file errors and other refused input: the message names the line or field.
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"Error: no se encontró el archivo {exc.filename or exc}", file=sys.stderr)
+        return 2
+    return result

@@ -1,0 +1,212 @@
+"""`mesa ticket ...`: work cases from scripts, in plain text or --json.
+
+    mesa ticket log --requester ... --service SER-004 --subject ...
+    mesa ticket list [--view open|mine|unassigned|group] [--text ...] [--status ...]
+    mesa ticket show|take|assign|classify|...|survey CODE-OR-ID
+
+A change is made at the version just read, so a concurrent edit is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from mesa_tui.cli import common
+
+if TYPE_CHECKING:
+    from mesa_tui.domain.tickets import TicketInfo
+    from mesa_tui.services.desk import Desk
+
+
+def register(subparsers: common.Subparsers) -> None:
+    t = subparsers.add_parser("ticket", help="casos, para scripts").add_subparsers(dest="action", required=True)
+
+    def action(
+        name: str, help_text: str, func: Callable[[argparse.Namespace], int] | None = None, ticket: bool = True
+    ) -> argparse.ArgumentParser:
+        a = t.add_parser(name, help=help_text)
+        if ticket:
+            a.add_argument("ticket", help="código (MDA-2026-000123) o id")
+        a.add_argument("--json", action="store_true")
+        a.set_defaults(func=func or cmd_change)
+        return a
+
+    lg = action("log", "registrar un caso", cmd_log, ticket=False)
+    lg.add_argument("--requester", required=True)
+    lg.add_argument("--dependency")
+    lg.add_argument("--contact", required=True)
+    lg.add_argument("--channel", required=True, help="correo|web|telefono|whatsapp|presencial")
+    lg.add_argument("--service", required=True, help="código SER-NNN")
+    lg.add_argument("--type", required=True, help="incidente|requerimiento|peticion|queja|reclamo|sugerencia")
+    lg.add_argument("--subject", required=True)
+    lg.add_argument("--description")
+    lg.add_argument("--impact", type=int, default=2)
+    lg.add_argument("--urgency", type=int, default=2)
+    lg.add_argument("--legal-days", type=int)
+    ls = action("list", "listar casos", cmd_list, ticket=False)
+    ls.add_argument("--view", default="open", choices=["mine", "unassigned", "group", "open"])
+    ls.add_argument("--text")
+    ls.add_argument("--status")
+    ls.add_argument("--limit", type=int, default=50)
+    action("show", "ver un caso", cmd_show)
+    action("take", "tomar")
+    a = action("assign", "asignar")
+    a.add_argument("--agent")
+    a.add_argument("--group", type=int)
+    c = action("classify", "clasificar")
+    c.add_argument("--impact", type=int, required=True)
+    c.add_argument("--urgency", type=int, required=True)
+    c.add_argument("--nature", required=True, help="hardware|software|red|accesos|otro")
+    c.add_argument("--type")
+    c.add_argument("--service")
+    e = action("escalate", "escalar")
+    e.add_argument("--reason", required=True)
+    e.add_argument("--group", type=int)
+    w = action("wait", "poner en espera")
+    w.add_argument("--reason", required=True)
+    r = action("resume", "reanudar")
+    r.add_argument("--note")
+    rs = action("resolve", "resolver")
+    rs.add_argument("--solution", required=True)
+    rs.add_argument("--mode", required=True, help="remoto|en_sitio")
+    cl = action("close", "cerrar")
+    cl.add_argument("--note")
+    ro = action("reopen", "reabrir")
+    ro.add_argument("--reason", required=True)
+    an = action("cancel", "anular")
+    an.add_argument("--reason", required=True)
+    cm = action("comment", "comentar")
+    cm.add_argument("--body", required=True)
+    cm.add_argument("--public", action="store_true")
+    sv = action("survey", "encuesta de satisfacción")
+    sv.add_argument("--score", type=int, required=True)
+    sv.add_argument("--comment")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from mesa_tui.domain.queue import PageRequest, QueueQuery, QueueView
+    from mesa_tui.domain.vocab import Status
+    from mesa_tui.services.errors import ValidationError
+    from mesa_tui.services.queue import QueueService
+
+    desk = common.desk(args)
+    actor = common.actor(args, desk)
+    try:
+        status = Status(args.status) if args.status else None
+    except ValueError:
+        raise ValidationError("status", f"El estado «{args.status}» no existe.") from None
+    query = QueueQuery(view=QueueView(args.view), text=args.text or "", status=status)
+    rows = QueueService(desk.db).page(actor, query, PageRequest(size=max(1, args.limit))).rows
+    if args.json:
+        common.print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r.code}  {r.status:<10} {r.priority:<8} {r.service_code}  {r.subject[:60]}")
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from mesa_tui.services.desk import NewTicket
+
+    desk = common.desk(args)
+    actor = common.actor(args, desk)
+    info = desk.log(
+        actor,
+        NewTicket(
+            requester_name=args.requester,
+            requester_dependency=args.dependency or "",
+            requester_contact=args.contact,
+            channel=args.channel,
+            service_code=args.service,
+            type=args.type,
+            subject=args.subject,
+            description=args.description or "",
+            impact=args.impact,
+            urgency=args.urgency,
+            legal_days=args.legal_days,
+        ),
+    )
+    _print_ticket(info, desk, args.json)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    desk = common.desk(args)
+    common.actor(args, desk)  # an unknown user is refused before anything is shown
+    ticket_id, _version = _ticket_id(desk, args.ticket)
+    _print_ticket(desk.get(ticket_id), desk, args.json)
+    if not args.json:
+        cal_tz = desk.calendar("office").tz
+        for item in desk.timeline(ticket_id):
+            text = getattr(item, "note", None) or getattr(item, "body", "")
+            who = getattr(item, "actor_name", None) or getattr(item, "author_name", "")
+            what = getattr(item, "action", "comentario")
+            print(f"  {item.at.astimezone(cal_tz):%Y-%m-%d %H:%M} {who}: {what} {text}")
+    return 0
+
+
+def cmd_change(args: argparse.Namespace) -> int:
+    """One verb on one ticket."""
+    desk = common.desk(args)
+    actor = common.actor(args, desk)
+    ticket_id, version = _ticket_id(desk, args.ticket)
+    calls: dict[str, Callable[[], TicketInfo]] = {
+        "take": lambda: desk.take(actor, ticket_id, expected_version=version),
+        "assign": lambda: desk.assign(
+            actor, ticket_id, agent_login=args.agent, group_id=args.group, expected_version=version
+        ),
+        "classify": lambda: desk.classify(
+            actor,
+            ticket_id,
+            impact=args.impact,
+            urgency=args.urgency,
+            nature=args.nature,
+            type=args.type,
+            service_code=args.service,
+            expected_version=version,
+        ),
+        "escalate": lambda: desk.escalate(actor, ticket_id, args.reason, group_id=args.group, expected_version=version),
+        "wait": lambda: desk.wait(actor, ticket_id, args.reason, expected_version=version),
+        "resume": lambda: desk.resume(actor, ticket_id, note=args.note or "", expected_version=version),
+        "resolve": lambda: desk.resolve(actor, ticket_id, args.solution, args.mode, expected_version=version),
+        "close": lambda: desk.close(actor, ticket_id, note=args.note or "", expected_version=version),
+        "reopen": lambda: desk.reopen(actor, ticket_id, args.reason, expected_version=version),
+        "cancel": lambda: desk.cancel(actor, ticket_id, args.reason, expected_version=version),
+        "comment": lambda: desk.comment(actor, ticket_id, args.body, public=args.public),
+        "survey": lambda: desk.survey(actor, ticket_id, args.score, args.comment or ""),
+    }
+    _print_ticket(calls[args.action](), desk, args.json)
+    return 0
+
+
+def _ticket_id(desk: Desk, ref: str) -> tuple[int, int]:
+    info = desk.get(int(ref)) if ref.isdigit() else desk.find(ref)
+    return info.id, info.version
+
+
+def _print_ticket(info: TicketInfo, desk: Desk, as_json: bool) -> None:
+    from mesa_tui.domain.sla import format_remaining
+
+    if as_json:
+        common.print_json(info)
+        return
+    from mesa_tui.services.desk import utcnow
+
+    cal = desk.calendar(info.sla_calendar)
+    now = utcnow()
+    risk = desk.risk_threshold()
+    print(f"{info.code}  [{info.status}]  {info.subject}")
+    print(f"  Solicitante: {info.requester_name} · {info.requester_dependency} · {info.requester_contact}")
+    print(f"  Servicio: {info.service_code} {info.service_name}  Tipo: {info.type}  Prioridad: {info.priority}")
+    print(f"  Nivel {info.level} · {info.group_name}  Agente: {info.agent_name or '-'}  Versión: {info.version}")
+    for label, clock, due in (("Respuesta", info.tto, info.tto_due_at), ("Solución", info.ttr, info.ttr_due_at)):
+        print(
+            f"  {label}: {clock.state(cal, now, risk)} · vence {due.astimezone(cal.tz):%Y-%m-%d %H:%M}"
+            f" · restante {format_remaining(clock.remaining(cal, now))}"
+        )
+    if info.legal_due_on:
+        print(f"  Plazo legal PQRS: {info.legal_due_on.isoformat()}")
+    if info.solution:
+        print(f"  Solución ({info.solution_mode}): {info.solution}")
