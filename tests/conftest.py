@@ -1,36 +1,16 @@
 """Shared fixtures: a real database (SQLite file, or PostgreSQL when
 MESA_TEST_DATABASE_URL is set), seeded with the reference data, the real
-catalog and the demo staff; and a clock the test moves by hand."""
+catalog and the demo staff; a clock the test moves by hand; and tickets
+logged through the real use case."""
 
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from mesa_tui.store.engine import Database
-
-ROOT = Path(__file__).resolve().parent.parent
-CATALOG = ROOT / "db" / "catalog.tsv"
-
-
-class FakeNow:
-    """A settable clock: `now()` returns what the test set."""
-
-    def __init__(self, at: datetime):
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def set(self, at: datetime) -> None:
-        self.at = at
-
-    def advance(self, **kw) -> datetime:
-        self.at = self.at + timedelta(**kw)
-        return self.at
+from tests.support import CATALOG, WEDNESDAY_9AM, FakeNow, new_ticket
 
 
 def _pg_url(base: str, worker_id: str) -> str:
@@ -86,10 +66,6 @@ def db(empty_db) -> Database:
     return empty_db
 
 
-# Wednesday 18 November 2026, 09:00 in Bogotá.
-WEDNESDAY_9AM = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
-
-
 @pytest.fixture
 def now() -> FakeNow:
     return FakeNow(WEDNESDAY_9AM)
@@ -100,3 +76,13 @@ def desk(db, now):
     from mesa_tui.services.desk import Desk
 
     return Desk(db, now=now)
+
+
+@pytest.fixture
+def log(desk):
+    """Log a ticket as `by` (login) with NewTicket fields overridden."""
+
+    def _log(by: str = "jperez", **overrides):
+        return desk.log(desk.actor(by), new_ticket(**overrides))
+
+    return _log

@@ -1,12 +1,11 @@
-"""Fixtures for driving the agent TUI: an app over the test database with the
-test's clock, and tickets logged through the real use cases."""
+"""Fixtures for driving the TUI: an app over the test database with the test's
+clock, and a small queue of tickets worked a little."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from screen_helpers import new_ticket
 
 
 @pytest.fixture(autouse=True)
@@ -18,16 +17,6 @@ def steady_cursors(monkeypatch):
     for widget in (Input, TextArea):
         monkeypatch.setattr(widget, "_default_cursor_blink", False)
         monkeypatch.setattr(widget.__dict__["cursor_blink"], "_default", False)
-
-
-@pytest.fixture
-def log(desk):
-    """Log a ticket as `by` (login) with NewTicket fields overridden."""
-
-    def _log(by: str = "jperez", **overrides):
-        return desk.log(desk.actor(by), new_ticket(**overrides))
-
-    return _log
 
 
 @pytest.fixture

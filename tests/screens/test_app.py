@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from screen_helpers import SIZE, settle
+from tests.screens.support import SIZE, settle
 
 
 async def test_opens_on_the_queue_and_quits_with_q(make_app, varied_tickets):

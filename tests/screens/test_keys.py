@@ -2,40 +2,46 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
-from screen_helpers import SIZE, settle
 from textual.binding import Binding
+from textual.dom import DOMNode
 
-from mesa_tui.app import MesaApp
+import mesa_tui
 from mesa_tui.keymap import KeymapError, load_keymap
-from mesa_tui.screens import dialogs
-from mesa_tui.screens.agent import new_ticket, queue, ticket
 from mesa_tui.screens.agent.ticket import TicketScreen
-from mesa_tui.screens.base import TicketActionsScreen
 from mesa_tui.screens.dialogs import ConfirmDialog
-from mesa_tui.widgets.service_picker import ServicePicker
-from mesa_tui.widgets.ticket_table import TicketTable
-
-OWN_CLASSES = [
-    MesaApp,
-    TicketActionsScreen,
-    queue.QueueScreen,
-    queue.FilterInput,
-    ticket.TicketScreen,
-    new_ticket.NewTicketScreen,
-    dialogs.ActionDialog,
-    dialogs.FilterDialog,
-    dialogs.SortDialog,
-    dialogs.HelpScreen,
-    TicketTable,
-    ServicePicker,
-]
+from tests.screens.support import SIZE, settle
 
 
-@pytest.mark.parametrize("cls", OWN_CLASSES, ids=lambda c: c.__name__)
+def classes_with_bindings() -> list[type[DOMNode]]:
+    """Every app, screen and widget class of mesa_tui that declares its own BINDINGS:
+    import each module of the package, then walk the subclasses of DOMNode."""
+    for module in pkgutil.walk_packages(mesa_tui.__path__, "mesa_tui."):
+        if not module.name.endswith(".__main__"):  # __main__ would run the command
+            importlib.import_module(module.name)
+
+    def descendants(cls: type[DOMNode]) -> list[type[DOMNode]]:
+        return [d for sub in cls.__subclasses__() for d in (sub, *descendants(sub))]
+
+    own = {c for c in descendants(DOMNode) if c.__module__.startswith("mesa_tui.") and "BINDINGS" in c.__dict__}
+    return sorted(own, key=lambda c: (c.__module__, c.__qualname__))
+
+
+OWN_CLASSES = classes_with_bindings()
+
+
+def test_the_audit_finds_the_app_and_its_screens():
+    names = {c.__qualname__ for c in OWN_CLASSES}
+    assert {"MesaApp", "QueueScreen", "TicketScreen", "AdminScreen", "SlaBoardScreen"} <= names
+
+
+@pytest.mark.parametrize("cls", OWN_CLASSES, ids=lambda c: f"{c.__module__.removeprefix('mesa_tui.')}.{c.__qualname__}")
 def test_every_binding_has_an_id_a_description_and_a_tooltip(cls):
-    bindings = [b for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding)]
-    assert len(bindings) == len(cls.__dict__.get("BINDINGS", []))
+    bindings = cls.__dict__["BINDINGS"]
+    assert all(isinstance(b, Binding) for b in bindings), bindings
     for b in bindings:
         assert b.id and b.description and b.tooltip, b
 
@@ -43,9 +49,9 @@ def test_every_binding_has_an_id_a_description_and_a_tooltip(cls):
 def test_binding_ids_are_unique_across_the_app():
     seen: dict[str, str] = {}
     for cls in OWN_CLASSES:
-        for b in cls.__dict__.get("BINDINGS", []):
-            assert b.id not in seen, f"{b.id} in {cls.__name__} and {seen[b.id]}"
-            seen[b.id] = cls.__name__
+        for b in cls.__dict__["BINDINGS"]:
+            assert b.id not in seen, f"{b.id} in {cls.__qualname__} and {seen[b.id]}"
+            seen[b.id] = cls.__qualname__
 
 
 def test_load_keymap_reads_the_keys_table(tmp_path, monkeypatch):

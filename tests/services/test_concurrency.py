@@ -9,13 +9,9 @@ locked"), and every ticket equals the replay of its audit events.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import concurrency_bench as workload
+from bench import concurrency_bench as workload
 
 PROCESSES, ACTIONS, TICKETS = 8, 300, 20
 

@@ -1,4 +1,4 @@
-"""Helpers for the admin screen tests (imported by name, like screen_helpers; no tests here)."""
+"""Helpers for the admin screen tests (`from tests.screens.admin.support import ...`)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import json
 from types import SimpleNamespace
 
 from rich.console import Console
-from screen_helpers import settle
 
 from mesa_tui.screens.admin.screen import AREAS, AdminScreen
 from mesa_tui.store.audit import events_of_entity
+from tests.screens.support import settle
 
 AREA_KEYS = {name: str(number) for number, (name, _label, _panel) in enumerate(AREAS, start=1)}
 

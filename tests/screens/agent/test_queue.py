@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from screen_helpers import SIZE, settle
-
 from mesa_tui.domain.queue import SortKey
 from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.dialogs import FilterDialog, HelpScreen, SortDialog
 from mesa_tui.widgets.ticket_table import column_widths
+from tests.screens.support import SIZE, settle
 
 
 def codes(app) -> list[str]:

@@ -1,10 +1,8 @@
-"""Helpers shared by the screen tests (imported by name: pytest puts this folder on the path)."""
+"""Helpers for driving the app in screen tests (`from tests.screens.support import ...`)."""
 
 from __future__ import annotations
 
 from textual.worker import WorkerCancelled
-
-from mesa_tui.services.desk import NewTicket
 
 SIZE = (120, 40)
 
@@ -17,23 +15,6 @@ async def settle(app, pilot, rounds: int = 3) -> None:
         except WorkerCancelled:
             continue  # superseded by a newer request of the same group
         await pilot.pause()
-
-
-def new_ticket(**overrides) -> NewTicket:
-    values = dict(
-        requester_name="María Pérez Gómez",
-        requester_dependency="Secretaría de Hacienda",
-        requester_contact="mperez@cartagena.gov.co",
-        channel="telefono",
-        service_code="SER-001",
-        type="incidente",
-        subject="El equipo no enciende",
-        description="Desde esta mañana el equipo no prende.",
-        impact=2,
-        urgency=2,
-    )
-    values.update(overrides)
-    return NewTicket(**values)
 
 
 def toasts(app) -> list[tuple[str, str]]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from screen_helpers import SIZE, settle
-from test_admin_support import AREA_KEYS
 from textual.screen import ModalScreen
 
 from mesa_tui.screens.admin.screen import AdminScreen
 from mesa_tui.services.admin import Admin
+from tests.screens.admin.support import AREA_KEYS
+from tests.screens.support import SIZE, settle
 
 
 def _admin(area: str = "catalog", *keys: str):

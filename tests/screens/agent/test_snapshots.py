@@ -5,7 +5,7 @@ Regenerate after a deliberate change with `pytest tests/screens --snapshot-updat
 
 from __future__ import annotations
 
-from screen_helpers import SIZE, settle
+from tests.screens.support import SIZE, settle
 
 
 def _settled(*keys: str):

@@ -7,10 +7,7 @@ import csv
 import io
 
 import openpyxl
-import pytest
 from rich.console import Console
-from screen_helpers import SIZE, settle, toasts
-from test_supervisor_common import bogota, cells, pinned_targets, show  # noqa: F401 (fixtures)
 from textual.widgets import Input
 
 from mesa_tui.domain.indicators import NO_CASES
@@ -19,46 +16,8 @@ from mesa_tui.screens.supervisor.exports import ExportIndicatorsDialog
 from mesa_tui.services.reports import Reports
 from mesa_tui.widgets.indicator_chart import IndicatorChart
 from mesa_tui.widgets.supervisor_tables import SupervisorTable
-
-
-@pytest.fixture
-def kpi_tickets(desk, now, log, pinned_targets):
-    """2026 (media priority: first response 1 business hour, solution 8):
-    Jan  A software: Wed 14 09:00, taken 09:10, solved 10:00 remotely, closed 11:00, survey 5
-         B hardware: Wed 14 09:00, taken 09:20, solved 11:00 on site
-    Feb  C software: Wed 18 09:00, still open
-    2025, Oct  D hardware: Wed 15 09:00, taken 09:05, solved 10:00 remotely
-    """
-    sup, jperez = desk.actor("supervisor"), desk.actor("jperez")
-    start = now()
-
-    def logged(when, nature, **kw):
-        now.set(when)
-        t = log(by="supervisor", **kw)
-        return desk.classify(sup, t.id, impact=2, urgency=2, nature=nature).id
-
-    def at(when):
-        now.set(when)
-
-    a = logged(bogota(2026, 1, 14, 9), "software")
-    b = logged(bogota(2026, 1, 14, 9), "hardware", service_code="SER-008", subject="Impresora atasca hojas")
-    at(bogota(2026, 1, 14, 9, 10))
-    desk.take(jperez, a)
-    at(bogota(2026, 1, 14, 9, 20))
-    desk.take(jperez, b)
-    at(bogota(2026, 1, 14, 10))
-    desk.resolve(jperez, a, "Se reinstaló el cliente de correo.", "remoto")
-    at(bogota(2026, 1, 14, 11))
-    desk.resolve(jperez, b, "Se cambió el rodillo.", "en_sitio")
-    desk.close(sup, a, "El usuario confirmó")
-    desk.survey(sup, a, 5)
-    logged(bogota(2026, 2, 18, 9), "software")
-    d = logged(bogota(2025, 10, 15, 9), "hardware", service_code="SER-008")
-    at(bogota(2025, 10, 15, 9, 5))
-    desk.take(jperez, d)
-    at(bogota(2025, 10, 15, 10))
-    desk.resolve(jperez, d, "Se cambió la fuente.", "remoto")
-    now.set(start)
+from tests.screens.supervisor.support import cells, show
+from tests.screens.support import SIZE, settle, toasts
 
 
 def grid(screen) -> dict[str, list[str]]:

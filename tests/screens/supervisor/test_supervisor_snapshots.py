@@ -5,11 +5,8 @@ Regenerate after a deliberate change with `pytest tests/screens --snapshot-updat
 
 from __future__ import annotations
 
-from screen_helpers import SIZE, settle
-from test_supervisor_common import board_tickets, pinned_targets  # noqa: F401 (fixtures)
-from test_supervisor_indicators import kpi_tickets  # noqa: F401 (fixture)
-
 from mesa_tui.screens.supervisor.base import supervisor_screen
+from tests.screens.support import SIZE, settle
 
 
 def _on(which: str, *keys: str):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from screen_helpers import SIZE, toasts
-from test_admin_support import audit, field_error, open_admin, press, shown, type_text
-
 from mesa_tui.screens.admin.catalog import ExportDialog, ImportDialog, ServiceDialog
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.admin import Admin
+from tests.screens.admin.support import audit, field_error, open_admin, press, shown, type_text
+from tests.screens.support import SIZE, toasts
 
 # The seeded categories in the Select, after its blank prompt: SEGURIDAD is the 7th.
 SEGURIDAD_DOWNS = 7

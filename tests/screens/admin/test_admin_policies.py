@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from screen_helpers import SIZE, toasts
-from test_admin_support import audit, field_error, open_admin, press, type_text
-
 from mesa_tui.domain.admin import OFFICE_DAY_MINUTES, PolicyScope
 from mesa_tui.screens.admin.matrix import PriorityDialog
 from mesa_tui.screens.admin.policies import PolicyDialog
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.admin import RECOMPUTE_ACTION, Admin
+from tests.screens.admin.support import audit, field_error, open_admin, press, type_text
+from tests.screens.support import SIZE, toasts
 
 BOG = ZoneInfo("America/Bogota")
 

@@ -3,13 +3,12 @@ and a refusal from the service when the admin lost the role meanwhile."""
 
 from __future__ import annotations
 
-from screen_helpers import SIZE, toasts
-from test_admin_support import audit, field_error, open_admin, press, shown, type_text
-
 from mesa_tui.screens.admin.screen import AdminScreen
 from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.dialogs import HelpScreen
 from mesa_tui.services.admin import Admin
+from tests.screens.admin.support import audit, field_error, open_admin, press, shown, type_text
+from tests.screens.support import SIZE, toasts
 
 
 async def test_only_admins_get_in(make_app, db):

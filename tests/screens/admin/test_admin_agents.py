@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from screen_helpers import SIZE, toasts
-from test_admin_support import audit, field_error, open_admin, press, shown, type_text
-
 from mesa_tui.screens.admin.staff import AgentDialog, GroupDialog
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.admin import Admin
+from tests.screens.admin.support import audit, field_error, open_admin, press, shown, type_text
+from tests.screens.support import SIZE, toasts
 
 
 def agent(admin: Admin, login: str):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from screen_helpers import SIZE, settle, toasts
-
 from mesa_tui.screens.agent.new_ticket import NewTicketScreen
 from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.services.errors import NotFound
 from mesa_tui.widgets.service_picker import matching
+from tests.screens.support import SIZE, settle, toasts
 
 
 def ticket_count(desk) -> int:

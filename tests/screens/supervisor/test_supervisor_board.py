@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import openpyxl
-from screen_helpers import SIZE, settle, toasts
-from test_supervisor_common import board_tickets, cells, pinned_targets, show  # noqa: F401 (fixtures)
 from textual.widgets import Input
 
 from mesa_tui.domain.tickets import EventInfo
@@ -15,6 +13,8 @@ from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.dialogs import AssignDialog, EscalateDialog
 from mesa_tui.screens.supervisor.board import SlaBoardScreen
 from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
+from tests.screens.supervisor.support import cells, show
+from tests.screens.support import SIZE, settle, toasts
 
 
 def codes(board: SlaBoardScreen) -> list[str]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from screen_helpers import SIZE, settle
-from test_supervisor_common import board_tickets, cells, pinned_targets, show  # noqa: F401 (fixtures)
-
 from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
 from mesa_tui.widgets.supervisor_tables import SupervisorTable
+from tests.screens.supervisor.support import cells, show
+from tests.screens.support import SIZE, settle
 
 
 def table(screen, ident: str) -> SupervisorTable:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from screen_helpers import SIZE, footer_keys, settle, toasts
-
 from mesa_tui.domain.tickets import CommentInfo, EventInfo
 from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.dialogs import ActionDialog, ClassifyDialog, ConfirmDialog, EscalateDialog
+from tests.screens.support import SIZE, footer_keys, settle, toasts
 
 
 async def open_ticket(app, pilot, code: str, view_key: str = "4") -> None:

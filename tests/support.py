@@ -1,0 +1,53 @@
+"""Helpers any test may import (`from tests.support import ...`); fixtures live in conftest.py files."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mesa_tui.services.desk import NewTicket
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "db" / "catalog.tsv"
+
+# Wednesday 18 November 2026, 09:00 in Bogotá.
+WEDNESDAY_9AM = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
+
+
+class FakeNow:
+    """A settable clock: `now()` returns what the test set."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        self.at = at
+
+    def advance(self, **kw: float) -> datetime:
+        self.at = self.at + timedelta(**kw)
+        return self.at
+
+
+def new_ticket(**overrides: Any) -> NewTicket:
+    """A valid NewTicket (a phone call about a PC that won't start), fields overridden by name."""
+    from mesa_tui.services.desk import NewTicket
+
+    values: dict[str, Any] = dict(
+        requester_name="María Pérez Gómez",
+        requester_dependency="Secretaría de Hacienda",
+        requester_contact="mperez@cartagena.gov.co",
+        channel="telefono",
+        service_code="SER-001",
+        type="incidente",
+        subject="El equipo no enciende",
+        description="Desde esta mañana el equipo no prende.",
+        impact=2,
+        urgency=2,
+    )
+    values.update(overrides)
+    return NewTicket(**values)
