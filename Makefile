@@ -1,4 +1,6 @@
 # Two commands: `make run` and `make test`. Both bootstrap .venv themselves.
+# For development also: `make lint`, `make check` (lint + test), `make test-fast`
+# (no screen tests), `make bench` (every benchmark script; prints figures).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +8,7 @@ DB := db/mesa.db
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test install install-dev db clean bench
+.PHONY: run test test-fast lint check bench install install-dev db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +38,25 @@ run: $(STAMP_RUN) $(DB)
 
 test: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q -n 2
+
+# Domain, store, services, CLI and architecture: everything that needs no screen.
+test-fast: $(STAMP_DEV)
+	$(BIN)/python -m pytest -q -n 2 tests --ignore=tests/screens
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+check: lint test
+
+# Each script with its defaults; some build large databases the first time.
+bench: $(STAMP_DEV)
+	@for script in bench/*.py; do \
+		echo "== $$script"; \
+		$(BIN)/python $$script || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm
