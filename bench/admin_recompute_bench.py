@@ -1,6 +1,6 @@
 """How long a policy save and a closure take when they recompute N open tickets.
 
-Run: PYTHONPATH=src .venv/bin/python /tmp/admin_work/recompute_bench.py [N] [DB_URL]
+Run: .venv/bin/python bench/admin_recompute_bench.py [N] [DB_URL]
 Prints figures; asserts nothing.
 """
 

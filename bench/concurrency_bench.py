@@ -166,10 +166,7 @@ def worker(url: str, index: int, seed: int, actions: int, ticket_ids: list[int],
             # Mostly the holder works the ticket; anyone else may try (and be refused).
             holder = by_id.get(info.agent_id)
             actor = holder if holder and rng.random() < HOLDER else rng.choice(actors)
-            if rng.random() < ON_TABLE:
-                options = [a.value for a in actions_from(info.status)]
-            else:
-                options = list(calls)
+            options = [a.value for a in actions_from(info.status)] if rng.random() < ON_TABLE else list(calls)
             action = rng.choices(options, [WEIGHTS.get(a, 1.0) for a in options])[0]
             version = info.version - 1 if rng.random() < STALE else info.version
             calls[action](desk, actor, ticket_id, version, rng)

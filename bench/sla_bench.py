@@ -92,7 +92,7 @@ def main() -> None:
         t0 = clock.perf_counter()
         results = [theirs_fn(*item) for item in sample]
         theirs = (clock.perf_counter() - t0) / len(sample) * 1e6
-        differ = sum(not agree(ours_fn(*item), r) for item, r in zip(sample, results))
+        differ = sum(not agree(ours_fn(*item), r) for item, r in zip(sample, results, strict=True))
         rows.append((label, ours, theirs, theirs / ours, f"{differ} of {len(sample):,} differ"))
 
     run("add(start, 16h)", a, [(s, SIXTEEN_HOURS) for s in starts], lambda s, _: s + add_unit, N_BTD, eq)
@@ -103,11 +103,11 @@ def main() -> None:
         ("between, spans <= 1 d", ends_1, N_BTD),
         ("between, spans ~700 d", ends_700, n_700),
     ):
-        run(label, b, list(zip(starts, ends)), lambda x, y: rules.difference(x, y).timedelta, n, same)
+        run(label, b, list(zip(starts, ends, strict=True)), lambda x, y: rules.difference(x, y).timedelta, n, same)
     run("is_open(at)", cal.is_open, [(s,) for s in starts])
     utc_starts = [s.astimezone(UTC) for s in starts]
     run("add(start, 16h), UTC in", a, [(s, SIXTEEN_HOURS) for s in utc_starts])
-    run("between <= 60 d, UTC in", b, [(s.astimezone(UTC), e) for s, e in zip(starts, ends_60)])
+    run("between <= 60 d, UTC in", b, [(s.astimezone(UTC), e) for s, e in zip(starts, ends_60, strict=True)])
 
     print(f"office calendar, {N:,} random inputs (2025-2026, microsecond instants, America/Bogota)")
     print(f"businesstimedelta on the first {N_BTD:,} of them ({n_700:,} for ~700-day spans), one pass;")

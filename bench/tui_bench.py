@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import resource
 import statistics
@@ -196,10 +197,8 @@ async def settle(app, pilot) -> None:
     from textual.worker import WorkerCancelled
 
     for _ in range(3):
-        try:
+        with contextlib.suppress(WorkerCancelled):
             await app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass
         await pilot.pause()
 
 
@@ -229,7 +228,7 @@ async def measure_steps(
             first = queue.table.rows_shown[0].id
             await press(app, "pagedown")
             results["next page"].append(
-                await until(lambda: queue.table.rows_shown and queue.table.rows_shown[0].id != first)
+                await until(lambda first=first: queue.table.rows_shown and queue.table.rows_shown[0].id != first)
             )
             await settle(app, pilot)
             await pilot.press("g")
@@ -240,7 +239,7 @@ async def measure_steps(
                 await pilot.press("slash", *term[:-1])
                 await settle(app, pilot)
                 await press(app, term[-1], term[-1])
-                ms = await until(lambda: queue.shown_query is not None and queue.shown_query.text == term)
+                ms = await until(lambda term=term: queue.shown_query is not None and queue.shown_query.text == term)
                 results["filter"].append(ms)
                 per_term[term].append(ms)
                 await settle(app, pilot)
@@ -259,7 +258,7 @@ async def measure_steps(
             results["back"].append(await until(lambda: app.screen is queue))
             t0 = time.perf_counter()
             await until(
-                lambda: (
+                lambda generation=generation, loaded_at=loaded_at: (
                     queue._generation > generation
                     and queue.shown_query is not None
                     and queue.loaded_at is not loaded_at

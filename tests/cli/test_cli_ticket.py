@@ -83,7 +83,7 @@ def test_a_pqrs_shows_its_legal_deadline(mesa):
 
 
 def test_show_by_code_or_id_with_the_timeline(mesa):
-    code_, out, _ = mesa(*LOG, "--json")
+    _code, out, _ = mesa(*LOG, "--json")
     t = as_json(out)
     _, by_id, _ = mesa("ticket", "show", str(t["id"]), "--json")
     _, by_code, _ = mesa("ticket", "show", t["code"].lower(), "--json")

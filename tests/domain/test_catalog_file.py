@@ -255,5 +255,5 @@ def test_diff_entry_gives_old_and_new_values():
         "active": (True, False),
     }
     created = diff_entry(None, ENTRY)
-    assert set(created) == set(TEXT_FIELDS + ("active",)) - {"code"}
+    assert set(created) == set((*TEXT_FIELDS, "active")) - {"code"}
     assert all(old is None for old, _ in created.values())

@@ -6,6 +6,7 @@ checked against `Clock.state` and a brute-force business-day count.
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -99,7 +100,7 @@ def test_negative_counts_are_refused():
 def test_monthly_row_with_a_month_above_100_and_months_without_cases():
     # Hardware: Jan 5/5, Feb no cases at all, Mar 6 solved of 4 received (backlog),
     # Apr 1/2, the rest nothing.
-    counts = [(5, 5), (0, 0), (6, 4), (1, 2)] + sin(8)
+    counts = [(5, 5), (0, 0), (6, 4), (1, 2), *sin(8)]
     row = build_row(indicator("hardware"), counts, Fraction(60))
     assert [v.label() for v in row.months[:4]] == ["100,0%", NO_CASES, "150,0%", "50,0%"]
     assert all(v.label() == NO_CASES for v in row.months[4:])
@@ -116,7 +117,7 @@ def test_monthly_row_with_a_month_above_100_and_months_without_cases():
 
 def test_average_counts_a_zero_month_but_not_a_month_without_cases():
     # Software: 0 of 3 in January is a 0 % month; February has no cases.
-    counts = [(0, 3), (0, 0), (3, 3)] + sin(9)
+    counts = [(0, 3), (0, 0), (3, 3), *sin(9)]
     row = build_row(indicator("software"), counts, Fraction(95))
     assert row.average == 50  # (0 + 100) / 2
     assert row.met is False and row.met_label == "No"
@@ -130,7 +131,7 @@ def test_a_year_without_cases_is_sin_casos_not_an_error():
 
 def test_semestral_indicator_averages_its_semesters():
     # Satisfaction: Jan 2 good of 3, Feb 0 of 1, Jul 1 of 1.
-    counts = [(2, 3), (0, 1)] + sin(4) + [(1, 1)] + sin(5)
+    counts = [(2, 3), (0, 1), *sin(4), (1, 1), *sin(5)]
     d = indicator("satisfaccion")
     assert d.frequency is Frequency.SEMESTRAL
     row = build_row(d, counts, Fraction(95))
@@ -153,13 +154,13 @@ def test_seed_averages_are_the_mean_of_the_monthly_values():
         row = build_row(indicator(key), [(v, 100) for v in values], Fraction(50))
         assert round(row.average) == promedio, key
     # Satisfaction is semestral: 0 % and 79 % give the seed's 40 %.
-    sat = build_row(indicator("satisfaccion"), [(0, 100)] + sin(5) + [(79, 100)] + sin(5), Fraction(95))
+    sat = build_row(indicator("satisfaccion"), [(0, 100), *sin(5), (79, 100), *sin(5)], Fraction(95))
     assert round(sat.average) == 40
 
 
 def test_table_has_every_indicator_in_order_with_targets_and_defaults():
     counts = {d.key: sin() for d in INDICATORS}
-    counts["eficiencia"] = [(3, 4)] + sin(11)
+    counts["eficiencia"] = [(3, 4), *sin(11)]
     table = build_table(2026, counts, {"meta.eficiencia": Fraction(70), "meta.hardware": Fraction(55)})
     assert [r.definition.key for r in table.rows] == [
         "eficiencia",
@@ -280,12 +281,12 @@ def test_age_cutoffs_agree_with_counting_business_days(a, b, closed):
     age = brute_age(created, now, frozenset([CLOSED_DAY]) if closed else frozenset())
     cutoffs = ageing_cutoffs(cal, now)
     assert len(cutoffs) == len(AGEING_BUCKETS) - 1
-    for bucket, cut in zip(AGEING_BUCKETS[1:], cutoffs):
+    for bucket, cut in zip(AGEING_BUCKETS[1:], cutoffs, strict=True):
         assert (created < cut) is (age >= bucket.min_days)
 
 
 def test_ageing_buckets_are_contiguous():
-    for lower, upper in zip(AGEING_BUCKETS, AGEING_BUCKETS[1:]):
+    for lower, upper in itertools.pairwise(AGEING_BUCKETS):
         assert upper.min_days == lower.max_days + 1
     assert AGEING_BUCKETS[0].min_days == 0 and AGEING_BUCKETS[-1].max_days is None
 

@@ -14,7 +14,7 @@ def codes(app) -> list[str]:
 
 
 async def test_views_switch_with_number_keys(make_app, varied_tickets):
-    outlook, printer, internet, user, outage = varied_tickets
+    outlook, _printer, internet, user, outage = varied_tickets
     app = make_app("jperez")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -46,7 +46,7 @@ async def test_sorted_by_due_time_with_the_sla_column(make_app, varied_tickets):
 
 
 async def test_text_filter_by_subject_requester_and_code(make_app, varied_tickets):
-    outlook, printer, internet, user, outage = varied_tickets
+    _outlook, printer, internet, _user, outage = varied_tickets
     app = make_app("supervisor")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -70,7 +70,7 @@ async def test_text_filter_by_subject_requester_and_code(make_app, varied_ticket
 
 
 async def test_filters_dialog_status_and_priority(make_app, varied_tickets):
-    outlook, printer, internet, user, outage = varied_tickets
+    _outlook, printer, _internet, _user, outage = varied_tickets
     app = make_app("supervisor")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
