@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mesa_tui.services.desk import NewTicket
+    from mesa_tui.store.engine import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "db" / "catalog.tsv"
@@ -51,3 +52,20 @@ def new_ticket(**overrides: Any) -> NewTicket:
     )
     values.update(overrides)
     return NewTicket(**values)
+
+
+def pin_sla_targets(db: Database, targets: dict[str, tuple[int, int]]) -> None:
+    """Replace the SLA policies by one per priority: (first response, solution) in
+    minutes, office calendar, so a test knows every due time."""
+    from sqlmodel import select
+
+    from mesa_tui.store.models import SlaPolicy
+
+    def pin(s):
+        for p in s.exec(select(SlaPolicy)).all():
+            s.delete(p)
+        s.flush()
+        for priority, (tto, ttr) in targets.items():
+            s.add(SlaPolicy(priority=priority, tto_minutes=tto, ttr_minutes=ttr, calendar="office"))
+
+    db.write(pin)

@@ -22,7 +22,8 @@ from mesa_tui.domain.sla import ClockState
 from mesa_tui.services.desk import NewTicket
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.services.reports import Reports
-from mesa_tui.store.models import Setting, SlaPolicy, Ticket, TicketEvent
+from mesa_tui.store.models import Setting, Ticket, TicketEvent
+from tests.support import pin_sla_targets
 
 BOGOTA = ZoneInfo("America/Bogota")
 UTC = UTC
@@ -38,14 +39,7 @@ def bogota(y, m, d, hh=0, mm=0) -> datetime:
 
 @pytest.fixture
 def targets(db):
-    def pin(s):
-        for p in s.exec(select(SlaPolicy)).all():
-            s.delete(p)
-        s.flush()
-        for priority, (tto, ttr) in TARGETS.items():
-            s.add(SlaPolicy(priority=priority, tto_minutes=tto, ttr_minutes=ttr, calendar="office"))
-
-    db.write(pin)
+    pin_sla_targets(db, TARGETS)
 
 
 class Work:

@@ -35,12 +35,12 @@ from mesa_tui.store.models import (
     Counter,
     PriorityRule,
     Setting,
-    SlaPolicy,
     SupportGroup,
     Survey,
     Ticket,
     TicketEvent,
 )
+from tests.support import pin_sla_targets
 
 BOGOTA = ZoneInfo("America/Bogota")
 OFFICE = BusinessCalendar.office()
@@ -77,14 +77,7 @@ def new(**over) -> NewTicket:
 def targets(db):
     """Pin the default SLA policies to TARGETS (office calendar)."""
 
-    def pin(s):
-        for p in s.exec(select(SlaPolicy)).all():
-            s.delete(p)
-        s.flush()
-        for priority, (tto, ttr) in TARGETS.items():
-            s.add(SlaPolicy(priority=priority, tto_minutes=tto, ttr_minutes=ttr, calendar="office"))
-
-    db.write(pin)
+    pin_sla_targets(db, TARGETS)
     return {p: (timedelta(minutes=a), timedelta(minutes=b)) for p, (a, b) in TARGETS.items()}
 
 

@@ -4,22 +4,14 @@ board and a year of indicators."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
 
-from mesa_tui.store.models import SlaPolicy
 from tests.screens.supervisor.support import TARGETS, bogota
+from tests.support import pin_sla_targets
 
 
 @pytest.fixture
 def pinned_targets(db):
-    def pin(s):
-        for p in s.exec(select(SlaPolicy)).all():
-            s.delete(p)
-        s.flush()
-        for priority, (tto, ttr) in TARGETS.items():
-            s.add(SlaPolicy(priority=priority, tto_minutes=tto, ttr_minutes=ttr, calendar="office"))
-
-    db.write(pin)
+    pin_sla_targets(db, TARGETS)
 
 
 @pytest.fixture
