@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from screen_helpers import SIZE, toasts
 from test_admin_support import audit, field_error, open_admin, press, shown, type_text
 
-from mesa_tui.screens.admin.calendar import ClosureDialog, parse_day
+from mesa_tui.domain.dates import parse_day
+from mesa_tui.screens.admin.calendar import ClosureDialog
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.admin import Admin
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from screen_helpers import SIZE, toasts
 from test_admin_support import audit, field_error, open_admin, press, shown, type_text
 
-from mesa_tui.screens.admin.catalog import ExportDialog, ImportDialog, ServiceDialog
+from mesa_tui.screens.admin.catalog import ServiceDialog
+from mesa_tui.screens.admin.catalog_file import ExportDialog, ImportDialog
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.admin import Admin
 

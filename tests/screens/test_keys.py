@@ -9,23 +9,23 @@ from textual.binding import Binding
 from mesa_tui.app import MesaApp
 from mesa_tui.keymap import KeymapError, load_keymap
 from mesa_tui.screens import dialogs
-from mesa_tui.screens.agent import new_ticket, queue, ticket
+from mesa_tui.screens.agent import new_ticket, pickers, queue, ticket
+from mesa_tui.screens.agent.actions import TicketKeys
 from mesa_tui.screens.agent.ticket import TicketScreen
-from mesa_tui.screens.base import TicketActionsScreen
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.service_picker import ServicePicker
 from mesa_tui.widgets.ticket_table import TicketTable
 
 OWN_CLASSES = [
     MesaApp,
-    TicketActionsScreen,
+    TicketKeys,
     queue.QueueScreen,
     queue.FilterInput,
     ticket.TicketScreen,
     new_ticket.NewTicketScreen,
     dialogs.ActionDialog,
-    dialogs.FilterDialog,
-    dialogs.SortDialog,
+    pickers.FilterDialog,
+    pickers.SortDialog,
     dialogs.HelpScreen,
     TicketTable,
     ServicePicker,

@@ -19,9 +19,10 @@ from mesa_tui.screens.supervisor import board as supervisor_board
 from mesa_tui.screens.supervisor import exports as supervisor_exports
 from mesa_tui.screens.supervisor import indicators as supervisor_indicators
 from mesa_tui.screens.supervisor import overview as supervisor_overview
-from mesa_tui.screens.supervisor.base import supervisor_screen
+from mesa_tui.screens.supervisor import supervisor_screen
+from mesa_tui.screens.supervisor.board import BoardTable
 from mesa_tui.store.models import SlaPolicy
-from mesa_tui.widgets.supervisor_tables import BoardTable, SupervisorTable
+from mesa_tui.widgets.keyed_table import KeyedTable as SupervisorTable
 
 SUPERVISOR_CLASSES = [
     supervisor_base.SupervisorScreen,

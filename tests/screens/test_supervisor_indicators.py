@@ -14,11 +14,11 @@ from test_supervisor_common import bogota, cells, pinned_targets, show  # noqa: 
 from textual.widgets import Input
 
 from mesa_tui.domain.indicators import NO_CASES
-from mesa_tui.screens.admin.base import OneFieldDialog
+from mesa_tui.screens.dialogs import OneFieldDialog
 from mesa_tui.screens.supervisor.exports import ExportIndicatorsDialog
 from mesa_tui.services.reports import Reports
 from mesa_tui.widgets.indicator_chart import IndicatorChart
-from mesa_tui.widgets.supervisor_tables import SupervisorTable
+from mesa_tui.widgets.keyed_table import KeyedTable as SupervisorTable
 
 
 @pytest.fixture

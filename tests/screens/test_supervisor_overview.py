@@ -6,7 +6,7 @@ from screen_helpers import SIZE, settle
 from test_supervisor_common import board_tickets, cells, pinned_targets, show  # noqa: F401 (fixtures)
 
 from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
-from mesa_tui.widgets.supervisor_tables import SupervisorTable
+from mesa_tui.widgets.keyed_table import KeyedTable as SupervisorTable
 
 
 def table(screen, ident: str) -> SupervisorTable:

@@ -9,7 +9,7 @@ from screen_helpers import SIZE, settle
 from test_supervisor_common import board_tickets, pinned_targets  # noqa: F401 (fixtures)
 from test_supervisor_indicators import kpi_tickets  # noqa: F401 (fixture)
 
-from mesa_tui.screens.supervisor.base import supervisor_screen
+from mesa_tui.screens.supervisor import supervisor_screen
 
 
 def _on(which: str, *keys: str):

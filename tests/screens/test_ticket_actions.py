@@ -7,7 +7,8 @@ from screen_helpers import SIZE, footer_keys, settle, toasts
 from mesa_tui.domain.tickets import CommentInfo, EventInfo
 from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.agent.ticket import TicketScreen
-from mesa_tui.screens.dialogs import ActionDialog, ClassifyDialog, ConfirmDialog, EscalateDialog
+from mesa_tui.screens.agent.ticket_dialogs import ClassifyDialog, EscalateDialog
+from mesa_tui.screens.dialogs import ActionDialog, ConfirmDialog
 
 
 async def open_ticket(app, pilot, code: str, view_key: str = "4") -> None:

@@ -1,5 +1,5 @@
-"""A DataTable of rows keyed by id, refreshed by a keyed diff (the admin lists and
-the supervisor tables).
+"""A DataTable of rows keyed by id, refreshed by a keyed diff: the admin lists,
+the supervisor's tables and (with paging, widgets/paging.py) the SLA board.
 
 A refresh removes the rows that left, rewrites only the cells that changed in
 the rows that stayed in place and adds the rest, so a list keeps its cursor on
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.widgets import DataTable
+from textual.widgets.data_table import CursorType
 
 from mesa_tui.widgets.format import clip
 
@@ -76,28 +78,40 @@ def table_bindings(prefix: str) -> list[Binding]:
     ]
 
 
-class KeyedTable(DataTable, inherit_bindings=False):
+class KeyedTable(DataTable[Text], inherit_bindings=False):
     """A list of a few dozen rows keyed by a string id; `show_rows` diffs by key.
 
-    Subclasses give it their BINDINGS (`table_bindings(prefix)`), replacing
-    DataTable's English ones without ids.
+    `moves` names the ids of its moving keys (`table_bindings(moves)`: "admin",
+    "supervisor"), which replace DataTable's English ones without ids; a subclass
+    may add its own BINDINGS, or give them all and no `moves`.
     """
 
-    MIN_FLEX_WIDTH = 6  # the least the flexible columns share on a narrow screen, per column
-
-    def __init__(self, columns: Sequence[Column], cursor_type: str = "row", cell_padding: int = 1, **kwargs) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        moves: str | None = None,
+        min_flex: int = 6,
+        cursor_type: CursorType = "row",
+        cell_padding: int = 1,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(cursor_type=cursor_type, cell_padding=cell_padding, **kwargs)
+        if moves is not None:
+            # Textual merges BINDINGS per class; the ids of the moving keys are chosen per list.
+            own = BindingsMap(table_bindings(moves)).key_to_bindings
+            self._bindings = BindingsMap.from_keys({**own, **self._bindings.key_to_bindings})
         self.spec = tuple(columns)
+        self.min_flex = min_flex  # the least each flexible column gets on a narrow screen
         self._rows: list[Row] = []
-        self._cells: dict[str, tuple[Cell, ...]] = {}
-        self._widths = column_widths(self.spec, 116, cell_padding, self.MIN_FLEX_WIDTH)
+        self._cells: dict[str, tuple[Text, ...]] = {}
+        self._widths = column_widths(self.spec, 116, cell_padding, min_flex)
 
     def on_mount(self) -> None:
         self._build_columns()
 
     def on_resize(self) -> None:
-        widths = column_widths(self.spec, self.size.width, self.cell_padding, self.MIN_FLEX_WIDTH)
+        widths = column_widths(self.spec, self.size.width, self.cell_padding, self.min_flex)
         if widths != self._widths:
             self._widths = widths
             rows = self._rows
@@ -124,9 +138,9 @@ class KeyedTable(DataTable, inherit_bindings=False):
             return None
         return self._rows[self.cursor_row].key
 
-    def _render(self, row: Row) -> tuple[Cell, ...]:
-        out: list[Cell] = []
-        for col, value in zip(self.spec, row.cells):
+    def _cells_of(self, row: Row) -> tuple[Text, ...]:
+        out: list[Text] = []
+        for col, value in zip(self.spec, row.cells, strict=False):
             width = self._widths[col.key]
             if isinstance(value, Text):
                 text = value.copy()
@@ -162,13 +176,13 @@ class KeyedTable(DataTable, inherit_bindings=False):
             self.remove_row(key)
             del self._cells[key]
         for key in order[:in_place]:
-            cells = self._render(wanted[key])
-            for col, value, old in zip(self.spec, cells, self._cells[key]):
+            cells = self._cells_of(wanted[key])
+            for col, value, old in zip(self.spec, cells, self._cells[key], strict=False):
                 if not same_cell(value, old):
                     self.update_cell(key, col.key, value)
             self._cells[key] = cells
         for key in order[in_place:]:
-            cells = self._render(wanted[key])
+            cells = self._cells_of(wanted[key])
             self._cells[key] = cells
             self.add_row(*cells, key=key, label=wanted[key].label)
         self._rows = list(wanted.values())

@@ -3,6 +3,7 @@ Nobody is deleted: an agent or a group with history is deactivated."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +18,12 @@ from textual.widgets import Input, Select, Static
 from mesa_tui.domain.admin import AgentInfo, GroupInfo
 from mesa_tui.domain.priority import LEVELS
 from mesa_tui.domain.vocab import Role
-from mesa_tui.screens.admin.base import AdminForm, AdminPanel, counted, selected
+from mesa_tui.screens.admin.base import AdminForm, AdminPanel, admin_list, counted, selected
 from mesa_tui.screens.dialogs import ConfirmDialog
-from mesa_tui.widgets.admin_table import AdminTable, Column, Row, SearchBox, matches
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import level_label
+from mesa_tui.widgets.keyed_table import Column, Row
+from mesa_tui.widgets.search_box import SearchBox, matches
 
 NO_GROUP = 0  # the Select value of "no group" (a Select value can't be None)
 
@@ -43,7 +45,7 @@ class _Staff:
     groups: list[GroupInfo]
 
 
-class AgentsPanel(AdminPanel):
+class AgentsPanel(AdminPanel[_Staff]):
     TITLE = "los agentes"
 
     BINDINGS = [
@@ -60,7 +62,7 @@ class AgentsPanel(AdminPanel):
         Binding("slash", "search", "Buscar", id="agents.search", tooltip="Buscar por usuario, nombre o grupo"),
     ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agents: list[AgentInfo] = []
         self.groups: list[GroupInfo] = []
@@ -70,7 +72,7 @@ class AgentsPanel(AdminPanel):
             yield Static("/", classes="admin-search-key")
             yield SearchBox(placeholder="Buscar por usuario, nombre o grupo", id="agents-search")
             yield Static("", id="agents-summary", classes="admin-summary")
-        yield AdminTable(
+        yield admin_list(
             (
                 Column("login", "Usuario", 14),
                 Column("name", "Nombre", share=3),
@@ -214,8 +216,15 @@ class AgentsPanel(AdminPanel):
         self.open_dialog(dialog, done, keep=lambda a: str(a.id))
 
 
-class AgentDialog(AdminForm):
-    def __init__(self, title: str, agent: AgentInfo | None, groups: list[GroupInfo], run, confirm: str = "Guardar"):
+class AgentDialog(AdminForm[AgentInfo]):
+    def __init__(
+        self,
+        title: str,
+        agent: AgentInfo | None,
+        groups: list[GroupInfo],
+        run: Callable[[dict[str, Any]], AgentInfo],
+        confirm: str = "Guardar",
+    ) -> None:
         super().__init__(title, run, confirm=confirm)
         self.agent = agent
         self.groups = groups
@@ -294,7 +303,7 @@ class AgentDialog(AdminForm):
 # --- groups -------------------------------------------------------------------------------
 
 
-class GroupsPanel(AdminPanel):
+class GroupsPanel(AdminPanel[list[GroupInfo]]):
     TITLE = "los grupos de soporte"
 
     BINDINGS = [
@@ -312,7 +321,7 @@ class GroupsPanel(AdminPanel):
         Binding("d", "activate", "Activar", id="groups.activate", tooltip="Volver a activar el grupo"),
     ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.groups: list[GroupInfo] = []
 
@@ -322,7 +331,7 @@ class GroupsPanel(AdminPanel):
             "Un grupo inactivo no recibe casos nuevos; sus agentes y sus casos abiertos siguen donde están.",
             classes="admin-intro",
         )
-        yield AdminTable(
+        yield admin_list(
             (
                 Column("name", "Grupo", share=1),
                 Column("level", "Nivel", 23),
@@ -417,8 +426,10 @@ class GroupsPanel(AdminPanel):
         self.open_dialog(dialog, lambda g: f"Grupo «{g.name}» {verb}", keep=lambda g: str(g.id))
 
 
-class GroupDialog(AdminForm):
-    def __init__(self, title: str, group: GroupInfo | None, run, confirm: str = "Guardar"):
+class GroupDialog(AdminForm[GroupInfo]):
+    def __init__(
+        self, title: str, group: GroupInfo | None, run: Callable[[dict[str, Any]], GroupInfo], confirm: str = "Guardar"
+    ) -> None:
         super().__init__(title, run, confirm=confirm)
         self.add_class("narrow-form")
         self.group = group
