@@ -7,11 +7,13 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TypeVar
 
+from rich.text import Text
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from mesa_tui.domain.vocab import Role
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.dialogs import HelpScreen
 from mesa_tui.screens.loading import Loader
@@ -60,6 +62,16 @@ class MesaScreen(Screen[R]):
                 binding.tooltip or binding.description,
                 partial(self.app.run_action, binding.action, node),
             )
+
+    def title_line(self, area: str) -> Text:
+        """The top bar: the desk, the area on view and who is working."""
+        actor = self.ctx.actor
+        return Text.assemble(
+            ("Mesa de ayuda TIC", "bold"),
+            f"  ·  {area}  ·  ",
+            (actor.full_name, "bold"),
+            f" ({Role(actor.role).label})",
+        )
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.HELP_TITLE, self.help_rows()))

@@ -1,11 +1,12 @@
 """Reading in a worker, then handing the result to the screen: the one way screens
 do it, and the paging of the lists that hold one page (the queue, the SLA board).
 
-A `Loader` runs a read (or a use case) in a `@work(thread=True, exclusive=True,
-exit_on_error=False)` worker of its node. The worker touches no widget: it posts
-the value, or the refusal, back to the node's own message loop, where the
-callback shows it. Only the newest load counts, so a slow read that a newer one
-superseded never overwrites it; a node that is gone by then gets nothing.
+A `Loader` runs a read (or a use case) in a thread worker of its node, as
+`@work(thread=True, exclusive=True, exit_on_error=False, group=...)` would. The
+worker touches no widget: it posts the value, or the refusal, to the node's own
+message queue (a callback event), and the callback shows it on the UI thread.
+Only the newest load counts, so a slow read that a newer one superseded never
+overwrites it; a node that is gone by then gets nothing.
 """
 
 from __future__ import annotations

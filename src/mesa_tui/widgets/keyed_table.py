@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingsMap
@@ -20,6 +20,7 @@ from textual.widgets.data_table import CursorType
 from mesa_tui.widgets.format import clip
 
 Cell = str | Text
+K = TypeVar("K")
 _SCROLLBAR = 2  # kept free so a vertical scrollbar never forces a horizontal one
 
 
@@ -61,6 +62,18 @@ def same_cell(a: Cell, b: Cell) -> bool:
     if isinstance(a, Text) and isinstance(b, Text):
         return (a.plain, a.style, a.spans, a.justify) == (b.plain, b.style, b.spans, b.justify)
     return a == b
+
+
+def cursor_row_after(keys: list[K], keep: K | None, at: str | None, old: int) -> int:
+    """Where the cursor goes in a list just shown (not empty): on `keep` if it is
+    there, else to the top or the bottom (`at`), else where it was."""
+    if keep is not None and keep in keys:
+        return keys.index(keep)
+    if at == "top":
+        return 0
+    if at == "bottom":
+        return len(keys) - 1
+    return min(max(old, 0), len(keys) - 1)
 
 
 def table_bindings(prefix: str) -> list[Binding]:
@@ -186,14 +199,5 @@ class KeyedTable(DataTable[Text], inherit_bindings=False):
             self._cells[key] = cells
             self.add_row(*cells, key=key, label=wanted[key].label)
         self._rows = list(wanted.values())
-        if not rows:
-            return
-        if target_key in wanted:
-            target = order.index(target_key)
-        elif at == "top":
-            target = 0
-        elif at == "bottom":
-            target = len(order) - 1
-        else:
-            target = min(max(old_index, 0), len(order) - 1)
-        self.move_cursor(row=target, animate=False, scroll=True)
+        if rows:
+            self.move_cursor(row=cursor_row_after(order, target_key, at, old_index), animate=False, scroll=True)

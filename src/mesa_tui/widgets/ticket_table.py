@@ -25,6 +25,7 @@ from textual.strip import Strip
 
 from mesa_tui.domain.queue import QueueRow, SlaView, SortKey
 from mesa_tui.widgets.format import clip, priority_text, sla_text, status_text
+from mesa_tui.widgets.keyed_table import cursor_row_after
 from mesa_tui.widgets.paging import PagedList, paging_bindings
 
 
@@ -205,18 +206,7 @@ class TicketTable(PagedList[QueueRow], can_focus=True):
         self._rows = list(rows)
         self._slas = dict(slas or {})
         self._rebuild_cells()
-        ids = [r.id for r in rows]
-        if not rows:
-            target = 0
-        elif keep_id in ids:
-            target = ids.index(keep_id)
-        elif at == "top":
-            target = 0
-        elif at == "bottom":
-            target = len(rows) - 1
-        else:
-            target = min(max(old_index, 0), len(rows) - 1)
-        self.cursor_row = target
+        self.cursor_row = cursor_row_after([r.id for r in rows], keep_id, at, old_index) if rows else 0
 
     def update_slas(self, slas: dict[int, SlaView]) -> None:
         """Fill in the SLA column of the rows on screen."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
+from rich.text import Text
 from textual import on
 from textual.containers import Vertical
 from textual.widgets import Select
@@ -52,6 +53,22 @@ def whole_number(text: str) -> int | None:
 def counted(count: int, singular: str, plural: str) -> str:
     """ "1 servicio", "3 servicios"."""
     return f"{count} {singular if count == 1 else plural}"
+
+
+def active_text(active: bool) -> Text:
+    return Text("Activo", style="green") if active else Text("Inactivo", style="yellow")
+
+
+def offered(action: str, active: bool | None) -> bool:
+    """Whether a verb of a list whose entries are deactivated, never deleted, applies
+    to the entry under the cursor (`active` is None when there is none)."""
+    if action == "edit":
+        return active is not None
+    if action == "deactivate":
+        return active is True
+    if action == "activate":
+        return active is False
+    return True
 
 
 def tickets_moved(count: int) -> str:

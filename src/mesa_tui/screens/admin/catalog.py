@@ -20,7 +20,7 @@ from textual.markup import escape
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from mesa_tui.domain.catalog import CatalogEntry
-from mesa_tui.screens.admin.base import AdminForm, AdminPanel, admin_list, counted, selected
+from mesa_tui.screens.admin.base import AdminForm, AdminPanel, active_text, admin_list, counted, offered, selected
 from mesa_tui.screens.admin.catalog_file import ExportDialog, ImportDialog
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.catalog import ImportResult, write_catalog_file
@@ -40,10 +40,6 @@ def next_code(entries: list[CatalogEntry]) -> str:
 def one_paragraph(text: str) -> str:
     """A catalog value is one line: the lines of a text box joined with spaces."""
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
-
-
-def active_text(active: bool) -> Text:
-    return Text("Activo", style="green") if active else Text("Inactivo", style="yellow")
 
 
 # --- the catalog list ----------------------------------------------------------------
@@ -178,13 +174,7 @@ class CatalogPanel(AdminPanel[_Catalog]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         entry = self.current() if self.is_mounted else None
-        if action == "edit":
-            return entry is not None
-        if action == "deactivate":
-            return entry is not None and entry.active
-        if action == "activate":
-            return entry is not None and not entry.active
-        return True
+        return offered(action, entry.active if entry else None)
 
     def action_new(self) -> None:
         self.when_read(self._new)

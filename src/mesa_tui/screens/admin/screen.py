@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static, Tab, Tabs
 
-from mesa_tui.domain.vocab import Role
 from mesa_tui.screens.admin.base import AdminPanel
 from mesa_tui.screens.admin.calendar import CalendarPanel
 from mesa_tui.screens.admin.catalog import CatalogPanel
@@ -78,16 +76,7 @@ class AdminScreen(MesaScreen[None]):
         return self.ctx.actor.is_admin
 
     def compose(self) -> ComposeResult:
-        actor = self.ctx.actor
-        yield Static(
-            Text.assemble(
-                ("Mesa de ayuda TIC", "bold"),
-                "  ·  Administración  ·  ",
-                (actor.full_name, "bold"),
-                f" ({Role(actor.role).label})",
-            ),
-            id="topbar",
-        )
+        yield Static(self.title_line("Administración"), id="topbar")
         if not self.allowed:
             yield Static(
                 "Solo un administrador puede entrar a la administración de la mesa de ayuda.\n\nPulse Esc para volver.",

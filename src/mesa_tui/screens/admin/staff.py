@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,7 +17,7 @@ from textual.widgets import Input, Select, Static
 from mesa_tui.domain.admin import AgentInfo, GroupInfo
 from mesa_tui.domain.priority import LEVELS
 from mesa_tui.domain.vocab import Role
-from mesa_tui.screens.admin.base import AdminForm, AdminPanel, admin_list, counted, selected
+from mesa_tui.screens.admin.base import AdminForm, AdminPanel, active_text, admin_list, counted, offered, selected
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import level_label
@@ -26,10 +25,6 @@ from mesa_tui.widgets.keyed_table import Column, Row
 from mesa_tui.widgets.search_box import SearchBox, matches
 
 NO_GROUP = 0  # the Select value of "no group" (a Select value can't be None)
-
-
-def state_text(active: bool) -> Text:
-    return Text("Activo", style="green") if active else Text("Inactivo", style="yellow")
 
 
 def open_tickets_text(count: int) -> str:
@@ -106,7 +101,7 @@ class AgentsPanel(AdminPanel[_Staff]):
                         a.level_label,
                         a.group_name or "—",
                         str(a.open_tickets),
-                        state_text(a.active),
+                        active_text(a.active),
                     ),
                     dim=not a.active,
                 )
@@ -137,13 +132,7 @@ class AgentsPanel(AdminPanel[_Staff]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         agent = self.current() if self.is_mounted else None
-        if action == "edit":
-            return agent is not None
-        if action == "deactivate":
-            return agent is not None and agent.active
-        if action == "activate":
-            return agent is not None and not agent.active
-        return True
+        return offered(action, agent.active if agent else None)
 
     def action_new(self) -> None:
         self.when_read(self._new)
@@ -351,7 +340,7 @@ class GroupsPanel(AdminPanel[list[GroupInfo]]):
             [
                 Row(
                     str(g.id),
-                    (g.name, g.level_label, str(g.agents), str(g.open_tickets), state_text(g.active)),
+                    (g.name, g.level_label, str(g.agents), str(g.open_tickets), active_text(g.active)),
                     dim=not g.active,
                 )
                 for g in data
@@ -365,13 +354,7 @@ class GroupsPanel(AdminPanel[list[GroupInfo]]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         group = self.current() if self.is_mounted else None
-        if action == "edit":
-            return group is not None
-        if action == "deactivate":
-            return group is not None and group.active
-        if action == "activate":
-            return group is not None and not group.active
-        return True
+        return offered(action, group.active if group else None)
 
     def action_new(self) -> None:
         dialog = GroupDialog(

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -150,16 +149,7 @@ class QueueScreen(MesaScreen[None], TicketKeys):
     # --- layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        actor = self.ctx.actor
-        yield Static(
-            Text.assemble(
-                ("Mesa de ayuda TIC", "bold"),
-                "  ·  Cola de casos  ·  ",
-                (actor.full_name, "bold"),
-                f" ({Role(actor.role).label})",
-            ),
-            id="topbar",
-        )
+        yield Static(self.title_line("Cola de casos"), id="topbar")
         yield ViewTabs(
             *(
                 Tab(f"{key} {view.label}", id=f"view-{view.value}")
