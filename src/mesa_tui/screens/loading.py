@@ -20,7 +20,7 @@ from textual.dom import DOMNode
 
 from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest
 from mesa_tui.services.errors import ServiceError
-from mesa_tui.widgets.paging import PagedList
+from mesa_tui.widgets.paging import PagedList, PagedRow
 
 T = TypeVar("T")
 
@@ -113,7 +113,7 @@ class Page(Protocol):
     """A page of a paged list, as the services return it (QueuePage, SlaBoardPage)."""
 
     @property
-    def rows(self) -> tuple[Any, ...]: ...
+    def rows(self) -> tuple[PagedRow, ...]: ...
 
     @property
     def has_before(self) -> bool: ...

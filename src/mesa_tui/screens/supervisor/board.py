@@ -8,7 +8,6 @@ escalates with the agent screens' own dialogs and use cases (TicketActions).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -261,8 +260,7 @@ class SlaBoardScreen(SupervisorScreen):
             parts.append(cases(total) if total else "ningún caso")
         page, number = self.pager.page, self.pager.page_number
         if page is not None and page.rows and number is not None:
-            pages = math.ceil(total / page.request.size) if total else 1
-            parts.append(f"pág. {number} de {max(pages, number)}")
+            parts.append(f"pág. {number} de {max(self.pager.pages() or 1, number)}")
         if self.loaded_at is not None:
             parts.append(f"actualizado {local(self.loaded_at):%H:%M:%S}")
         parts.append(f"se actualiza cada {REFRESH_SECONDS} s")
