@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -15,7 +16,7 @@ from mesa_tui.screens.admin.screen import AdminScreen
 from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext
-from mesa_tui.screens.supervisor.base import supervisor_screen
+from mesa_tui.screens.supervisor import supervisor_screen
 from mesa_tui.services.desk import Desk
 from mesa_tui.services.queue import QueueService
 
@@ -28,7 +29,7 @@ from mesa_tui.services.queue import QueueService
 FREEZE_STARTUP_AFTER_S = 2.0
 
 
-class MesaApp(App):
+class MesaApp(App[None]):
     """The help desk. Each mode is a screen stack: "agent" is the queue.
 
     Supervisor and admin screens join as modes: `add_mode(name, factory)` in
@@ -118,7 +119,7 @@ class MesaApp(App):
         if isinstance(screen, MesaScreen):
             screen.action_help()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         if isinstance(screen, MesaScreen):
             yield from screen.palette_commands()
         if self.ctx.actor.is_supervisor and self.current_mode != "supervisor":

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+BOGOTA = ZoneInfo("America/Bogota")
 _ZERO = timedelta(0)
 _DAY = timedelta(days=1)
 _MIDNIGHT = time(0)

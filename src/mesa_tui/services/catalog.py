@@ -99,3 +99,41 @@ def _parse(text: str, categories: list[str]) -> list[CatalogEntry]:
         return parse_catalog(text, categories)
     except CatalogFileError as exc:
         raise CatalogFileRejected(exc) from exc
+
+
+def read_catalog_file(path: str) -> str:
+    """The text of the catalog file at `path`; a ValidationError on "path" says why not."""
+    from pathlib import Path
+
+    if not path.strip():
+        raise ValidationError("path", "Escriba la ruta del archivo del catálogo.")
+    file = Path(path.strip()).expanduser()
+    try:
+        return file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationError("path", f"No existe el archivo {file}.") from None
+    except IsADirectoryError:
+        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.") from None
+    except UnicodeDecodeError:
+        raise ValidationError(
+            "path", "El archivo no es texto UTF-8: guárdelo como texto UTF-8 delimitado por tabulaciones."
+        ) from None
+    except OSError as exc:
+        raise ValidationError("path", f"No se pudo leer {file}: {exc.strerror or exc}.") from None
+
+
+def write_catalog_file(path: str, text: str) -> tuple[str, int]:
+    """Write an exported catalog to `path`: (the full path, how many services)."""
+    from pathlib import Path
+
+    file = Path(path.strip()).expanduser()
+    try:
+        file.write_text(text, encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationError("path", f"No existe la carpeta {file.parent}.") from None
+    except IsADirectoryError:
+        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.") from None
+    except OSError as exc:
+        raise ValidationError("path", f"No se pudo escribir {file}: {exc.strerror or exc}.") from None
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return str(file.resolve()), max(len(lines) - 1, 0)  # minus the header

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
@@ -17,7 +19,7 @@ class FormField(Vertical):
 
     DEFAULT_CLASSES = "form-field"
 
-    def __init__(self, label: str, control: Widget, name: str, hint: str = "", **kwargs) -> None:
+    def __init__(self, label: str, control: Widget, name: str, hint: str = "", **kwargs: Any) -> None:
         super().__init__(id=f"field-{name}", **kwargs)
         self._label = label
         self._control = control

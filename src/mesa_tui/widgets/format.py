@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
+from mesa_tui.domain.calendar import BOGOTA
 from mesa_tui.domain.queue import SlaView
 from mesa_tui.domain.sla import ClockState
 from mesa_tui.domain.vocab import (
@@ -24,7 +24,6 @@ from mesa_tui.domain.vocab import (
 )
 from mesa_tui.domain.workflow import Action
 
-BOGOTA = ZoneInfo("America/Bogota")
 _WEEKDAYS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
 
 SLA_STYLES = {

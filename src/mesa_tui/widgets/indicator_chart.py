@@ -19,7 +19,12 @@ class IndicatorChart(PlotextPlot):
         plt = self.plt
         plt.clear_figure()
         target = float(row.target)
-        values = [(m, v.percent, v.meets(row.target)) for m, v in enumerate(row.months, start=1) if v.has_cases]
+        # A month has a percentage when it has cases.
+        values = [
+            (m, v.percent, bool(v.meets(row.target)))
+            for m, v in enumerate(row.months, start=1)
+            if v.percent is not None
+        ]
         labelled: set[bool] = set()
         for month, percent, met in values:
             # One bar per call: plotext scales a call's bar width by the spacing of its points.
@@ -30,8 +35,8 @@ class IndicatorChart(PlotextPlot):
         highest = max([p for _, p, _ in values] + [target, 100.0])
         top = 25 * math.ceil(highest * 1.05 / 25)
         plt.ylim(0, top)
-        ticks = list(range(0, top + 1, 25))
-        plt.yticks(ticks, [f"{t} %" for t in ticks])
+        ticks = range(0, top + 1, 25)
+        plt.yticks([float(t) for t in ticks], [f"{t} %" for t in ticks])
         plt.xlim(0.5, MONTHS + 0.5)
         plt.xticks(list(range(1, MONTHS + 1)), list(MONTH_TICKS))
         title = f"{row.definition.name} {year}: avance mensual (%) frente a la meta"

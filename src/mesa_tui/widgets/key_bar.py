@@ -9,9 +9,12 @@ redraws one line of text instead.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -35,10 +38,10 @@ class KeyBar(Widget):
     """
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description"}
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # x ranges of each key on the line, for clicks: (start, end, node, action)
-        self._spans: list[tuple[int, int, object, str]] = []
+        self._spans: list[tuple[int, int, DOMNode, str]] = []
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -46,12 +49,12 @@ class KeyBar(Widget):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _bindings_changed(self, screen: Screen) -> None:
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
         self.refresh()
 
-    def _shown(self) -> list[tuple[Binding, object]]:
+    def _shown(self) -> list[tuple[Binding, DOMNode]]:
         seen: set[str] = set()
-        shown = []
+        shown: list[tuple[Binding, DOMNode]] = []
         palette = None
         for active in self.screen.active_bindings.values():
             binding = active.binding

@@ -1,5 +1,5 @@
-"""A DataTable of rows keyed by id, refreshed by a keyed diff (the admin lists and
-the supervisor tables).
+"""A DataTable of rows keyed by id, refreshed by a keyed diff: the admin lists,
+the supervisor's tables and (with paging, widgets/paging.py) the SLA board.
 
 A refresh removes the rows that left, rewrites only the cells that changed in
 the rows that stayed in place and adds the rest, so a list keeps its cursor on
@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.widgets import DataTable
+from textual.widgets.data_table import CursorType
 
 from mesa_tui.widgets.format import clip
 
 Cell = str | Text
+K = TypeVar("K")
 _SCROLLBAR = 2  # kept free so a vertical scrollbar never forces a horizontal one
 
 
@@ -61,6 +64,18 @@ def same_cell(a: Cell, b: Cell) -> bool:
     return a == b
 
 
+def cursor_row_after(keys: list[K], keep: K | None, at: str | None, old: int) -> int:
+    """Where the cursor goes in a list just shown (not empty): on `keep` if it is
+    there, else to the top or the bottom (`at`), else where it was."""
+    if keep is not None and keep in keys:
+        return keys.index(keep)
+    if at == "top":
+        return 0
+    if at == "bottom":
+        return len(keys) - 1
+    return min(max(old, 0), len(keys) - 1)
+
+
 def table_bindings(prefix: str) -> list[Binding]:
     """DataTable's moves with Spanish descriptions and ids under `prefix`, so help
     and the palette list them and they can be remapped."""
@@ -76,28 +91,40 @@ def table_bindings(prefix: str) -> list[Binding]:
     ]
 
 
-class KeyedTable(DataTable, inherit_bindings=False):
+class KeyedTable(DataTable[Text], inherit_bindings=False):
     """A list of a few dozen rows keyed by a string id; `show_rows` diffs by key.
 
-    Subclasses give it their BINDINGS (`table_bindings(prefix)`), replacing
-    DataTable's English ones without ids.
+    `moves` names the ids of its moving keys (`table_bindings(moves)`: "admin",
+    "supervisor"), which replace DataTable's English ones without ids; a subclass
+    may add its own BINDINGS, or give them all and no `moves`.
     """
 
-    MIN_FLEX_WIDTH = 6  # the least the flexible columns share on a narrow screen, per column
-
-    def __init__(self, columns: Sequence[Column], cursor_type: str = "row", cell_padding: int = 1, **kwargs) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        moves: str | None = None,
+        min_flex: int = 6,
+        cursor_type: CursorType = "row",
+        cell_padding: int = 1,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(cursor_type=cursor_type, cell_padding=cell_padding, **kwargs)
+        if moves is not None:
+            # Textual merges BINDINGS per class; the ids of the moving keys are chosen per list.
+            own = BindingsMap(table_bindings(moves)).key_to_bindings
+            self._bindings = BindingsMap.from_keys({**own, **self._bindings.key_to_bindings})
         self.spec = tuple(columns)
+        self.min_flex = min_flex  # the least each flexible column gets on a narrow screen
         self._rows: list[Row] = []
-        self._cells: dict[str, tuple[Cell, ...]] = {}
-        self._widths = column_widths(self.spec, 116, cell_padding, self.MIN_FLEX_WIDTH)
+        self._cells: dict[str, tuple[Text, ...]] = {}
+        self._widths = column_widths(self.spec, 116, cell_padding, min_flex)
 
     def on_mount(self) -> None:
         self._build_columns()
 
     def on_resize(self) -> None:
-        widths = column_widths(self.spec, self.size.width, self.cell_padding, self.MIN_FLEX_WIDTH)
+        widths = column_widths(self.spec, self.size.width, self.cell_padding, self.min_flex)
         if widths != self._widths:
             self._widths = widths
             rows = self._rows
@@ -124,9 +151,9 @@ class KeyedTable(DataTable, inherit_bindings=False):
             return None
         return self._rows[self.cursor_row].key
 
-    def _render(self, row: Row) -> tuple[Cell, ...]:
-        out: list[Cell] = []
-        for col, value in zip(self.spec, row.cells):
+    def _cells_of(self, row: Row) -> tuple[Text, ...]:
+        out: list[Text] = []
+        for col, value in zip(self.spec, row.cells, strict=False):
             width = self._widths[col.key]
             if isinstance(value, Text):
                 text = value.copy()
@@ -162,24 +189,15 @@ class KeyedTable(DataTable, inherit_bindings=False):
             self.remove_row(key)
             del self._cells[key]
         for key in order[:in_place]:
-            cells = self._render(wanted[key])
-            for col, value, old in zip(self.spec, cells, self._cells[key]):
+            cells = self._cells_of(wanted[key])
+            for col, value, old in zip(self.spec, cells, self._cells[key], strict=False):
                 if not same_cell(value, old):
                     self.update_cell(key, col.key, value)
             self._cells[key] = cells
         for key in order[in_place:]:
-            cells = self._render(wanted[key])
+            cells = self._cells_of(wanted[key])
             self._cells[key] = cells
             self.add_row(*cells, key=key, label=wanted[key].label)
         self._rows = list(wanted.values())
-        if not rows:
-            return
-        if target_key in wanted:
-            target = order.index(target_key)
-        elif at == "top":
-            target = 0
-        elif at == "bottom":
-            target = len(order) - 1
-        else:
-            target = min(max(old_index, 0), len(order) - 1)
-        self.move_cursor(row=target, animate=False, scroll=True)
+        if rows:
+            self.move_cursor(row=cursor_row_after(order, target_key, at, old_index), animate=False, scroll=True)

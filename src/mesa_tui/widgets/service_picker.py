@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -15,20 +15,12 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mesa_tui.domain.catalog import CatalogEntry
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, so «informacion» finds «INFORMACIÓN»."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+from mesa_tui.widgets.search_box import matches
 
 
 def matching(services: Sequence[CatalogEntry], query: str) -> list[CatalogEntry]:
-    """Services whose code, name or category contain every word typed."""
-    words = _fold(query).split()
-    if not words:
-        return list(services)
-    return [s for s in services if all(w in _fold(f"{s.code} {s.name} {s.category}") for w in words)]
+    """Services whose code, name or category contain every word typed (accents and case ignored)."""
+    return [s for s in services if matches(query, s.code, s.name, s.category)]
 
 
 def _label(s: CatalogEntry, width: int) -> Text:
@@ -52,7 +44,7 @@ class ServicePicker(Vertical):
             self.picker = picker
             self.entry = entry
 
-    def __init__(self, services: Sequence[CatalogEntry] = (), **kwargs) -> None:
+    def __init__(self, services: Sequence[CatalogEntry] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = list(services)
         self.value: CatalogEntry | None = None

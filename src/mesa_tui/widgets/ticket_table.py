@@ -1,8 +1,8 @@
 """The queue's table: one page of tickets, drawn line by line.
 
-It only ever holds a page. Reaching its edges with the cursor asks the screen
-for the next or previous page (`PageRequested`); the screen answers with
-`show_page`. Rows are kept as plain (text, style) cells and each line is built
+It only ever holds a page, and pages like the SLA board (widgets/paging.py):
+reaching its edges with the cursor asks the screen for the next or previous page
+(`PageRequested`); the screen answers with `show_page`. Rows are kept as plain (text, style) cells and each line is built
 as a strip of segments when painted: no per-cell renderables to measure, so a
 page swap, a refresh or a focus change repaints in a few milliseconds (the
 built-in DataTable takes tens, which is what an agent feels as a stall).
@@ -12,20 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
-from mesa_tui.domain.queue import PageDirection, QueueRow, SlaView, SortKey
+from mesa_tui.domain.queue import QueueRow, SlaView, SortKey
 from mesa_tui.widgets.format import clip, priority_text, sla_text, status_text
+from mesa_tui.widgets.keyed_table import cursor_row_after
+from mesa_tui.widgets.paging import PagedList, paging_bindings
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _cell(text: Text | str) -> Cell:
     return text, ""
 
 
-class TicketTable(Widget, can_focus=True):
+class TicketTable(PagedList[QueueRow], can_focus=True):
     """A page of the queue: a header line and one line per ticket."""
 
     DEFAULT_CSS = """
@@ -114,66 +115,15 @@ class TicketTable(Widget, can_focus=True):
     """
     COMPONENT_CLASSES = {"ticket-table--header", "ticket-table--even-row", "ticket-table--cursor"}
 
-    BINDINGS = [
-        Binding("enter", "open", "Abrir", id="queue.open", tooltip="Abrir el caso seleccionado"),
-        Binding(
-            "j,down",
-            "down",
-            "Bajar",
-            show=False,
-            id="queue.down",
-            tooltip="Bajar una fila; en la última, pasar a la página siguiente",
-        ),
-        Binding(
-            "k,up",
-            "up",
-            "Subir",
-            show=False,
-            id="queue.up",
-            tooltip="Subir una fila; en la primera, volver a la página anterior",
-        ),
-        Binding(
-            "pagedown,ctrl+f",
-            "page('after')",
-            "Pág. siguiente",
-            show=False,
-            id="queue.next_page",
-            tooltip="Mostrar la página siguiente de la cola",
-        ),
-        Binding(
-            "pageup,ctrl+b",
-            "page('before')",
-            "Pág. anterior",
-            show=False,
-            id="queue.prev_page",
-            tooltip="Mostrar la página anterior de la cola",
-        ),
-        Binding(
-            "g,home", "page('first')", "Inicio", show=False, id="queue.top", tooltip="Ir al primer caso de la cola"
-        ),
-        Binding(
-            "G,end", "page('last')", "Final", show=False, id="queue.bottom", tooltip="Ir al último caso de la cola"
-        ),
-    ]
+    BINDINGS = paging_bindings(
+        "queue",
+        next_page="Mostrar la página siguiente de la cola",
+        prev_page="Mostrar la página anterior de la cola",
+        top="Ir al primer caso de la cola",
+        bottom="Ir al último caso de la cola",
+    )
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
-
-    class PageRequested(Message):
-        def __init__(self, direction: PageDirection) -> None:
-            super().__init__()
-            self.direction = direction
-
-    class OpenRequested(Message):
-        def __init__(self, row: QueueRow) -> None:
-            super().__init__()
-            self.row = row
-
-    class RowChanged(Message):
-        """The row under the cursor is now another ticket (or none)."""
-
-        def __init__(self, row: QueueRow | None) -> None:
-            super().__init__()
-            self.row = row
 
     class SortRequested(Message):
         """A column header was clicked."""
@@ -182,7 +132,7 @@ class TicketTable(Widget, can_focus=True):
             super().__init__()
             self.sort = sort
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._rows: list[QueueRow] = []
         self._cells: dict[int, tuple[Cell, ...]] = {}
@@ -190,9 +140,6 @@ class TicketTable(Widget, can_focus=True):
         self._widths: dict[str, int] = column_widths(120)
         self._sort = SortKey.DUE
         self._descending = False
-        self._has_before = False
-        self._has_after = False
-        self._announced: int | None = None
         self._strips: dict[tuple[int, bool], Strip] = {}
 
     # --- what is shown ---------------------------------------------------------
@@ -254,23 +201,12 @@ class TicketTable(Widget, can_focus=True):
     ) -> None:
         """Show a page. The cursor goes to `keep_id` if it is on the page, else to
         the top or bottom (`at`), else stays at the same position."""
-        self._has_before, self._has_after = has_before, has_after
+        self._set_edges(has_before, has_after)
         old_index = self.cursor_row
         self._rows = list(rows)
         self._slas = dict(slas or {})
         self._rebuild_cells()
-        ids = [r.id for r in rows]
-        if not rows:
-            target = 0
-        elif keep_id in ids:
-            target = ids.index(keep_id)
-        elif at == "top":
-            target = 0
-        elif at == "bottom":
-            target = len(rows) - 1
-        else:
-            target = min(max(old_index, 0), len(rows) - 1)
-        self.cursor_row = target
+        self.cursor_row = cursor_row_after([r.id for r in rows], keep_id, at, old_index) if rows else 0
 
     def update_slas(self, slas: dict[int, SlaView]) -> None:
         """Fill in the SLA column of the rows on screen."""
@@ -338,7 +274,7 @@ class TicketTable(Widget, can_focus=True):
         cursor_style = self.get_component_rich_style("ticket-table--cursor") if cursor else None
         pad = " " * _PADDING
         segments = []
-        for spec, (text, style) in zip(COLUMNS, cells):
+        for spec, (text, style) in zip(COLUMNS, cells, strict=True):
             cell_style = row_style + _style(style)
             if cursor_style is not None:
                 cell_style = row_style + cursor_style + Style(bold=_style(style).bold)
@@ -350,12 +286,12 @@ class TicketTable(Widget, can_focus=True):
 
     # --- input ----------------------------------------------------------------------
 
-    def _announce(self) -> None:
-        row = self.current
-        rid = row.id if row else None
-        if rid != self._announced or row is None:
-            self._announced = rid
-            self.post_message(self.RowChanged(row))
+    def _position(self) -> tuple[int, int]:
+        return self.cursor_row, len(self._rows)
+
+    def _step(self, delta: int) -> None:
+        if self._rows:
+            self.cursor_row += delta
 
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
@@ -371,26 +307,3 @@ class TicketTable(Widget, can_focus=True):
             self.cursor_row = index
             if event.chain >= 2:
                 self.action_open()
-
-    def action_open(self) -> None:
-        row = self.current
-        if row is not None:
-            self.post_message(self.OpenRequested(row))
-
-    def action_down(self) -> None:
-        if self._rows and self.cursor_row >= len(self._rows) - 1:
-            if self._has_after:
-                self.post_message(self.PageRequested(PageDirection.AFTER))
-            return
-        if self._rows:
-            self.cursor_row += 1
-
-    def action_up(self) -> None:
-        if self.cursor_row <= 0:
-            if self._has_before:
-                self.post_message(self.PageRequested(PageDirection.BEFORE))
-            return
-        self.cursor_row -= 1
-
-    def action_page(self, direction: str) -> None:
-        self.post_message(self.PageRequested(PageDirection(direction)))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from mesa_tui.screens.admin.calendar import ClosureDialog, parse_day
+from mesa_tui.domain.dates import parse_day
+from mesa_tui.screens.admin.calendar import ClosureDialog
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.admin import Admin
 from tests.screens.admin.support import audit, field_error, open_admin, press, shown, type_text

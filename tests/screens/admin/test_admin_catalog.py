@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mesa_tui.screens.admin.catalog import ExportDialog, ImportDialog, ServiceDialog
+from mesa_tui.screens.admin.catalog import ServiceDialog
+from mesa_tui.screens.admin.catalog_file import ExportDialog, ImportDialog
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.admin import Admin
 from tests.screens.admin.support import audit, field_error, open_admin, press, shown, type_text

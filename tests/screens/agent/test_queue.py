@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from mesa_tui.domain.queue import SortKey
+from mesa_tui.screens.agent.pickers import FilterDialog, SortDialog
 from mesa_tui.screens.agent.queue import QueueScreen
-from mesa_tui.screens.dialogs import FilterDialog, HelpScreen, SortDialog
+from mesa_tui.screens.dialogs import HelpScreen
 from mesa_tui.widgets.ticket_table import column_widths
 from tests.screens.support import SIZE, settle
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from mesa_tui.domain.tickets import CommentInfo, EventInfo
 from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.agent.ticket import TicketScreen
-from mesa_tui.screens.dialogs import ActionDialog, ClassifyDialog, ConfirmDialog, EscalateDialog
+from mesa_tui.screens.agent.ticket_dialogs import ClassifyDialog, EscalateDialog
+from mesa_tui.screens.dialogs import ActionDialog, ConfirmDialog
 from tests.screens.support import SIZE, footer_keys, settle, toasts
 
 

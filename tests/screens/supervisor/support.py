@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from mesa_tui.screens.supervisor.base import supervisor_screen
+from mesa_tui.screens.supervisor import supervisor_screen
 from tests.screens.support import settle
 
 BOGOTA = ZoneInfo("America/Bogota")

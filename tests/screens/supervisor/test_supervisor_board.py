@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from mesa_tui.domain.tickets import EventInfo
 from mesa_tui.screens.agent.ticket import TicketScreen
-from mesa_tui.screens.dialogs import AssignDialog, EscalateDialog
+from mesa_tui.screens.agent.ticket_dialogs import AssignDialog, EscalateDialog
 from mesa_tui.screens.supervisor.board import SlaBoardScreen
 from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
 from tests.screens.supervisor.support import cells, show

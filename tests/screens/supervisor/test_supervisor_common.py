@@ -8,7 +8,7 @@ from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.supervisor import board as supervisor_board
 from mesa_tui.screens.supervisor import indicators as supervisor_indicators
 from mesa_tui.screens.supervisor import overview as supervisor_overview
-from mesa_tui.widgets.supervisor_tables import BoardTable
+from mesa_tui.screens.supervisor.board import BoardTable
 from tests.screens.supervisor.support import show
 from tests.screens.support import SIZE, settle
 

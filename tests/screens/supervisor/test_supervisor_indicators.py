@@ -11,11 +11,11 @@ from rich.console import Console
 from textual.widgets import Input
 
 from mesa_tui.domain.indicators import NO_CASES
-from mesa_tui.screens.admin.base import OneFieldDialog
+from mesa_tui.screens.dialogs import OneFieldDialog
 from mesa_tui.screens.supervisor.exports import ExportIndicatorsDialog
 from mesa_tui.services.reports import Reports
 from mesa_tui.widgets.indicator_chart import IndicatorChart
-from mesa_tui.widgets.supervisor_tables import SupervisorTable
+from mesa_tui.widgets.keyed_table import KeyedTable as SupervisorTable
 from tests.screens.supervisor.support import cells, show
 from tests.screens.support import SIZE, settle, toasts
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
-from mesa_tui.widgets.supervisor_tables import SupervisorTable
+from mesa_tui.widgets.keyed_table import KeyedTable as SupervisorTable
 from tests.screens.supervisor.support import cells, show
 from tests.screens.support import SIZE, settle
 

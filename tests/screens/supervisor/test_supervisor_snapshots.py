@@ -5,7 +5,7 @@ Regenerate after a deliberate change with `pytest tests/screens --snapshot-updat
 
 from __future__ import annotations
 
-from mesa_tui.screens.supervisor.base import supervisor_screen
+from mesa_tui.screens.supervisor import supervisor_screen
 from tests.screens.support import SIZE, settle
 
 

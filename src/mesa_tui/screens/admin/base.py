@@ -2,32 +2,41 @@
 a dialog against the `Admin` use cases and saying what happened.
 
 Each panel is one area of the admin screen (catalog, SLA policies, ...). It owns
-its keys (they apply while the focus is inside it), reads its data in a thread
-worker that only posts a message, and shows it in the message handler. Forms are
-the agent screens' `ActionDialog`s: the dialog runs the use case itself, shows a
+its keys (they apply while the focus is inside it) and reads its data with a
+Loader (screens/loading.py), showing it once it arrives. Forms are the agent
+screens' `ActionDialog`s: the dialog runs the use case itself, shows a
 `ValidationError` next to its field and stays open with what was typed; any
 other refusal closes it and the panel says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
 
-from textual import on, work
+from rich.text import Text
+from textual import on
 from textual.containers import Vertical
-from textual.message import Message
-from textual.widgets import Input, Select
+from textual.widgets import Select
 
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.screens.context import DeskContext
-from mesa_tui.screens.dialogs import ActionDialog, Outcome, ReasonDialog
+from mesa_tui.screens.dialogs import ActionDialog, Outcome
+from mesa_tui.screens.loading import Loader
 from mesa_tui.services.admin import Admin
 from mesa_tui.services.errors import ServiceError
-from mesa_tui.widgets.admin_table import AdminTable
+from mesa_tui.widgets.keyed_table import Column, KeyedTable
+
+D = TypeVar("D")  # what a panel reads
+R = TypeVar("R")  # what a form's use case returns
 
 
-def selected(select: Select) -> Any:
+def admin_list(columns: Sequence[Column], **kwargs: Any) -> KeyedTable:
+    """A list of the admin screen, with its moving keys (ids admin.*)."""
+    return KeyedTable(columns, moves="admin", min_flex=8, **kwargs)
+
+
+def selected(select: Select[Any]) -> Any:
     """A Select's value, None while it is blank."""
     value = select.value
     return None if value is Select.NULL else value
@@ -46,6 +55,22 @@ def counted(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
 
 
+def active_text(active: bool) -> Text:
+    return Text("Activo", style="green") if active else Text("Inactivo", style="yellow")
+
+
+def offered(action: str, active: bool | None) -> bool:
+    """Whether a verb of a list whose entries are deactivated, never deleted, applies
+    to the entry under the cursor (`active` is None when there is none)."""
+    if action == "edit":
+        return active is not None
+    if action == "deactivate":
+        return active is True
+    if action == "activate":
+        return active is False
+    return True
+
+
 def tickets_moved(count: int) -> str:
     if count == 0:
         return "ningún caso abierto cambió de vencimiento"
@@ -54,73 +79,37 @@ def tickets_moved(count: int) -> str:
     return f"se recalcularon los vencimientos de {count} casos abiertos"
 
 
-class AdminForm(ActionDialog):
+class AdminForm(ActionDialog[R]):
     """An admin form: an ActionDialog a little wider, for the longer admin records."""
 
-    def __init__(self, title: str, run: Callable[[dict[str, Any]], Any], confirm: str = "Guardar", intro: str = ""):
+    def __init__(
+        self, title: str, run: Callable[[dict[str, Any]], R], confirm: str = "Guardar", intro: str = ""
+    ) -> None:
         super().__init__(title, run, confirm=confirm, intro=intro)
         self.add_class("admin-form")
 
 
-class OneFieldDialog(ReasonDialog):
-    """One line of text that starts with the current value: a name, a setting."""
-
-    def __init__(
-        self,
-        title: str,
-        label: str,
-        run: Callable[[dict[str, Any]], Any],
-        field: str = "name",
-        value: str = "",
-        confirm: str = "Guardar",
-        intro: str = "",
-    ):
-        super().__init__(title, label, run, field=field, confirm=confirm, intro=intro)
-        self.initial = value
-
-    def on_mount(self) -> None:
-        box = self.query_one(f"#input-{self.field}", Input)
-        box.value = self.initial
-        box.cursor_position = len(self.initial)
-
-
-class AdminPanel(Vertical):
+class AdminPanel(Vertical, Generic[D]):
     """One area of the admin screen: a list read from the `Admin` use cases and its keys."""
 
     TITLE = ""  # what it lists, for messages: "el catálogo de servicios"
 
-    class Read(Message):
-        bubble = False
-
-        def __init__(self, data: Any, generation: int) -> None:
-            super().__init__()
-            self.data = data
-            self.generation = generation
-
-    class ReadFailed(Message):
-        bubble = False
-
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
-
-    def __init__(self, ctx: DeskContext, admin: Admin, **kwargs) -> None:
+    def __init__(self, ctx: DeskContext, admin: Admin, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ctx = ctx
         self.admin = admin
         self._keep: str | None = None  # the row to put the cursor on once the read arrives
-        self._generation = 0  # reads asked for
-        self._shown_generation = -1  # the read on screen
         self._waiting: list[Callable[[], None]] = []
+        self._reader: Loader[D] = Loader(self, "admin-read", self._read_failed)
 
     @property
     def actor(self) -> ActorInfo:
         return self.ctx.actor
 
     @property
-    def table(self) -> AdminTable:
+    def table(self) -> KeyedTable:
         """The panel's main list: what gets the focus when the panel is shown."""
-        return self.query(AdminTable).first()
+        return self.query(KeyedTable).first()
 
     def activate(self) -> None:
         """The panel was brought to the front: read it again (another tab may have changed
@@ -130,54 +119,38 @@ class AdminPanel(Vertical):
 
     # --- reading -------------------------------------------------------------------
 
-    def fetch(self) -> Any:
+    def fetch(self) -> D:
         """Read what the panel shows (runs in a worker thread: no widgets here)."""
         raise NotImplementedError
 
-    def show_data(self, data: Any, keep: str | None) -> None:
+    def show_data(self, data: D, keep: str | None) -> None:
         """Show what `fetch` read, with the cursor on `keep` when it is given."""
         raise NotImplementedError
 
     def reload(self, keep: str | None = None) -> None:
-        # Kept aside, not passed to the worker: a newer read may supersede this one.
+        # Kept aside, not handed to the read: a newer read may supersede this one.
         if keep is not None:
             self._keep = keep
-        self._generation += 1
-        self._read(self._generation)
+        self._reader.load(self.fetch, self._read)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="admin-read")
-    def _read(self, generation: int) -> None:
-        try:
-            data = self.fetch()
-        except Exception as exc:  # the database went away, a bug: tell, don't crash
-            self.post_message(self.ReadFailed(str(exc)))
-            return
-        self.post_message(self.Read(data, generation))
-
-    @on(Read)
-    def _shown(self, message: Read) -> None:
-        if message.generation < self._shown_generation:
-            return  # an older read that finished late
+    def _read(self, data: D) -> None:
         keep, self._keep = self._keep, None
-        self.show_data(message.data, keep)
-        self._shown_generation = message.generation
-        if message.generation == self._generation:
-            waiting, self._waiting = self._waiting, []
-            for then in waiting:
-                then()
+        self.show_data(data, keep)
+        waiting, self._waiting = self._waiting, []
+        for then in waiting:
+            then()
         self.screen.refresh_bindings()
 
-    @on(ReadFailed)
-    def _read_failed(self, message: ReadFailed) -> None:
+    def _read_failed(self, error: ServiceError) -> None:
         self._waiting.clear()
         self.notify(
-            f"No se pudo leer {self.TITLE}: {message.error}", title="Error", severity="error", timeout=10, markup=False
+            f"No se pudo leer {self.TITLE}: {error.message}", title="Error", severity="error", timeout=10, markup=False
         )
 
     def when_read(self, then: Callable[[], None]) -> None:
         """Run `then` now, or once the read under way is on screen: a key pressed right
         after opening the tab must not build a form from empty or stale lists."""
-        if self._shown_generation == self._generation:
+        if self._reader.fresh:
             then()
         else:
             self._waiting.append(then)
@@ -186,13 +159,13 @@ class AdminPanel(Vertical):
 
     def open_dialog(
         self,
-        dialog: ActionDialog,
-        done: Callable[[Any], str],
-        keep: Callable[[Any], str | None] | None = None,
+        dialog: ActionDialog[R],
+        done: Callable[[R], str],
+        keep: Callable[[R], str | None] | None = None,
     ) -> None:
         """Push `dialog`; on success say `done(result)` and reload with the cursor on `keep(result)`."""
 
-        def finished(outcome: Outcome | None) -> None:
+        def finished(outcome: Outcome[R] | None) -> None:
             if outcome is None:
                 return
             if outcome.error is not None:
@@ -209,8 +182,8 @@ class AdminPanel(Vertical):
     def refused(self, error: ServiceError) -> None:
         self.notify(error.message, title="No se pudo", severity="error", timeout=8, markup=False)
 
-    @on(AdminTable.RowHighlighted)
-    @on(AdminTable.CellHighlighted)
+    @on(KeyedTable.RowHighlighted)
+    @on(KeyedTable.CellHighlighted)
     def _moved(self) -> None:
         # Which verbs apply (activar or desactivar, eliminar) depends on the row.
         self.screen.refresh_bindings()

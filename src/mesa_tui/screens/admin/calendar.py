@@ -4,7 +4,7 @@ moves the due times of the open tickets that count that day, at once."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,29 +17,12 @@ from textual.markup import escape
 from textual.widgets import Input, Label, Static
 
 from mesa_tui.domain.admin import ClosureInfo, HolidayInfo, RecomputeResult, format_day
-from mesa_tui.screens.admin.base import AdminForm, AdminPanel, tickets_moved
+from mesa_tui.domain.dates import parse_day
+from mesa_tui.screens.admin.base import AdminForm, AdminPanel, admin_list, tickets_moved
 from mesa_tui.screens.dialogs import ConfirmDialog
-from mesa_tui.widgets.admin_table import AdminTable, Column, Row
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import fmt_date, local
-
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def parse_day(text: str) -> date | None:
-    """A date typed as AAAA-MM-DD or DD/MM/AAAA (the way Colombia writes it); None if not a date."""
-    text = text.strip()
-    if m := _ISO.match(text):
-        y, mo, d = m.groups()
-    elif m := _DMY.match(text):
-        d, mo, y = m.groups()
-    else:
-        return None
-    try:
-        return date(int(y), int(mo), int(d))
-    except ValueError:
-        return None
+from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
 
 
 @dataclass(frozen=True)
@@ -49,7 +32,7 @@ class _Year:
     closures: list[ClosureInfo]
 
 
-class CalendarPanel(AdminPanel):
+class CalendarPanel(AdminPanel[_Year]):
     TITLE = "el calendario"
 
     BINDINGS = [
@@ -71,7 +54,7 @@ class CalendarPanel(AdminPanel):
         ),
     ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.year = local(self.ctx.now()).year
         self.closures: list[ClosureInfo] = []
@@ -81,21 +64,21 @@ class CalendarPanel(AdminPanel):
         with Horizontal(id="calendar-columns"):
             with Vertical(id="calendar-holidays"):
                 yield Label("", id="holidays-title", classes="admin-subtitle")
-                holidays = AdminTable(
+                holidays = admin_list(
                     (Column("day", "Fecha", 15), Column("name", "Festivo", share=1)), id="holidays-table"
                 )
                 holidays.can_focus = False
                 yield holidays
             with Vertical(id="calendar-closures"):
                 yield Label("", id="closures-title", classes="admin-subtitle")
-                yield AdminTable(
+                yield admin_list(
                     (Column("day", "Fecha", 15), Column("reason", "Motivo", share=1)),
                     id="closures-table",
                 )
 
     @property
-    def table(self) -> AdminTable:
-        return self.query_one("#closures-table", AdminTable)
+    def table(self) -> KeyedTable:
+        return self.query_one("#closures-table", KeyedTable)
 
     def fetch(self) -> _Year:
         year = self.year
@@ -120,7 +103,7 @@ class CalendarPanel(AdminPanel):
         )
         self.query_one("#holidays-title", Label).update(f"Festivos de {data.year} ({len(data.holidays)})")
         self.query_one("#closures-title", Label).update(f"Cierres de la entidad en {data.year} ({len(data.closures)})")
-        self.query_one("#holidays-table", AdminTable).show_rows(
+        self.query_one("#holidays-table", KeyedTable).show_rows(
             [Row(h.day.isoformat(), (fmt_date(h.day), h.name)) for h in data.holidays]
         )
         self.table.show_rows([Row(c.day.isoformat(), (fmt_date(c.day), c.reason)) for c in data.closures], keep)
@@ -139,13 +122,14 @@ class CalendarPanel(AdminPanel):
         self.reload()
 
     def action_add(self) -> None:
-        dialog = ClosureDialog(lambda v: self.admin.add_closure(self.actor, v["day"], v["reason"]))
+        dialog = ClosureDialog(lambda v: (v["day"], self.admin.add_closure(self.actor, v["day"], v["reason"])))
 
-        def done(result: RecomputeResult) -> str:
-            self.year = dialog.day.year
-            return f"Cierre agregado el {format_day(dialog.day)}: {tickets_moved(result.tickets_updated)}"
+        def done(added: tuple[date, RecomputeResult]) -> str:
+            day, result = added
+            self.year = day.year
+            return f"Cierre agregado el {format_day(day)}: {tickets_moved(result.tickets_updated)}"
 
-        self.open_dialog(dialog, done, keep=lambda r: dialog.day.isoformat())
+        self.open_dialog(dialog, done, keep=lambda added: added[0].isoformat())
 
     def action_remove(self) -> None:
         closure = self.current()
@@ -163,8 +147,10 @@ class CalendarPanel(AdminPanel):
         )
 
 
-class ClosureDialog(AdminForm):
-    def __init__(self, run):
+class ClosureDialog(AdminForm[tuple[date, RecomputeResult]]):
+    """A day the office closes; the result is (the day, what it moved)."""
+
+    def __init__(self, run: Callable[[dict[str, Any]], tuple[date, RecomputeResult]]) -> None:
         super().__init__(
             "Agregar un día de cierre",
             run,
@@ -172,7 +158,6 @@ class ClosureDialog(AdminForm):
             intro="Un día hábil en que la entidad no atiende (no hace falta agregar los festivos: ya se cuentan).",
         )
         self.add_class("narrow-form")
-        self.day: date | None = None
 
     def fields(self) -> ComposeResult:
         yield FormField("Fecha", Input(placeholder="DD/MM/AAAA o AAAA-MM-DD", id="input-day", compact=True), "day")
@@ -183,8 +168,10 @@ class ClosureDialog(AdminForm):
         )
 
     def values(self) -> dict[str, Any]:
-        self.day = parse_day(self.query_one("#input-day", Input).value)
-        return {"day": self.day, "reason": self.query_one("#input-reason", Input).value}
+        return {
+            "day": parse_day(self.query_one("#input-day", Input).value),
+            "reason": self.query_one("#input-reason", Input).value,
+        }
 
     def problems(self, values: dict[str, Any]) -> dict[str, str]:
         if values["day"] is None:

@@ -1,36 +1,34 @@
-"""The service catalog (catálogo de servicios) and its categories: list with search,
-every field of an entry, deactivation (entries are never deleted), and the catalog
-file imported with a preview or exported."""
+"""The service catalog (catálogo de servicios): list with search, every field of
+an entry, deactivation (entries are never deleted), and the catalog file imported
+with a preview or exported (catalog_file.py)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.markup import escape
-from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
-from mesa_tui.domain.admin import CategoryInfo
-from mesa_tui.domain.catalog import FIELD_LABELS, CatalogEntry, ImportStatus, PreviewRow
-from mesa_tui.screens.admin.base import AdminForm, AdminPanel, OneFieldDialog, counted, selected
+from mesa_tui.domain.catalog import CatalogEntry
+from mesa_tui.screens.admin.base import AdminForm, AdminPanel, active_text, admin_list, counted, offered, selected
+from mesa_tui.screens.admin.catalog_file import ExportDialog, ImportDialog
 from mesa_tui.screens.dialogs import ConfirmDialog
-from mesa_tui.services.catalog import ImportResult
-from mesa_tui.services.errors import ServiceError, ValidationError
-from mesa_tui.widgets.admin_table import AdminTable, Column, Row, SearchBox, matches
-from mesa_tui.widgets.form import FormField, show_field_errors
+from mesa_tui.services.catalog import ImportResult, write_catalog_file
+from mesa_tui.widgets.form import FormField
+from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
+from mesa_tui.widgets.search_box import SearchBox, matches
 
 _CODE_NUMBER = re.compile(r"^SER-(\d{3})$")
-DEFAULT_EXPORT = "catalogo_servicios.tsv"
 
 
 def next_code(entries: list[CatalogEntry]) -> str:
@@ -44,10 +42,6 @@ def one_paragraph(text: str) -> str:
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
-def active_text(active: bool) -> Text:
-    return Text("Activo", style="green") if active else Text("Inactivo", style="yellow")
-
-
 # --- the catalog list ----------------------------------------------------------------
 
 
@@ -57,7 +51,7 @@ class _Catalog:
     categories: list[str]
 
 
-class CatalogPanel(AdminPanel):
+class CatalogPanel(AdminPanel[_Catalog]):
     TITLE = "el catálogo de servicios"
 
     BINDINGS = [
@@ -90,7 +84,7 @@ class CatalogPanel(AdminPanel):
         Binding("x", "export_file", "Exportar", id="catalog.export", tooltip="Guardar el catálogo en un archivo .tsv"),
     ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.entries: list[CatalogEntry] = []
         self.category_names: list[str] = []
@@ -100,7 +94,7 @@ class CatalogPanel(AdminPanel):
             yield Static("/", classes="admin-search-key")
             yield SearchBox(placeholder="Buscar por código, nombre o categoría", id="catalog-search")
             yield Static("", id="catalog-summary", classes="admin-summary")
-        yield AdminTable(
+        yield admin_list(
             (
                 Column("code", "Código", 7),
                 Column("name", "Nombre", share=5),
@@ -141,7 +135,7 @@ class CatalogPanel(AdminPanel):
         code = self.table.current_key
         return next((e for e in self.entries if e.code == code), None)
 
-    @on(AdminTable.RowHighlighted, "#catalog-table")
+    @on(KeyedTable.RowHighlighted, "#catalog-table")
     def _show_detail(self) -> None:
         entry = self.current()
         detail = self.query_one("#catalog-detail", Static)
@@ -180,13 +174,7 @@ class CatalogPanel(AdminPanel):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         entry = self.current() if self.is_mounted else None
-        if action == "edit":
-            return entry is not None
-        if action == "deactivate":
-            return entry is not None and entry.active
-        if action == "activate":
-            return entry is not None and not entry.active
-        return True
+        return offered(action, entry.active if entry else None)
 
     def action_new(self) -> None:
         self.when_read(self._new)
@@ -256,7 +244,7 @@ class CatalogPanel(AdminPanel):
 
     def action_export_file(self) -> None:
         self.open_dialog(
-            ExportDialog(lambda v: export_to(v["path"], self.admin.export_catalog())),
+            ExportDialog(lambda v: write_catalog_file(v["path"], self.admin.export_catalog())),
             lambda written: f"Catálogo exportado: {counted(written[1], 'servicio', 'servicios')} en {written[0]}",
         )
 
@@ -264,10 +252,17 @@ class CatalogPanel(AdminPanel):
 # --- an entry ------------------------------------------------------------------------
 
 
-class ServiceDialog(AdminForm):
+class ServiceDialog(AdminForm[CatalogEntry]):
     """Every field of a catalog entry; the result is the saved CatalogEntry."""
 
-    def __init__(self, title: str, entry: CatalogEntry, categories: list[str], run, confirm: str = "Guardar"):
+    def __init__(
+        self,
+        title: str,
+        entry: CatalogEntry,
+        categories: list[str],
+        run: Callable[[dict[str, Any]], CatalogEntry],
+        confirm: str = "Guardar",
+    ) -> None:
         super().__init__(title, run, confirm=confirm)
         self.entry = entry
         self.categories = categories
@@ -324,278 +319,3 @@ class ServiceDialog(AdminForm):
             active=self.query_one("#input-active", Checkbox).value,
         )
         return {"entry": entry}
-
-
-# --- the catalog file ----------------------------------------------------------------
-
-
-def read_catalog_file(path: str) -> str:
-    """The text of the file the admin named; a ValidationError on "path" says why not."""
-    if not path.strip():
-        raise ValidationError("path", "Escriba la ruta del archivo del catálogo.")
-    file = Path(path.strip()).expanduser()
-    try:
-        return file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError("path", f"No existe el archivo {file}.") from None
-    except IsADirectoryError:
-        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.") from None
-    except UnicodeDecodeError:
-        raise ValidationError(
-            "path", "El archivo no es texto UTF-8: guárdelo como texto UTF-8 delimitado por tabulaciones."
-        ) from None
-    except OSError as exc:
-        raise ValidationError("path", f"No se pudo leer {file}: {exc.strerror or exc}.") from None
-
-
-def export_to(path: str, text: str) -> tuple[str, int]:
-    """Write the exported catalog; (the full path, how many services)."""
-    file = Path(path.strip()).expanduser()
-    try:
-        file.write_text(text, encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError("path", f"No existe la carpeta {file.parent}.") from None
-    except IsADirectoryError:
-        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.") from None
-    except OSError as exc:
-        raise ValidationError("path", f"No se pudo escribir {file}: {exc.strerror or exc}.") from None
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return str(file.resolve()), max(len(lines) - 1, 0)  # minus the header
-
-
-@dataclass(frozen=True)
-class _Preview:
-    path: str
-    text: str
-    rows: list[PreviewRow]
-
-
-def preview_text(rows: list[PreviewRow]) -> Group:
-    """What importing the file would do: counts, then each new or changed entry."""
-    counts = {status: sum(1 for r in rows if r.status is status) for status in ImportStatus}
-    summary = Text.assemble(
-        f"{counted(len(rows), 'servicio', 'servicios')} en el archivo: ",
-        (counted(counts[ImportStatus.NUEVO], "nuevo", "nuevos"), "bold green"),
-        " · ",
-        (counted(counts[ImportStatus.MODIFICADO], "modificado", "modificados"), "bold yellow"),
-        " · ",
-        f"{counts[ImportStatus.SIN_CAMBIOS]} sin cambios.",
-    )
-    changed = [r for r in rows if r.status is not ImportStatus.SIN_CAMBIOS]
-    if not changed:
-        return Group(summary, Text("El archivo no cambia nada del catálogo.", style="dim"))
-    table = Table(box=None, show_header=True, header_style="bold", expand=True, pad_edge=False)
-    table.add_column("Código", no_wrap=True)
-    table.add_column("Cambio", no_wrap=True)
-    table.add_column("Campos", ratio=1)
-    for r in changed:
-        style = "green" if r.status is ImportStatus.NUEVO else "yellow"
-        fields = "todos" if r.status is ImportStatus.NUEVO else ", ".join(FIELD_LABELS[f] for f in r.fields)
-        table.add_row(Text(r.code), Text(r.status.value, style=style), Text(fields))
-    return Group(summary, table)
-
-
-class ImportDialog(AdminForm):
-    """Ctrl+S (or Enter) first reviews the file: the preview, or its errors by line.
-    Once reviewed, Ctrl+S imports exactly the text that was previewed, all or nothing."""
-
-    class Previewed(Message):
-        def __init__(self, preview: _Preview) -> None:
-            super().__init__()
-            self.preview = preview
-
-    class PreviewFailed(Message):
-        def __init__(self, error: ServiceError) -> None:
-            super().__init__()
-            self.error = error
-
-    def __init__(self, admin, run):
-        super().__init__(
-            "Importar el catálogo de servicios",
-            run,
-            confirm="Revisar archivo",
-            intro="Se crean los servicios nuevos y se actualizan los que cambian; los que no estén en el archivo no se tocan.",
-        )
-        self.admin = admin
-        self.preview: _Preview | None = None
-
-    def fields(self) -> ComposeResult:
-        yield FormField(
-            "Archivo del catálogo (.tsv)",
-            Input(placeholder="p. ej. db/catalog.tsv", id="input-path", compact=True),
-            "path",
-            hint="Ruta absoluta o relativa a la carpeta desde donde se abrió mesa. Enter revisa el archivo.",
-        )
-        yield FormField(
-            "Vista previa",
-            VerticalScroll(
-                Static(Text("Revise el archivo para ver qué cambiaría.", style="dim"), id="import-preview"),
-                id="import-preview-box",
-            ),
-            "catalog",
-        )
-
-    def values(self) -> dict[str, Any]:
-        return {"path": self.query_one("#input-path", Input).value, "text": self.preview.text if self.preview else ""}
-
-    def action_submit(self) -> None:
-        if self.busy:
-            return
-        path = self.query_one("#input-path", Input).value
-        if self.preview is None or self.preview.path != path:
-            self._review(path)
-            return
-        super().action_submit()
-
-    def _review(self, path: str) -> None:
-        self.busy = True
-        self.add_class("-busy")
-        show_field_errors(self, {})
-        self._general_error(None)
-        self._read_preview(path)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="import-preview")
-    def _read_preview(self, path: str) -> None:
-        try:
-            text = read_catalog_file(path)
-            rows = self.admin.preview_import(text)
-        except ServiceError as exc:
-            self.post_message(self.PreviewFailed(exc))
-        except Exception as exc:  # a bug or a broken database: say so, never crash
-            self.post_message(self.PreviewFailed(ServiceError(f"Error inesperado: {exc}")))
-        else:
-            self.post_message(self.Previewed(_Preview(path, text, rows)))
-
-    @on(Previewed)
-    def _previewed(self, message: Previewed) -> None:
-        self._idle()
-        self.preview = message.preview
-        self.query_one("#import-preview", Static).update(preview_text(message.preview.rows))
-        self.query_one("#submit").label = "Importar"
-
-    @on(PreviewFailed)
-    def _preview_failed(self, message: PreviewFailed) -> None:
-        self._idle()
-        self.preview = None
-        self.query_one("#import-preview", Static).update(
-            Text("El archivo no se puede importar: nada cambió.", style="dim")
-        )
-        error = message.error
-        if isinstance(error, ValidationError) and show_field_errors(self, {error.field: error.message}):
-            return
-        self._general_error(error.message)
-
-    @on(Input.Changed, "#input-path")
-    def _path_changed(self) -> None:
-        if self.preview is not None:
-            self.preview = None
-            self.query_one("#submit").label = "Revisar archivo"
-            self.query_one("#import-preview", Static).update(
-                Text("Revise el archivo para ver qué cambiaría.", style="dim")
-            )
-
-    def _idle(self) -> None:
-        self.busy = False
-        self.remove_class("-busy")
-
-
-class ExportDialog(AdminForm):
-    """Where to save the catalog file; an existing file is replaced only on a second Ctrl+S."""
-
-    def __init__(self, run):
-        super().__init__("Exportar el catálogo de servicios", run, confirm="Exportar")
-        self._armed: Path | None = None
-
-    def fields(self) -> ComposeResult:
-        yield FormField(
-            "Guardar en",
-            Input(DEFAULT_EXPORT, id="input-path", compact=True),
-            "path",
-            hint="Texto UTF-8 con columnas separadas por tabulador: se abre en una hoja de cálculo y se vuelve a importar con «i».",
-        )
-
-    def values(self) -> dict[str, Any]:
-        return {"path": self.query_one("#input-path", Input).value}
-
-    def problems(self, values: dict[str, Any]) -> dict[str, str]:
-        path = values["path"].strip()
-        if not path:
-            return {"path": "Escriba la ruta del archivo."}
-        file = Path(path).expanduser()
-        if file.is_dir():
-            return {"path": f"{file} es una carpeta: escriba también el nombre del archivo."}
-        if file.exists() and self._armed != file:
-            self._armed = file
-            return {"path": "El archivo ya existe: pulse Ctrl+S otra vez para reemplazarlo."}
-        return {}
-
-    @on(Input.Changed, "#input-path")
-    def _path_changed(self) -> None:
-        self._armed = None
-
-
-# --- categories ----------------------------------------------------------------------
-
-
-class CategoriesPanel(AdminPanel):
-    TITLE = "las categorías del catálogo"
-
-    BINDINGS = [
-        Binding("n", "new", "Nueva", id="categories.new", tooltip="Agregar una categoría al catálogo"),
-        Binding(
-            "e,enter",
-            "rename",
-            "Renombrar",
-            id="categories.rename",
-            tooltip="Cambiar el nombre de la categoría seleccionada",
-        ),
-    ]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.categories: list[CategoryInfo] = []
-
-    def compose(self) -> ComposeResult:
-        yield Static(
-            "Las categorías agrupan el catálogo y pueden tener su propia política de ANS. "
-            "Una categoría con servicios se renombra; sus servicios la siguen.",
-            classes="admin-intro",
-        )
-        yield AdminTable((Column("name", "Categoría", 60), Column("services", "Servicios", 10)), id="categories-table")
-
-    def fetch(self) -> list[CategoryInfo]:
-        return self.admin.categories()
-
-    def show_data(self, data: list[CategoryInfo], keep: str | None) -> None:
-        self.categories = data
-        self.table.show_rows([Row(str(c.id), (c.name, str(c.services))) for c in data], keep)
-
-    def current(self) -> CategoryInfo | None:
-        key = self.table.current_key
-        return next((c for c in self.categories if str(c.id) == key), None)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "rename":
-            return self.is_mounted and self.current() is not None
-        return True
-
-    def action_new(self) -> None:
-        dialog = OneFieldDialog(
-            "Nueva categoría",
-            "Nombre de la categoría",
-            lambda v: self.admin.add_category(self.actor, v["name"]),
-            confirm="Agregar",
-        )
-        self.open_dialog(dialog, lambda c: f"Categoría «{c.name}» agregada", keep=lambda c: str(c.id))
-
-    def action_rename(self) -> None:
-        category = self.current()
-        if category is None:
-            return
-        dialog = OneFieldDialog(
-            f"Renombrar «{escape(category.name)}»",
-            "Nombre de la categoría",
-            lambda v: self.admin.rename_category(self.actor, category.name, v["name"]),
-            value=category.name,
-        )
-        self.open_dialog(dialog, lambda c: f"Categoría «{c.name}» guardada", keep=lambda c: str(c.id))

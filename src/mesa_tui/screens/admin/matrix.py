@@ -3,6 +3,7 @@ at a time. It applies to classifications made from then on; open tickets keep th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -15,15 +16,15 @@ from textual.widgets.option_list import Option
 from mesa_tui.domain.priority import LEVELS
 from mesa_tui.domain.vocab import PRIORITY_ORDER, Priority
 from mesa_tui.screens.admin.base import AdminForm, AdminPanel
-from mesa_tui.widgets.admin_table import AdminTable, Column, Row
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import IMPACT_LABELS, URGENCY_LABELS, priority_text
+from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
 
 Matrix = dict[tuple[int, int], str]
 
 
-class MatrixTable(AdminTable):
-    """The 3x3 grid: the cursor moves over cells."""
+class MatrixTable(KeyedTable):
+    """The 3x3 grid: the cursor moves over cells (and up and down like the admin lists)."""
 
     BINDINGS = [
         Binding(
@@ -35,7 +36,7 @@ class MatrixTable(AdminTable):
     ]
 
 
-class MatrixPanel(AdminPanel):
+class MatrixPanel(AdminPanel[Matrix]):
     TITLE = "la matriz de prioridad"
 
     BINDINGS = [
@@ -48,7 +49,7 @@ class MatrixPanel(AdminPanel):
         ),
     ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.matrix: Matrix = {}
 
@@ -60,6 +61,8 @@ class MatrixPanel(AdminPanel):
         )
         yield MatrixTable(
             tuple(Column(f"u{u}", f"Urgencia {URGENCY_LABELS[u]}", 20) for u in LEVELS),
+            moves="admin",
+            min_flex=8,
             cursor_type="cell",
             id="matrix-table",
         )
@@ -99,25 +102,24 @@ class MatrixPanel(AdminPanel):
         if cell is None:
             return
         impact, urgency = cell
-        dialog = PriorityDialog(
-            impact,
-            urgency,
-            self.matrix.get(cell),
-            lambda v: self.admin.set_priority(self.actor, impact, urgency, v["priority"]),
-        )
+
+        def save(v: dict[str, Any]) -> str:
+            self.admin.set_priority(self.actor, impact, urgency, v["priority"])
+            return str(v["priority"])
+
         self.open_dialog(
-            dialog,
-            lambda _none: (
-                f"Impacto {impact} × urgencia {urgency}: prioridad {Priority(dialog.chosen).label.lower()} "
+            PriorityDialog(impact, urgency, self.matrix.get(cell), save),
+            lambda priority: (
+                f"Impacto {impact} × urgencia {urgency}: prioridad {Priority(priority).label.lower()} "
                 "para los casos que se clasifiquen desde ahora"
             ),
         )
 
 
-class PriorityDialog(AdminForm):
-    """Pick the priority of one cell: arrows and Enter."""
+class PriorityDialog(AdminForm[str]):
+    """Pick the priority of one cell: arrows and Enter; the result is the priority saved."""
 
-    def __init__(self, impact: int, urgency: int, current: str | None, run):
+    def __init__(self, impact: int, urgency: int, current: str | None, run: Callable[[dict[str, Any]], str]) -> None:
         super().__init__(
             f"Impacto {IMPACT_LABELS[impact]} × urgencia {URGENCY_LABELS[urgency]}",
             run,

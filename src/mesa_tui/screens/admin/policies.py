@@ -4,6 +4,7 @@ Saving or deleting one recomputes, at once, the due times of the open tickets it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,11 +30,11 @@ from mesa_tui.domain.admin import (
 )
 from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.vocab import PRIORITY_ORDER, Priority
-from mesa_tui.screens.admin.base import AdminForm, AdminPanel, selected, tickets_moved, whole_number
+from mesa_tui.screens.admin.base import AdminForm, AdminPanel, admin_list, selected, tickets_moved, whole_number
 from mesa_tui.screens.dialogs import ConfirmDialog
-from mesa_tui.widgets.admin_table import AdminTable, Column, Row
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import priority_text
+from mesa_tui.widgets.keyed_table import Column, Row
 
 # The Select value of the default scope (a Select value can't be None); a tab can't be
 # part of a category name, so no category is ever mistaken for it.
@@ -62,7 +63,7 @@ class _Policies:
     categories: list[str]
 
 
-class PoliciesPanel(AdminPanel):
+class PoliciesPanel(AdminPanel[_Policies]):
     TITLE = "las políticas de ANS"
 
     BINDINGS = [
@@ -89,7 +90,7 @@ class PoliciesPanel(AdminPanel):
         ),
     ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.policies: list[PolicyInfo] = []
         self.services: list[CatalogEntry] = []
@@ -102,7 +103,7 @@ class PoliciesPanel(AdminPanel):
             "sin perder el tiempo ya transcurrido ni las pausas. Los incidentes críticos corren siempre 24x7.",
             classes="admin-intro",
         )
-        yield AdminTable(
+        yield admin_list(
             (
                 Column("scope", "Alcance", share=1),
                 Column("priority", "Prioridad", 9),
@@ -188,11 +189,17 @@ class PoliciesPanel(AdminPanel):
         self.open_dialog(dialog, lambda r: f"Política de ANS eliminada: {tickets_moved(r.tickets_updated)}")
 
 
-class PolicyDialog(AdminForm):
+class PolicyDialog(AdminForm[RecomputeResult]):
     """A policy's targets, typed in minutes, hours or business days, and its calendar.
     A new policy also picks its scope and priority; an existing one keeps them."""
 
-    def __init__(self, title: str, run, scopes: list[tuple[str, str]] | None = None, policy: PolicyInfo | None = None):
+    def __init__(
+        self,
+        title: str,
+        run: Callable[[dict[str, Any]], RecomputeResult],
+        scopes: list[tuple[str, str]] | None = None,
+        policy: PolicyInfo | None = None,
+    ) -> None:
         super().__init__(title, run, confirm="Guardar y recalcular")
         self.scopes = scopes or []
         self.policy = policy

@@ -6,16 +6,17 @@ d desactivar/activar ...), which `?` lists. Esc or q leaves.
 
 from __future__ import annotations
 
-from rich.text import Text
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static, Tab, Tabs
 
-from mesa_tui.domain.vocab import Role
 from mesa_tui.screens.admin.base import AdminPanel
 from mesa_tui.screens.admin.calendar import CalendarPanel
-from mesa_tui.screens.admin.catalog import CatalogPanel, CategoriesPanel
+from mesa_tui.screens.admin.catalog import CatalogPanel
+from mesa_tui.screens.admin.categories import CategoriesPanel
 from mesa_tui.screens.admin.matrix import MatrixPanel
 from mesa_tui.screens.admin.policies import PoliciesPanel
 from mesa_tui.screens.admin.settings import SettingsPanel
@@ -26,7 +27,7 @@ from mesa_tui.services.admin import Admin
 from mesa_tui.widgets.key_bar import KeyBar
 
 # (name, tab label, panel class), in tab order: key 1 is the first.
-AREAS: tuple[tuple[str, str, type[AdminPanel]], ...] = (
+AREAS: tuple[tuple[str, str, type[AdminPanel[Any]]], ...] = (
     ("catalog", "Catálogo", CatalogPanel),
     ("categories", "Categorías", CategoriesPanel),
     ("policies", "Políticas de ANS", PoliciesPanel),
@@ -42,7 +43,7 @@ class AdminTabs(Tabs, can_focus=False):
     """The admin areas; switched with the number keys (the list keeps the focus)."""
 
 
-class AdminScreen(MesaScreen):
+class AdminScreen(MesaScreen[None]):
     HELP_TITLE = "Administración"
     # Textual reads a screen's CSS_PATH into the app's stylesheet the first time the
     # screen is shown, so the admin dialogs get these styles too.
@@ -75,16 +76,7 @@ class AdminScreen(MesaScreen):
         return self.ctx.actor.is_admin
 
     def compose(self) -> ComposeResult:
-        actor = self.ctx.actor
-        yield Static(
-            Text.assemble(
-                ("Mesa de ayuda TIC", "bold"),
-                "  ·  Administración  ·  ",
-                (actor.full_name, "bold"),
-                f" ({Role(actor.role).label})",
-            ),
-            id="topbar",
-        )
+        yield Static(self.title_line("Administración"), id="topbar")
         if not self.allowed:
             yield Static(
                 "Solo un administrador puede entrar a la administración de la mesa de ayuda.\n\nPulse Esc para volver.",
@@ -106,16 +98,16 @@ class AdminScreen(MesaScreen):
             self.current_panel.activate()
 
     @property
-    def current_panel(self) -> AdminPanel:
+    def current_panel(self) -> AdminPanel[Any]:
         switcher = self.query_one("#admin-panels", ContentSwitcher)
         return self.query_one(f"#{switcher.current}", AdminPanel)
 
-    def panel(self, name: str) -> AdminPanel:
+    def panel(self, name: str) -> AdminPanel[Any]:
         return self.query_one(f"#panel-{name}", AdminPanel)
 
     @on(Tabs.TabActivated, "#admin-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        name = event.tab.id.removeprefix("tab-")
+        name = (event.tab.id or "").removeprefix("tab-")
         switcher = self.query_one("#admin-panels", ContentSwitcher)
         if switcher.current != f"panel-{name}":
             switcher.current = f"panel-{name}"

@@ -3,14 +3,17 @@ indicators' targets."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from mesa_tui.domain.admin import setting_label
-from mesa_tui.screens.admin.base import AdminPanel, OneFieldDialog
+from mesa_tui.screens.admin.base import AdminPanel, admin_list
+from mesa_tui.screens.dialogs import OneFieldDialog
 from mesa_tui.services.errors import ValidationError
-from mesa_tui.widgets.admin_table import AdminTable, Column, Row
+from mesa_tui.widgets.keyed_table import Column, Row
 
 HINTS = {
     "risk_threshold": "Fracción del plazo consumida a partir de la cual un caso se marca en riesgo (0,75 = 75 %).",
@@ -29,20 +32,20 @@ def hint_of(key: str) -> str:
     return HINTS.get(key, "")
 
 
-class SettingsPanel(AdminPanel):
+class SettingsPanel(AdminPanel[dict[str, str]]):
     TITLE = "los parámetros"
 
     BINDINGS = [
         Binding("e,enter", "edit", "Editar", id="settings.edit", tooltip="Cambiar el valor del parámetro seleccionado"),
     ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.settings: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("Parámetros de la mesa de ayuda y metas de los indicadores.", classes="admin-intro")
-        yield AdminTable(
+        yield admin_list(
             (Column("label", "Parámetro", share=2), Column("value", "Valor", 10), Column("key", "Clave", share=1)),
             id="settings-table",
         )

@@ -3,10 +3,10 @@ Nobody is deleted: an agent or a group with history is deactivated."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,17 +17,14 @@ from textual.widgets import Input, Select, Static
 from mesa_tui.domain.admin import AgentInfo, GroupInfo
 from mesa_tui.domain.priority import LEVELS
 from mesa_tui.domain.vocab import Role
-from mesa_tui.screens.admin.base import AdminForm, AdminPanel, counted, selected
+from mesa_tui.screens.admin.base import AdminForm, AdminPanel, active_text, admin_list, counted, offered, selected
 from mesa_tui.screens.dialogs import ConfirmDialog
-from mesa_tui.widgets.admin_table import AdminTable, Column, Row, SearchBox, matches
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import level_label
+from mesa_tui.widgets.keyed_table import Column, Row
+from mesa_tui.widgets.search_box import SearchBox, matches
 
 NO_GROUP = 0  # the Select value of "no group" (a Select value can't be None)
-
-
-def state_text(active: bool) -> Text:
-    return Text("Activo", style="green") if active else Text("Inactivo", style="yellow")
 
 
 def open_tickets_text(count: int) -> str:
@@ -43,7 +40,7 @@ class _Staff:
     groups: list[GroupInfo]
 
 
-class AgentsPanel(AdminPanel):
+class AgentsPanel(AdminPanel[_Staff]):
     TITLE = "los agentes"
 
     BINDINGS = [
@@ -60,7 +57,7 @@ class AgentsPanel(AdminPanel):
         Binding("slash", "search", "Buscar", id="agents.search", tooltip="Buscar por usuario, nombre o grupo"),
     ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agents: list[AgentInfo] = []
         self.groups: list[GroupInfo] = []
@@ -70,7 +67,7 @@ class AgentsPanel(AdminPanel):
             yield Static("/", classes="admin-search-key")
             yield SearchBox(placeholder="Buscar por usuario, nombre o grupo", id="agents-search")
             yield Static("", id="agents-summary", classes="admin-summary")
-        yield AdminTable(
+        yield admin_list(
             (
                 Column("login", "Usuario", 14),
                 Column("name", "Nombre", share=3),
@@ -104,7 +101,7 @@ class AgentsPanel(AdminPanel):
                         a.level_label,
                         a.group_name or "—",
                         str(a.open_tickets),
-                        state_text(a.active),
+                        active_text(a.active),
                     ),
                     dim=not a.active,
                 )
@@ -135,13 +132,7 @@ class AgentsPanel(AdminPanel):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         agent = self.current() if self.is_mounted else None
-        if action == "edit":
-            return agent is not None
-        if action == "deactivate":
-            return agent is not None and agent.active
-        if action == "activate":
-            return agent is not None and not agent.active
-        return True
+        return offered(action, agent.active if agent else None)
 
     def action_new(self) -> None:
         self.when_read(self._new)
@@ -214,8 +205,15 @@ class AgentsPanel(AdminPanel):
         self.open_dialog(dialog, done, keep=lambda a: str(a.id))
 
 
-class AgentDialog(AdminForm):
-    def __init__(self, title: str, agent: AgentInfo | None, groups: list[GroupInfo], run, confirm: str = "Guardar"):
+class AgentDialog(AdminForm[AgentInfo]):
+    def __init__(
+        self,
+        title: str,
+        agent: AgentInfo | None,
+        groups: list[GroupInfo],
+        run: Callable[[dict[str, Any]], AgentInfo],
+        confirm: str = "Guardar",
+    ) -> None:
         super().__init__(title, run, confirm=confirm)
         self.agent = agent
         self.groups = groups
@@ -294,7 +292,7 @@ class AgentDialog(AdminForm):
 # --- groups -------------------------------------------------------------------------------
 
 
-class GroupsPanel(AdminPanel):
+class GroupsPanel(AdminPanel[list[GroupInfo]]):
     TITLE = "los grupos de soporte"
 
     BINDINGS = [
@@ -312,7 +310,7 @@ class GroupsPanel(AdminPanel):
         Binding("d", "activate", "Activar", id="groups.activate", tooltip="Volver a activar el grupo"),
     ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.groups: list[GroupInfo] = []
 
@@ -322,7 +320,7 @@ class GroupsPanel(AdminPanel):
             "Un grupo inactivo no recibe casos nuevos; sus agentes y sus casos abiertos siguen donde están.",
             classes="admin-intro",
         )
-        yield AdminTable(
+        yield admin_list(
             (
                 Column("name", "Grupo", share=1),
                 Column("level", "Nivel", 23),
@@ -342,7 +340,7 @@ class GroupsPanel(AdminPanel):
             [
                 Row(
                     str(g.id),
-                    (g.name, g.level_label, str(g.agents), str(g.open_tickets), state_text(g.active)),
+                    (g.name, g.level_label, str(g.agents), str(g.open_tickets), active_text(g.active)),
                     dim=not g.active,
                 )
                 for g in data
@@ -356,13 +354,7 @@ class GroupsPanel(AdminPanel):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         group = self.current() if self.is_mounted else None
-        if action == "edit":
-            return group is not None
-        if action == "deactivate":
-            return group is not None and group.active
-        if action == "activate":
-            return group is not None and not group.active
-        return True
+        return offered(action, group.active if group else None)
 
     def action_new(self) -> None:
         dialog = GroupDialog(
@@ -417,8 +409,10 @@ class GroupsPanel(AdminPanel):
         self.open_dialog(dialog, lambda g: f"Grupo «{g.name}» {verb}", keep=lambda g: str(g.id))
 
 
-class GroupDialog(AdminForm):
-    def __init__(self, title: str, group: GroupInfo | None, run, confirm: str = "Guardar"):
+class GroupDialog(AdminForm[GroupInfo]):
+    def __init__(
+        self, title: str, group: GroupInfo | None, run: Callable[[dict[str, Any]], GroupInfo], confirm: str = "Guardar"
+    ) -> None:
         super().__init__(title, run, confirm=confirm)
         self.add_class("narrow-form")
         self.group = group

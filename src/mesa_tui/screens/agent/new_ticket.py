@@ -7,18 +7,18 @@ import time
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Input, Select, Static, TextArea
 
 from mesa_tui.domain.tickets import TicketInfo, contact_problem, text_problem
 from mesa_tui.domain.vocab import CHANNEL_LABELS, PQRS_LEGAL_DAYS, TYPE_LABELS, TicketType
+from mesa_tui.screens.agent.ticket_dialogs import SCALE_OPTIONS_IMPACT, SCALE_OPTIONS_URGENCY, matrix_priority
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
-from mesa_tui.screens.dialogs import SCALE_OPTIONS_IMPACT, SCALE_OPTIONS_URGENCY
+from mesa_tui.screens.loading import UNEXPECTED, Loader
 from mesa_tui.services.desk import LEGAL_DAY_CHOICES, NewTicket
 from mesa_tui.services.errors import ServiceError, ValidationError
 from mesa_tui.widgets.form import FormField, show_field_errors
@@ -29,7 +29,25 @@ from mesa_tui.widgets.service_picker import ServicePicker
 DISCARD_WINDOW_S = 3.0
 
 
-class NewTicketScreen(MesaScreen):
+def new_ticket(v: dict[str, Any]) -> NewTicket:
+    """The use case's input from the form's values."""
+    ticket_type = TicketType(v["type"])
+    return NewTicket(
+        requester_name=v["requester_name"],
+        requester_dependency=v["requester_dependency"],
+        requester_contact=v["requester_contact"],
+        channel=v["channel"],
+        service_code=v["service"],
+        type=ticket_type.value,
+        subject=v["subject"],
+        description=v["description"],
+        impact=v["impact"],
+        urgency=v["urgency"],
+        legal_days=v["legal_days"] if ticket_type.is_pqrs else None,
+    )
+
+
+class NewTicketScreen(MesaScreen[TicketInfo | None]):
     """Dismisses with the logged TicketInfo, or None when the agent backs out."""
 
     HELP_TITLE = "Nuevo caso"
@@ -45,25 +63,12 @@ class NewTicketScreen(MesaScreen):
         ),
     ]
 
-    class Logged(Message):
-        def __init__(self, info: TicketInfo) -> None:
-            super().__init__()
-            self.info = info
-
-    class Refused(Message):
-        def __init__(self, error: ServiceError) -> None:
-            super().__init__()
-            self.error = error
-
-    class ReferenceRead(Message):
-        def __init__(self, ref: Reference) -> None:
-            super().__init__()
-            self.ref = ref
-
     def __init__(self, ctx: DeskContext) -> None:
         super().__init__(ctx)
         self.busy = False
         self._discard_armed_at: float | None = None
+        self._catalog: Loader[Reference] = Loader(self, "form-reference", self._catalog_failed)
+        self._saver: Loader[TicketInfo] = Loader(self, "form-save", self._refused, unexpected=UNEXPECTED)
 
     def compose(self) -> ComposeResult:
         yield Static(Text.assemble(("Nuevo caso", "bold"), f"  ·  registra {self.ctx.actor.full_name}"), id="topbar")
@@ -139,20 +144,10 @@ class NewTicketScreen(MesaScreen):
         if self.ctx.reference is not None:
             self._use_reference(self.ctx.reference)
         else:
-            self._read_reference_for_form()
+            self._catalog.load(self.ctx.load_reference, self._use_reference)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="form-reference")
-    def _read_reference_for_form(self) -> None:
-        try:
-            ref = self.ctx.load_reference()
-        except Exception as exc:
-            self.post_message(self.Refused(ServiceError(f"No se pudo leer el catálogo: {exc}")))
-            return
-        self.post_message(self.ReferenceRead(ref))
-
-    @on(ReferenceRead)
-    def _reference_read(self, message: ReferenceRead) -> None:
-        self._use_reference(message.ref)
+    def _catalog_failed(self, error: ServiceError) -> None:
+        self._refused(ServiceError(f"No se pudo leer el catálogo: {error.message}"))
 
     def _use_reference(self, ref: Reference) -> None:
         self.query_one(ServicePicker).set_services(ref.services)
@@ -166,7 +161,7 @@ class NewTicketScreen(MesaScreen):
         urgency = self.query_one("#input-urgency", Select).value
         ref = self.ctx.reference
         line = Text("Prioridad resultante: ", style="bold")
-        priority = ref.matrix.get((impact, urgency)) if ref else None
+        priority = matrix_priority(ref.matrix, impact, urgency) if ref else None
         line.append_text(priority_text(priority) if priority else Text("—"))
         self.query_one("#priority-preview", Static).update(line)
 
@@ -187,7 +182,7 @@ class NewTicketScreen(MesaScreen):
     # --- saving ----------------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
-        def value(selector: str):
+        def value(selector: str) -> Any:
             v = self.query_one(selector, Select).value
             return None if v is Select.NULL else v
 
@@ -235,37 +230,10 @@ class NewTicketScreen(MesaScreen):
             self._focus_field(next(iter(problems)))
             return
         self.busy = True
-        self._log(values)
+        desk, actor = self.ctx.desk, self.ctx.actor
+        self._saver.load(lambda: desk.log(actor, new_ticket(values)), self._logged)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="form-save")
-    def _log(self, v: dict[str, Any]) -> None:
-        ticket_type = TicketType(v["type"])
-        new = NewTicket(
-            requester_name=v["requester_name"],
-            requester_dependency=v["requester_dependency"],
-            requester_contact=v["requester_contact"],
-            channel=v["channel"],
-            service_code=v["service"],
-            type=ticket_type.value,
-            subject=v["subject"],
-            description=v["description"],
-            impact=v["impact"],
-            urgency=v["urgency"],
-            legal_days=v["legal_days"] if ticket_type.is_pqrs else None,
-        )
-        try:
-            info = self.ctx.desk.log(self.ctx.actor, new)
-        except ServiceError as exc:
-            self.post_message(self.Refused(exc))
-        except Exception as exc:
-            self.log.error(f"log failed: {exc!r}")
-            self.post_message(self.Refused(ServiceError(f"Error inesperado: {exc}")))
-        else:
-            self.post_message(self.Logged(info))
-
-    @on(Logged)
-    def _logged(self, message: Logged) -> None:
-        info = message.info
+    def _logged(self, info: TicketInfo) -> None:
         self.notify(
             f"{info.code} registrado con prioridad {info.priority}: la respuesta vence {fmt_dt(info.tto_due_at)}",
             title="Caso registrado",
@@ -273,10 +241,8 @@ class NewTicketScreen(MesaScreen):
         )
         self.dismiss(info)
 
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
+    def _refused(self, error: ServiceError) -> None:
         self.busy = False
-        error = message.error
         if isinstance(error, ValidationError) and show_field_errors(self, {error.field: error.message}):
             self._focus_field(error.field)
             return

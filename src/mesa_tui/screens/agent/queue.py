@@ -3,12 +3,12 @@ thread worker; the table keeps its cursor across refreshes."""
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -16,7 +16,6 @@ from textual.message import Message
 from textual.widgets import Input, Static, Tab, Tabs
 
 from mesa_tui.domain.queue import (
-    PageCursor,
     PageDirection,
     PageRequest,
     QueueCount,
@@ -29,21 +28,29 @@ from mesa_tui.domain.queue import (
 )
 from mesa_tui.domain.tickets import TicketInfo
 from mesa_tui.domain.vocab import Role
+from mesa_tui.screens.agent.actions import TicketActions, TicketKeys
 from mesa_tui.screens.agent.new_ticket import NewTicketScreen
+from mesa_tui.screens.agent.pickers import FilterDialog, SortDialog
 from mesa_tui.screens.agent.ticket import TicketScreen
-from mesa_tui.screens.base import TicketActionsScreen
-from mesa_tui.screens.context import DeskContext
-from mesa_tui.screens.dialogs import FilterDialog, SortDialog
+from mesa_tui.screens.base import MesaScreen
+from mesa_tui.screens.context import DeskContext, Reference
+from mesa_tui.screens.loading import Loader, Pager
+from mesa_tui.services.errors import ServiceError
 from mesa_tui.widgets.format import local
 from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.ticket_table import TicketTable
 
 REFRESH_SECONDS = 30
+_CHROME = 6  # lines around the table: top bar, tabs, search, status and footer
 _VIEW_KEYS = ("1", "2", "3", "4")
 
 
 class ViewTabs(Tabs, can_focus=False):
     """The four queues; switched with 1-4 (the table keeps the focus)."""
+
+
+def _slas(ref: Reference, page: QueuePage, now: datetime) -> dict[int, SlaView]:
+    return {row.id: ref.sla.of(row, now) for row in page.rows}
 
 
 class FilterInput(Input):
@@ -66,17 +73,21 @@ class FilterInput(Input):
 
 
 @dataclass(frozen=True)
-class _Loaded:
-    generation: int
+class _Page:
     query: QueueQuery
     page: QueuePage
     slas: dict[int, SlaView] | None  # None until the calendars are ready
-    keep_id: int | None
-    at: str | None
     loaded_at: datetime
 
 
-class QueueScreen(TicketActionsScreen):
+@dataclass(frozen=True)
+class _Slas:
+    """The SLA column of the page just read, once the calendars are built."""
+
+    slas: dict[int, SlaView]
+
+
+class QueueScreen(MesaScreen[None], TicketKeys):
     HELP_TITLE = "Cola de casos"
 
     BINDINGS = [
@@ -123,57 +134,27 @@ class QueueScreen(TicketActionsScreen):
         Binding("q", "quit", "Salir", show=False, id="queue.quit", tooltip="Salir de la mesa de ayuda"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, result: _Loaded) -> None:
-            super().__init__()
-            self.result = result
-
-    class SlasComputed(Message):
-        def __init__(self, generation: int, slas: dict[int, SlaView]) -> None:
-            super().__init__()
-            self.generation = generation
-            self.slas = slas
-
-    class Counted(Message):
-        def __init__(self, generation: int, count: QueueCount) -> None:
-            super().__init__()
-            self.generation = generation
-            self.count = count
-
-    class LoadFailed(Message):
-        def __init__(self, generation: int, error: str) -> None:
-            super().__init__()
-            self.generation = generation
-            self.error = error
-
     def __init__(self, ctx: DeskContext) -> None:
         super().__init__(ctx)
         view = QueueView.MINE if ctx.actor.role == Role.AGENT else QueueView.OPEN
         self.query_state = QueueQuery(view=view)
-        self.page: QueuePage | None = None
         self.shown_query: QueueQuery | None = None  # the query the rows on screen answer
-        self.page_number: int | None = None
         self.count: QueueCount | None = None
         self.loaded_at: datetime | None = None
-        self._generation = 0
-        self._counted_generation = -1
-        self._page_size = 0
+        self._count_wanted = False  # a refresh asked for the count again
+        self.pager: Pager[QueuePage] = Pager(lambda: self.table, self._read_page, self._total)
+        self._pages: Loader[_Page | _Slas | QueueCount] = Loader(self, "queue-page", self._page_failed)
+        self.ticket_actions = TicketActions(self, self.current_ticket, self.after_action)
 
     # --- layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        actor = self.ctx.actor
-        yield Static(
-            Text.assemble(
-                ("Mesa de ayuda TIC", "bold"),
-                "  ·  Cola de casos  ·  ",
-                (actor.full_name, "bold"),
-                f" ({Role(actor.role).label})",
-            ),
-            id="topbar",
-        )
+        yield Static(self.title_line("Cola de casos"), id="topbar")
         yield ViewTabs(
-            *(Tab(f"{key} {view.label}", id=f"view-{view.value}") for key, view in zip(_VIEW_KEYS, QueueView)),
+            *(
+                Tab(f"{key} {view.label}", id=f"view-{view.value}")
+                for key, view in zip(_VIEW_KEYS, QueueView, strict=True)
+            ),
             id="views",
         )
         with Horizontal(id="filter-bar"):
@@ -190,121 +171,75 @@ class QueueScreen(TicketActionsScreen):
         self.set_interval(REFRESH_SECONDS, self._periodic_refresh)
         # Read before the first layout (from the terminal size) so the query
         # overlaps the first paint; a resize later corrects the page size.
-        self._page_size = self._fit_page_size()
-        self.load(PageDirection.FIRST)
+        self.pager.fit(_CHROME)
+        self.pager.load(PageDirection.FIRST)
 
     @property
     def table(self) -> TicketTable:
         return self.query_one(TicketTable)
 
-    def _fit_page_size(self) -> int:
-        # Before the first layout: the terminal minus top bar, tabs, search, status and footer.
-        height = self.table.size.height or (self.app.size.height - 6)
-        return max(height - 1, 3)  # minus the header row
+    @property
+    def page(self) -> QueuePage | None:
+        return self.pager.page
 
     def on_resize(self) -> None:
-        if not self._page_size:
+        if not self.pager.size:
             return
         self.call_after_refresh(self._refit)
 
     def _refit(self) -> None:
         table = self.table
         table.fit_width(table.size.width)
-        size = self._fit_page_size()
-        if size != self._page_size:
-            self._page_size = size
+        if self.pager.fit(_CHROME):
             self.refresh_queue()
 
     # --- loading --------------------------------------------------------------------
 
-    def load(
-        self,
-        direction: PageDirection,
-        cursor: PageCursor | None = None,
-        keep_id: int | None = None,
-        at: str | None = None,
-        recount: bool = False,
-    ) -> None:
-        self._generation += 1
-        request = PageRequest(direction, cursor, max(self._page_size, 3))
-        self._read_page(self._generation, self.query_state, request, keep_id, at, recount or self.count is None)
+    def _read_page(self, request: PageRequest, keep_id: int | None, at: str | None) -> None:
+        ctx, query = self.ctx, self.query_state
+        recount = self._count_wanted or self.count is None
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-page")
-    def _read_page(
-        self,
-        generation: int,
-        query: QueueQuery,
-        request: PageRequest,
-        keep_id: int | None,
-        at: str | None,
-        recount: bool,
-    ) -> None:
-        ctx = self.ctx
-        try:
+        def read() -> Iterator[_Page | _Slas | QueueCount]:
             page = ctx.queue.page(ctx.actor, query, request)
             now = ctx.now()
             ref = ctx.reference
-            slas = {row.id: ref.sla.of(row, now) for row in page.rows} if ref is not None else None
-            self.post_message(self.Loaded(_Loaded(generation, query, page, slas, keep_id, at, now)))
+            yield _Page(query, page, _slas(ref, page, now) if ref is not None else None, now)
             if ref is None:
                 # First read: the rows go up now, the SLA column once the calendars are built.
-                ref = ctx.load_reference()
-                self.post_message(self.SlasComputed(generation, {row.id: ref.sla.of(row, now) for row in page.rows}))
+                yield _Slas(_slas(ctx.load_reference(), page, now))
             if recount:
-                self.post_message(self.Counted(generation, ctx.queue.count(ctx.actor, query)))
-        except Exception as exc:  # the database went away, a bug: tell, don't crash
-            self.post_message(self.LoadFailed(generation, str(exc)))
+                yield ctx.queue.count(ctx.actor, query)
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        result = message.result
-        if result.generation != self._generation:
-            return  # a newer request is on its way
-        page = result.page
-        direction = page.request.direction
-        if direction in (PageDirection.AFTER, PageDirection.BEFORE) and not page.rows:
-            return  # nothing beyond the edge: stay where we are
-        if direction is PageDirection.FIRST or (direction is PageDirection.BEFORE and not page.has_before):
-            self.page_number = 1
-        elif direction is PageDirection.AFTER and self.page_number is not None:
-            self.page_number += 1
-        elif direction is PageDirection.BEFORE and self.page_number is not None:
-            self.page_number = max(self.page_number - 1, 1)
-        elif direction is PageDirection.LAST:
-            self.page_number = self._last_page_number()
-        self.page = page
-        self.shown_query = result.query
-        self.loaded_at = result.loaded_at
-        self.table.show_page(list(page.rows), result.slas, page.has_before, page.has_after, result.keep_id, result.at)
-        self._show_status()
-        self.offer_changed()
+        self._pages.stream(read, partial(self._page_read, keep_id, at))
 
-    @on(SlasComputed)
-    def _slas_computed(self, message: SlasComputed) -> None:
-        if message.generation == self._generation:
-            self.table.update_slas(message.slas)
-
-    @on(Counted)
-    def _counted(self, message: Counted) -> None:
-        if message.generation < self._counted_generation:
+    def _page_read(self, keep_id: int | None, at: str | None, read: _Page | _Slas | QueueCount) -> None:
+        if isinstance(read, _Slas):
+            self.table.update_slas(read.slas)
             return
-        self._counted_generation = message.generation
-        self.count = message.count
-        if self.page is not None and self.page.request.direction is PageDirection.LAST:
-            self.page_number = self._last_page_number()
+        if isinstance(read, QueueCount):
+            self.count = read
+            self._count_wanted = False
+            self.pager.renumber_last()
+            self._show_status()
+            return
+        page = read.page
+        if not self.pager.arrived(page, keep_id):
+            return
+        self.shown_query = read.query
+        self.loaded_at = read.loaded_at
+        self.table.show_page(list(page.rows), read.slas, page.has_before, page.has_after, keep_id, at)
         self._show_status()
+        self.ticket_actions.offer_changed(self.query_state.filtered)
 
-    @on(LoadFailed)
-    def _load_failed(self, message: LoadFailed) -> None:
-        if message.generation == self._generation:
-            self.notify(
-                f"No se pudo leer la cola: {message.error}", title="Error", severity="error", timeout=10, markup=False
-            )
+    def _page_failed(self, error: ServiceError) -> None:
+        self.notify(
+            f"No se pudo leer la cola: {error.message}", title="Error", severity="error", timeout=10, markup=False
+        )
 
-    def _last_page_number(self) -> int | None:
-        if self.count is None or self.count.capped or not self._page_size:
+    def _total(self) -> int | None:
+        if self.count is None or self.count.capped:
             return None
-        return max(math.ceil(self.count.value / self._page_size), 1)
+        return self.count.value
 
     def _show_status(self) -> None:
         q = self.query_state
@@ -317,8 +252,8 @@ class QueueScreen(TicketActionsScreen):
                 parts.append(
                     f"{self.count.label()} {'caso' if self.count.value == 1 and not self.count.capped else 'casos'}"
                 )
-        if rows and self.page_number is not None:
-            parts.append(f"pág. {self.page_number}")
+        if rows and self.pager.page_number is not None:
+            parts.append(f"pág. {self.pager.page_number}")
         parts.append(f"orden: {q.describe_sort()}")
         if self.loaded_at is not None:
             parts.append(f"actualizada {local(self.loaded_at):%H:%M:%S}")
@@ -332,15 +267,10 @@ class QueueScreen(TicketActionsScreen):
             return f"Filtros: {described}  (f cambia, Esc quita)"
         return "f filtros · s orden · n nuevo caso · ? ayuda"
 
-    def refresh_queue(self, recount: bool = True) -> None:
-        """Read the page again from its first row, keeping the cursor on its ticket."""
-        current = self.table.current
-        keep_id = current.id if current else None
-        if self.page is None or not self.page.rows or not self.page.has_before:
-            # On the first page new urgent tickets must show up on top.
-            self.load(PageDirection.FIRST, keep_id=keep_id, recount=recount)
-            return
-        self.load(PageDirection.FROM, self.page.first, keep_id=keep_id, recount=recount)
+    def refresh_queue(self) -> None:
+        """Read the page and the count again, keeping the cursor on its ticket."""
+        self._count_wanted = True
+        self.pager.refresh()
 
     def _periodic_refresh(self) -> None:
         if self.app.screen is self:
@@ -354,27 +284,14 @@ class QueueScreen(TicketActionsScreen):
         self.query_state = query
         self.count = None
         self.table.set_sort(query.sort, query.descending)
-        self.load(PageDirection.FIRST, recount=True)
+        self.pager.load(PageDirection.FIRST)
         self._show_status()
 
     # --- the table's requests -----------------------------------------------------------
 
     @on(TicketTable.PageRequested)
     def _page_requested(self, message: TicketTable.PageRequested) -> None:
-        page = self.page
-        direction = message.direction
-        if direction is PageDirection.AFTER:
-            if page is None or not page.has_after:
-                return
-            self.load(direction, page.last, at="top")
-        elif direction is PageDirection.BEFORE:
-            if page is None or not page.has_before:
-                return
-            self.load(direction, page.first, at="bottom")
-        elif direction is PageDirection.FIRST:
-            self.load(direction, at="top")
-        else:
-            self.load(direction, at="bottom")
+        self.pager.turn(message.direction)
 
     @on(TicketTable.OpenRequested)
     def _open_requested(self, message: TicketTable.OpenRequested) -> None:
@@ -382,7 +299,7 @@ class QueueScreen(TicketActionsScreen):
 
     @on(TicketTable.RowChanged)
     def _row_changed(self) -> None:
-        self.offer_changed()
+        self.ticket_actions.offer_changed(self.query_state.filtered)
 
     @on(TicketTable.SortRequested)
     def _header_clicked(self, event: TicketTable.SortRequested) -> None:
@@ -393,7 +310,7 @@ class QueueScreen(TicketActionsScreen):
 
     @on(Tabs.TabActivated, "#views")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        view = QueueView(event.tab.id.removeprefix("view-"))
+        view = QueueView((event.tab.id or "").removeprefix("view-"))
         if view is not self.query_state.view:
             self._requery(self.query_state.with_(view=view))
 
@@ -417,9 +334,6 @@ class QueueScreen(TicketActionsScreen):
     def after_action(self, info: TicketInfo | None) -> None:
         self.refresh_queue()
 
-    def offer_signature(self) -> tuple[bool, ...]:
-        return (*super().offer_signature(), self.query_state.filtered)
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back_out":
             return self.query_state.filtered or self.focused is self.query_one("#filter-text")
@@ -440,7 +354,7 @@ class QueueScreen(TicketActionsScreen):
             self._requery(self.query_state.cleared())
 
     def action_filters(self) -> None:
-        def open_dialog(ref) -> None:
+        def open_dialog(ref: Reference) -> None:
             self.app.push_screen(FilterDialog(self.query_state, ref.services), self._filters_chosen)
 
         self.with_reference(open_dialog)

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.widgets import Label, Static
 
 from mesa_tui.domain.sla import Clock, ClockState, format_remaining
 from mesa_tui.domain.tickets import CommentInfo, EventInfo, TicketInfo
+from mesa_tui.screens.agent.actions import TicketActions, TicketKeys
 from mesa_tui.screens.agent.new_ticket import NewTicketScreen
-from mesa_tui.screens.base import TicketActionsScreen
+from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
-from mesa_tui.services.errors import NotFound
+from mesa_tui.screens.loading import Loader
+from mesa_tui.services.errors import NotFound, ServiceError
 from mesa_tui.widgets.format import (
     ACTION_PAST,
     CALENDAR_LABELS,
@@ -72,14 +73,14 @@ def read_ticket(ctx: DeskContext, ticket_id: int) -> TicketView:
     ref = ctx.reference or ctx.load_reference()
     now = ctx.now()
     cal = ref.sla.calendars[info.sla_calendar]
-    clocks = tuple(
+    tto, ttr = (
         ClockView(which, clock, due, clock.state(cal, now, ref.sla.risk), clock.remaining(cal, now))
         for which, clock, due in (("tto", info.tto, info.tto_due_at), ("ttr", info.ttr, info.ttr_due_at))
     )
-    return TicketView(info, clocks, tuple(timeline), ref)
+    return TicketView(info, (tto, ttr), tuple(timeline), ref)
 
 
-class TicketScreen(TicketActionsScreen):
+class TicketScreen(MesaScreen[None], TicketKeys):
     HELP_TITLE = "Detalle del caso"
 
     BINDINGS = [
@@ -90,21 +91,12 @@ class TicketScreen(TicketActionsScreen):
         Binding("k", "scroll('up')", "Subir", show=False, id="ticket.scroll_up", tooltip="Subir en el historial"),
     ]
 
-    class Read(Message):
-        def __init__(self, view: TicketView) -> None:
-            super().__init__()
-            self.view = view
-
-    class ReadFailed(Message):
-        def __init__(self, error: str, missing: bool) -> None:
-            super().__init__()
-            self.error = error
-            self.missing = missing
-
     def __init__(self, ctx: DeskContext, ticket_id: int) -> None:
         super().__init__(ctx)
         self.ticket_id = ticket_id
         self.view: TicketView | None = None
+        self._reader: Loader[TicketView] = Loader(self, "ticket", self._failed)
+        self.ticket_actions = TicketActions(self, self.current_ticket, self.after_action)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Cargando el caso…", style="dim"), id="topbar")
@@ -123,35 +115,23 @@ class TicketScreen(TicketActionsScreen):
         self.reload()
 
     def reload(self) -> None:
-        self._read(self.ticket_id)
+        ctx, ticket_id = self.ctx, self.ticket_id
+        self._reader.load(lambda: read_ticket(ctx, ticket_id), self._show)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket")
-    def _read(self, ticket_id: int) -> None:
-        try:
-            view = read_ticket(self.ctx, ticket_id)
-        except NotFound as exc:
-            self.post_message(self.ReadFailed(exc.message, missing=True))
-        except Exception as exc:
-            self.post_message(self.ReadFailed(str(exc), missing=False))
-        else:
-            self.post_message(self.Read(view))
-
-    @on(Read)
-    def _show(self, message: Read) -> None:
-        self.view = message.view
-        info = message.view.info
+    def _show(self, view: TicketView) -> None:
+        self.view = view
+        info = view.info
         self.query_one("#topbar", Static).update(self._head(info))
         self.query_one("#ticket-subject", Static).update(Text(info.subject, style="bold"))
-        self.query_one("#ticket-fields", Static).update(self._fields(message.view))
-        self.query_one("#ticket-sla", Static).update(self._sla(message.view))
+        self.query_one("#ticket-fields", Static).update(self._fields(view))
+        self.query_one("#ticket-sla", Static).update(self._sla(view))
         self.query_one("#ticket-text", Static).update(self._texts(info))
-        self.query_one("#timeline-body", Static).update(self._timeline(message.view))
-        self.offer_changed()
+        self.query_one("#timeline-body", Static).update(self._timeline(view))
+        self.ticket_actions.offer_changed()
 
-    @on(ReadFailed)
-    def _failed(self, message: ReadFailed) -> None:
-        self.notify(message.error, title="No se pudo abrir el caso", severity="error", timeout=8, markup=False)
-        if message.missing or self.view is None:
+    def _failed(self, error: ServiceError) -> None:
+        self.notify(error.message, title="No se pudo abrir el caso", severity="error", timeout=8, markup=False)
+        if isinstance(error, NotFound) or self.view is None:
             self.dismiss()
 
     # --- rendering --------------------------------------------------------------------
@@ -198,7 +178,7 @@ class TicketScreen(TicketActionsScreen):
     def _sla(self, view: TicketView) -> Group:
         info = view.info
         title = Text.assemble(("ANS", "bold"), f" · {CALENDAR_LABELS.get(info.sla_calendar, info.sla_calendar)}")
-        parts: list = [title]
+        parts: list[Text] = [title]
         for cv in view.clocks:
             line = Text.assemble((f"{CLOCK_NAMES[cv.name]}", "bold"), f" · meta {format_remaining(cv.clock.target)}\n")
             if cv.clock.stopped_at is not None:
@@ -273,7 +253,7 @@ class TicketScreen(TicketActionsScreen):
             timeline.scroll_up()
 
 
-def _changes(changes: dict[str, tuple], ref: Reference) -> str:
+def _changes(changes: dict[str, tuple[Any, Any]], ref: Reference) -> str:
     """The changes of an event worth reading in the timeline."""
     parts = []
     if "status" in changes:

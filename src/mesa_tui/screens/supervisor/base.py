@@ -3,25 +3,27 @@ between them (F2 tablero, F3 resumen, F4 indicadores), going back, the ticket
 export, and the refusal an agent sees if one of them is ever reached.
 
 The screens live in the app's "supervisor" mode (F2 from any agent screen, for
-supervisors and administrators). Each reads in a thread worker that only posts a
-message; its handlers own the widgets.
+supervisors and administrators). Each reads with a Loader (screens/loading.py).
+This module knows none of them: the package's `supervisor_screen` makes them,
+and hands each the way to make the others.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Static
 
+from mesa_tui.domain.text import thousands
 from mesa_tui.domain.vocab import Role
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext
 from mesa_tui.screens.dialogs import Outcome
+from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
 from mesa_tui.services.reports import Reports
 
 REFRESH_SECONDS = 30
@@ -36,31 +38,17 @@ SCREEN_TITLES = {
 NAV_LABELS = {"board": "Tablero", "overview": "Resumen", "indicators": "Indicadores"}
 
 
-def supervisor_screen(which: str, ctx: DeskContext, reports: Reports | None = None) -> Screen:
-    """A new supervisor screen by name ("board", "overview" or "indicators")."""
-    # Imported here: each screen module imports this one.
-    from mesa_tui.screens.supervisor.board import SlaBoardScreen
-    from mesa_tui.screens.supervisor.indicators import IndicatorsScreen
-    from mesa_tui.screens.supervisor.overview import OverviewScreen
+class ScreenFactory(Protocol):
+    """Makes a supervisor screen by name ("board", "overview" or "indicators")."""
 
-    factories: dict[str, Callable[..., Screen]] = {
-        "board": SlaBoardScreen,
-        "overview": OverviewScreen,
-        "indicators": IndicatorsScreen,
-    }
-    return factories[which](ctx, reports)
-
-
-def thousands(n: int) -> str:
-    """es-CO thousands: 1.234.567."""
-    return f"{n:,}".replace(",", ".")
+    def __call__(self, which: str, ctx: DeskContext, reports: Reports | None = None) -> SupervisorScreen: ...
 
 
 def cases(n: int) -> str:
     return f"{thousands(n)} {'caso' if n == 1 else 'casos'}"
 
 
-class SupervisorScreen(MesaScreen, inherit_bindings=False):
+class SupervisorScreen(MesaScreen[None], inherit_bindings=False):
     """A supervisor screen. It offers only its own keys (`inherit_bindings=False`):
     the board reuses the agent screens' ticket actions but not their keys."""
 
@@ -103,8 +91,9 @@ class SupervisorScreen(MesaScreen, inherit_bindings=False):
         ),
     ]
 
-    def __init__(self, ctx: DeskContext, reports: Reports | None = None) -> None:
+    def __init__(self, ctx: DeskContext, screens: ScreenFactory, reports: Reports | None = None) -> None:
         super().__init__(ctx)
+        self.screens = screens  # how to make the other supervisor screens
         self.reports = reports or Reports(ctx.desk.db, now=ctx.now)
         self.HELP_TITLE = SCREEN_TITLES[self.NAME]
 
@@ -146,9 +135,9 @@ class SupervisorScreen(MesaScreen, inherit_bindings=False):
         if isinstance(below, SupervisorScreen) and which == below.NAME:
             self.app.pop_screen()
         elif isinstance(below, SupervisorScreen):
-            self.app.switch_screen(supervisor_screen(which, self.ctx, self.reports))
+            self.app.switch_screen(self.screens(which, self.ctx, self.reports))
         else:
-            self.app.push_screen(supervisor_screen(which, self.ctx, self.reports))
+            self.app.push_screen(self.screens(which, self.ctx, self.reports))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
@@ -156,15 +145,13 @@ class SupervisorScreen(MesaScreen, inherit_bindings=False):
         else:
             self.app.switch_mode("agent")
 
-    def is_current(self) -> bool:
+    def in_front(self) -> bool:
         """Whether the screen is the one on view (not under a dialog or the ticket)."""
         return self.app.screen is self
 
     # --- exports -------------------------------------------------------------------
 
     def export_tickets(self) -> None:
-        from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
-
         reports, actor = self.reports, self.ctx.actor
         dialog = ExportTicketsDialog(
             self.ctx.now(),
@@ -172,7 +159,7 @@ class SupervisorScreen(MesaScreen, inherit_bindings=False):
         )
         self.app.push_screen(dialog, self._tickets_exported)
 
-    def _tickets_exported(self, outcome: Outcome | None) -> None:
+    def _tickets_exported(self, outcome: Outcome[tuple[int, str]] | None) -> None:
         if outcome is None:
             return
         if outcome.error is not None:
@@ -180,9 +167,6 @@ class SupervisorScreen(MesaScreen, inherit_bindings=False):
             return
         count, path = outcome.info
         self.notify(f"{cases(count)} en {path}", title="Informe de casos exportado", timeout=8, markup=False)
-
-    def notify_refusal(self, error) -> None:
-        self.notify(error.message, title="No se pudo", severity="error", timeout=8, markup=False)
 
     def notify_read_error(self, what: str, error: str) -> None:
         self.notify(f"No se pudo leer {what}: {error}", title="Error", severity="error", timeout=10, markup=False)

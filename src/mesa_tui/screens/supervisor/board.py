@@ -1,42 +1,45 @@
 """The SLA board (tablero ANS): every open ticket by due time, in four groups
 (vencidos, en riesgo, en pausa, en tiempo) plus all of them, one page at a time.
 
-The counts and the page are read together in a thread worker every 30 s; the
-table is diffed by ticket id, so the cursor stays on its ticket. `a` reassigns
-and `e` escalates with the agent screens' own dialogs and use cases.
+The counts and the page are read together in a worker every 30 s; the table is
+diffed by ticket id, so the cursor stays on its ticket. `a` reassigns and `e`
+escalates with the agent screens' own dialogs and use cases (TicketActions).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Static, Tab, Tabs
 
-from mesa_tui.domain.indicators import BOARD_ORDER, LOCAL_TZ, BoardGroup, SlaBoardCounts, SlaBoardPage, SlaBoardRow
-from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest, SlaView
+from mesa_tui.domain.indicators import BOARD_ORDER, BoardGroup, SlaBoardCounts, SlaBoardPage, SlaBoardRow
+from mesa_tui.domain.queue import PageDirection, PageRequest, SlaView
+from mesa_tui.domain.text import thousands
 from mesa_tui.domain.tickets import TicketInfo
+from mesa_tui.screens.agent.actions import TicketActions
 from mesa_tui.screens.agent.ticket import TicketScreen
-from mesa_tui.screens.base import ACTIONS, TicketActionsScreen
 from mesa_tui.screens.context import DeskContext, Reference
-from mesa_tui.screens.supervisor.base import REFRESH_SECONDS, SupervisorScreen, cases, thousands
+from mesa_tui.screens.loading import UNEXPECTED, Loader, Pager
+from mesa_tui.screens.supervisor.base import REFRESH_SECONDS, ScreenFactory, SupervisorScreen, cases
 from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.reports import Reports
-from mesa_tui.widgets.format import fmt_short, sla_text, status_text
+from mesa_tui.widgets.format import fmt_short, local, sla_text, status_text
 from mesa_tui.widgets.key_bar import KeyBar
-from mesa_tui.widgets.supervisor_tables import BoardTable, Column, Row
+from mesa_tui.widgets.keyed_table import Cell, Column, Row
+from mesa_tui.widgets.paging import PagedKeyedTable, paging_bindings
 from mesa_tui.widgets.ticket_table import short_name
 
 ALL = "todos"  # the tab with every open ticket (group None)
 TABS: tuple[str, ...] = (*(g.value for g in BOARD_ORDER), ALL)
 TAB_TITLES = {**{g.value: g.label for g in BOARD_ORDER}, ALL: "Todos"}
 CLOCK_SHORT = {"tto": "Resp", "ttr": "Sol"}
+_CHROME = 7  # lines around the table: top bar, group tabs, status and footer
 
 COLUMNS = (
     Column("code", "Código", 15),
@@ -60,7 +63,7 @@ def tab_label(name: str, counts: SlaBoardCounts | None) -> str:
     return f"{number} {title} ({thousands(n)})"
 
 
-def board_cells(row: SlaBoardRow) -> tuple:
+def board_cells(row: SlaBoardRow) -> tuple[Cell, ...]:
     sla = SlaView(row.state, row.remaining_label, row.clock_kind)
     return (
         row.code,
@@ -79,19 +82,27 @@ class GroupTabs(Tabs, can_focus=False):
     """The board's groups; switched with tab, shift+tab or 1-5 (the table keeps the focus)."""
 
 
+class BoardTable(PagedKeyedTable[SlaBoardRow], inherit_bindings=False):
+    """One page of the SLA board."""
+
+    BINDINGS = paging_bindings(
+        "board",
+        next_page="Mostrar la página siguiente",
+        prev_page="Mostrar la página anterior",
+        top="Ir al caso que vence primero",
+        bottom="Ir al caso que vence último",
+    )
+
+
 @dataclass(frozen=True)
-class _Loaded:
-    generation: int
-    tab: str
+class _Read:
     counts: SlaBoardCounts | None  # None: a page turn, the counts were not read again
     page: SlaBoardPage
-    keep_id: int | None
-    at: str | None
     loaded_at: datetime
 
 
-class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
-    """The board is a ticket-actions screen whose keys are only reassign and escalate."""
+class SlaBoardScreen(SupervisorScreen):
+    """The board offers two of the ticket actions, on keys of its own: reassign and escalate."""
 
     NAME = "board"
 
@@ -147,41 +158,18 @@ class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
         ),
     ]
 
-    class Loaded(Message):
-        def __init__(self, result: _Loaded) -> None:
-            super().__init__()
-            self.result = result
-
-    class LoadFailed(Message):
-        def __init__(self, generation: int, error: str) -> None:
-            super().__init__()
-            self.generation = generation
-            self.error = error
-
-    class ActionReady(Message):
-        """The ticket as stored now and the reference lists, for an action's dialog."""
-
-        def __init__(self, name: str, row: SlaBoardRow, info: TicketInfo, ref: Reference) -> None:
-            super().__init__()
-            self.name = name
-            self.row = row
-            self.info = info
-            self.ref = ref
-
-    class ActionFailed(Message):
-        def __init__(self, error: ServiceError) -> None:
-            super().__init__()
-            self.error = error
-
-    def __init__(self, ctx: DeskContext, reports: Reports | None = None) -> None:
-        super().__init__(ctx, reports)
+    def __init__(self, ctx: DeskContext, screens: ScreenFactory, reports: Reports | None = None) -> None:
+        super().__init__(ctx, screens, reports)
         self.tab = BoardGroup.VENCIDO.value
-        self.page: SlaBoardPage | None = None
         self.counts: SlaBoardCounts | None = None
-        self.page_number: int | None = None
         self.loaded_at: datetime | None = None
-        self._generation = 0
-        self._page_size = 0
+        self._counts_wanted = True  # read the counts with the next page
+        self.pager: Pager[SlaBoardPage] = Pager(lambda: self.table, self._read_page, self._total)
+        self._pages: Loader[_Read] = Loader(self, "board-read", self._read_failed)
+        self._tickets: Loader[tuple[TicketInfo, Reference]] = Loader(
+            self, "board-action", self._action_failed, unexpected=UNEXPECTED
+        )
+        self.ticket_actions = TicketActions(self, self.current_ticket, self.after_action, prepare=self._prepare)
 
     # --- layout -------------------------------------------------------------------
 
@@ -202,99 +190,61 @@ class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
         self.call_after_refresh(self._first_load)
 
     def _first_load(self) -> None:
-        self._page_size = self._fit_page_size()
-        self.load(PageDirection.FIRST)
+        self.pager.fit(_CHROME)
+        self.pager.load(PageDirection.FIRST)
 
     @property
     def table(self) -> BoardTable:
         return self.query_one(BoardTable)
 
-    def _fit_page_size(self) -> int:
-        height = self.table.size.height or (self.app.size.height - 7)
-        return max(height - 1, 3)  # minus the header row
-
     def on_resize(self) -> None:
-        if self._page_size:
+        if self.pager.size:
             self.call_after_refresh(self._refit)
 
     def _refit(self) -> None:
-        size = self._fit_page_size()
-        if size != self._page_size:
-            self._page_size = size
+        if self.pager.fit(_CHROME):
             self.refresh_board()
 
     # --- loading --------------------------------------------------------------------
 
-    def load(
-        self,
-        direction: PageDirection,
-        cursor: PageCursor | None = None,
-        keep_id: int | None = None,
-        at: str | None = None,
-        recount: bool = True,
-    ) -> None:
-        self._generation += 1
-        request = PageRequest(direction, cursor, max(self._page_size, 3))
-        self._read(self._generation, self.tab, request, keep_id, at, recount)
+    def _read_page(self, request: PageRequest, keep_id: int | None, at: str | None) -> None:
+        actor, reports, tab, recount = self.ctx.actor, self.reports, self.tab, self._counts_wanted
+        now = self.ctx.now
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="board-read")
-    def _read(
-        self, generation: int, tab: str, request: PageRequest, keep_id: int | None, at: str | None, recount: bool
-    ) -> None:
-        try:
-            now = self.ctx.now()
+        def read() -> _Read:
+            at_now = now()
             group = None if tab == ALL else BoardGroup(tab)
-            counts = self.reports.sla_board_counts(self.ctx.actor, now=now) if recount else None
-            page = self.reports.sla_board_page(self.ctx.actor, group, request, now=now)
-        except ServiceError as exc:
-            self.post_message(self.LoadFailed(generation, exc.message))
-        except Exception as exc:  # the database went away, a bug: tell, don't crash
-            self.post_message(self.LoadFailed(generation, str(exc)))
-        else:
-            self.post_message(self.Loaded(_Loaded(generation, tab, counts, page, keep_id, at, now)))
+            counts = reports.sla_board_counts(actor, now=at_now) if recount else None
+            return _Read(counts, reports.sla_board_page(actor, group, request, now=at_now), at_now)
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        result = message.result
-        if result.generation != self._generation:
-            return  # a newer request is on its way
-        if result.counts is not None:
-            self.counts = result.counts
+        self._pages.load(read, partial(self._page_read, keep_id, at))
+
+    def _page_read(self, keep_id: int | None, at: str | None, read: _Read) -> None:
+        if read.counts is not None:
+            self.counts = read.counts
+            self._counts_wanted = False
             self._show_counts()
-        page = result.page
-        direction = page.request.direction
-        if direction is PageDirection.FROM and not page.rows and page.has_before:
-            # Every ticket from this page on left the group: show its last page.
-            self.load(PageDirection.LAST, keep_id=result.keep_id, at="bottom", recount=False)
+        page = read.page
+        if not self.pager.arrived(page, keep_id):
+            if read.counts is not None:
+                self._show_status()
             return
-        if direction in (PageDirection.AFTER, PageDirection.BEFORE) and not page.rows:
-            self._show_status()
-            return  # nothing beyond the edge: stay where we are
-        if direction is PageDirection.FIRST or not page.has_before:
-            self.page_number = 1
-        elif direction is PageDirection.AFTER and self.page_number is not None:
-            self.page_number += 1
-        elif direction is PageDirection.BEFORE and self.page_number is not None:
-            self.page_number = max(self.page_number - 1, 1)
-        elif direction is PageDirection.LAST:
-            total = self._group_total()
-            self.page_number = max(math.ceil(total / page.request.size), 1) if total else None
-        self.page = page
-        self.loaded_at = result.loaded_at
+        self.loaded_at = read.loaded_at
         rows = [Row(str(r.id), board_cells(r)) for r in page.rows]
-        self.table.show_page(page.rows, rows, page.has_before, page.has_after, result.keep_id, result.at)
+        self.table.show_page(page.rows, rows, page.has_before, page.has_after, keep_id, at)
         self._show_status()
-        self.offer_changed()
+        self.ticket_actions.offer_changed()
 
-    @on(LoadFailed)
-    def _load_failed(self, message: LoadFailed) -> None:
-        if message.generation == self._generation:
-            self.notify_read_error("el tablero", message.error)
+    def _read_failed(self, error: ServiceError) -> None:
+        self.notify_read_error("el tablero", error.message)
 
     def _group_total(self) -> int:
         if self.counts is None:
             return 0
         return self.counts.total if self.tab == ALL else self.counts[BoardGroup(self.tab)]
+
+    def _total(self) -> int | None:
+        return self._group_total() if self.counts is not None else None
 
     def _show_counts(self) -> None:
         for name in TABS:
@@ -308,49 +258,33 @@ class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
         total = self._group_total()
         if self.counts is not None:
             parts.append(cases(total) if total else "ningún caso")
-        if self.page is not None and self.page.rows and self.page_number is not None:
-            pages = math.ceil(total / self.page.request.size) if total else 1
-            parts.append(f"pág. {self.page_number} de {max(pages, self.page_number)}")
+        page, number = self.pager.page, self.pager.page_number
+        if page is not None and page.rows and number is not None:
+            parts.append(f"pág. {number} de {max(self.pager.pages() or 1, number)}")
         if self.loaded_at is not None:
-            parts.append(f"actualizado {self.loaded_at.astimezone(LOCAL_TZ):%H:%M:%S}")
+            parts.append(f"actualizado {local(self.loaded_at):%H:%M:%S}")
         parts.append(f"se actualiza cada {REFRESH_SECONDS} s")
         self.query_one("#board-status", Static).update("  ·  ".join(parts))
 
     def refresh_board(self) -> None:
         """Read the counts and the page again from its first row, keeping the cursor on its ticket."""
-        current = self.table.current
-        keep_id = current.id if current else None
-        if self.page is None or not self.page.rows or not self.page.has_before:
-            # On the first page the tickets that just fell due must show up on top.
-            self.load(PageDirection.FIRST, keep_id=keep_id)
-        else:
-            self.load(PageDirection.FROM, self.page.first, keep_id=keep_id)
+        self._counts_wanted = True
+        self.pager.refresh()
 
     def _periodic_refresh(self) -> None:
-        if self.is_current():
+        if self.in_front():
             self.refresh_board()
 
     def on_screen_resume(self) -> None:
-        if self.allowed and self.page is not None:
+        if self.allowed and self.pager.page is not None:
             self.refresh_board()
 
     # --- the table's requests -----------------------------------------------------------
 
     @on(BoardTable.PageRequested)
     def _page_requested(self, message: BoardTable.PageRequested) -> None:
-        page = self.page
-        direction = message.direction
         # Turning a page reads the page only; the counts come with every refresh.
-        if direction is PageDirection.AFTER:
-            if page is not None and page.has_after:
-                self.load(direction, page.last, at="top", recount=False)
-        elif direction is PageDirection.BEFORE:
-            if page is not None and page.has_before:
-                self.load(direction, page.first, at="bottom", recount=False)
-        elif direction is PageDirection.FIRST:
-            self.load(direction, at="top", recount=False)
-        else:
-            self.load(direction, at="bottom", recount=False)
+        self.pager.turn(message.direction)
 
     @on(BoardTable.OpenRequested)
     def _open_requested(self, message: BoardTable.OpenRequested) -> None:
@@ -358,19 +292,26 @@ class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
 
     @on(BoardTable.RowChanged)
     def _row_changed(self) -> None:
-        self.offer_changed()
+        self.ticket_actions.offer_changed()
 
     @on(Tabs.TabActivated, "#board-groups")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        tab = event.tab.id.removeprefix("group-")
+        tab = (event.tab.id or "").removeprefix("group-")
         if tab != self.tab:
             self.tab = tab
-            self.page = None
-            self.page_number = None
-            self.load(PageDirection.FIRST, at="top")
+            self.pager.reset()
+            self._counts_wanted = True
+            self.pager.load(PageDirection.FIRST, at="top")
             self._show_status()
 
     # --- keys -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if not allowed:
+            return allowed
+        offered = self.ticket_actions.check(action)
+        return allowed if offered is None else offered
 
     def action_group(self, name: str) -> None:
         self.query_one(GroupTabs).active = f"group-{name}"
@@ -386,6 +327,12 @@ class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
     def action_export(self) -> None:
         self.export_tickets()
 
+    def action_assign(self) -> None:
+        self.ticket_actions.start("assign")
+
+    def action_escalate(self) -> None:
+        self.ticket_actions.start("escalate")
+
     # --- reassign and escalate: the agent screens' dialogs ---------------------------------
 
     def current_ticket(self) -> SlaBoardRow | None:
@@ -394,29 +341,17 @@ class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
     def after_action(self, info: TicketInfo | None) -> None:
         self.refresh_board()
 
-    def _start(self, name: str) -> None:
+    def _prepare(self, name: str, row: SlaBoardRow) -> None:
         """A board row lacks some of what the dialogs need (the group's id): read the
         ticket first, then open the same dialog the ticket screen opens."""
-        row = self.current_ticket()
-        if row is None or not self.may(ACTIONS[name], row):
-            return
-        self._prepare(name, row)
+        ctx = self.ctx
+        self._tickets.load(
+            lambda: (ctx.desk.get(row.id), ctx.reference or ctx.load_reference()),
+            partial(self._ticket_read, name, row),
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="board-action")
-    def _prepare(self, name: str, row: SlaBoardRow) -> None:
-        try:
-            info = self.ctx.desk.get(row.id)
-            ref = self.ctx.reference or self.ctx.load_reference()
-        except ServiceError as exc:
-            self.post_message(self.ActionFailed(exc))
-        except Exception as exc:  # the database went away, a bug: tell, don't crash
-            self.post_message(self.ActionFailed(ServiceError(f"Error inesperado: {exc}")))
-        else:
-            self.post_message(self.ActionReady(name, row, info, ref))
-
-    @on(ActionReady)
-    def _action_ready(self, message: ActionReady) -> None:
-        info, row = message.info, message.row
+    def _ticket_read(self, name: str, row: SlaBoardRow, read: tuple[TicketInfo, Reference]) -> None:
+        info, ref = read
         if info.version != row.version:
             # Someone changed it since the board was read: act on what is there now.
             self.notify(
@@ -428,11 +363,10 @@ class SlaBoardScreen(SupervisorScreen, TicketActionsScreen):
             )
             self.refresh_board()
             return
-        if self.app.screen is not self:
+        if not self.in_front():
             return  # the supervisor went elsewhere meanwhile
-        self._open(message.name, ACTIONS[message.name], info, message.ref)
+        self.ticket_actions.open(name, info, ref)
 
-    @on(ActionFailed)
-    def _action_failed(self, message: ActionFailed) -> None:
-        self.notify_refusal(message.error)
+    def _action_failed(self, error: ServiceError) -> None:
+        self.notify_refusal(error)
         self.refresh_board()

@@ -12,20 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
-from mesa_tui.domain.indicators import LOCAL_TZ
+from mesa_tui.domain.dates import parse_day
 from mesa_tui.screens.dialogs import ActionDialog
 from mesa_tui.widgets.form import FormField
+from mesa_tui.widgets.format import local
 
 FORMAT_OPTIONS = [("Excel (.xlsx)", "xlsx"), ("CSV separado por «;» (.csv)", "csv")]
 SUFFIXES = {f".{fmt}" for _label, fmt in FORMAT_OPTIONS}
 DATE_HINT = "AAAA-MM-DD o DD/MM/AAAA"
+
+R = TypeVar("R")
 
 
 def default_folder() -> str:
@@ -39,19 +42,6 @@ def default_folder() -> str:
     return str(Path.cwd())
 
 
-def parse_day(text: str) -> date | None:
-    """A date as a person types it in Colombia or as ISO: 2026-11-01, 1/11/2026."""
-    text = text.strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        return datetime.strptime(text, "%d/%m/%Y").date()
-    except ValueError:
-        return None
-
-
 def with_format(path: str, fmt: str) -> str:
     """The path with its extension changed to the format's, when it has one of ours."""
     p = Path(path)
@@ -60,10 +50,10 @@ def with_format(path: str, fmt: str) -> str:
     return path
 
 
-class ExportDialog(ActionDialog):
+class ExportDialog(ActionDialog[R]):
     """The file and its format; subclasses add what the report is about."""
 
-    def __init__(self, title: str, file_name: str, run: Callable[[dict[str, Any]], Any], intro: str = ""):
+    def __init__(self, title: str, file_name: str, run: Callable[[dict[str, Any]], R], intro: str = "") -> None:
         super().__init__(title, run, confirm="Exportar", intro=intro)
         self.add_class("export-dialog")
         self.auto_path = f"{default_folder()}/{file_name}.xlsx"
@@ -131,8 +121,8 @@ class ExportDialog(ActionDialog):
         return {}
 
 
-class ExportIndicatorsDialog(ExportDialog):
-    def __init__(self, year: int, run: Callable[[dict[str, Any]], Any]):
+class ExportIndicatorsDialog(ExportDialog[Path]):
+    def __init__(self, year: int, run: Callable[[dict[str, Any]], Path]) -> None:
         super().__init__(
             f"Exportar los indicadores de {year}",
             f"mesa-indicadores-{year}",
@@ -141,11 +131,11 @@ class ExportIndicatorsDialog(ExportDialog):
         )
 
 
-class ExportTicketsDialog(ExportDialog):
+class ExportTicketsDialog(ExportDialog[tuple[int, str]]):
     """The ticket report: the cases logged between two dates, with their SLA outcome."""
 
-    def __init__(self, now: datetime, run: Callable[[dict[str, Any]], Any]):
-        today = now.astimezone(LOCAL_TZ).date()
+    def __init__(self, now: datetime, run: Callable[[dict[str, Any]], tuple[int, str]]) -> None:
+        today = local(now).date()
         self.date_from = today.replace(day=1)
         self.date_to = today
         super().__init__(
@@ -183,7 +173,7 @@ class ExportTicketsDialog(ExportDialog):
         }
 
     def problems(self, values: dict[str, Any]) -> dict[str, str]:
-        problems = {}
+        problems: dict[str, str] = {}
         for name in ("date_from", "date_to"):
             if values[name] is None:
                 problems[name] = f"No es una fecha: escríbala como {DATE_HINT} (p. ej. 2026-11-01)."

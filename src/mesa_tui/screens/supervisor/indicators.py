@@ -9,19 +9,20 @@ change the year, `x` exports the table (xlsx or csv), `m` changes a target
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
+from functools import partial
+from pathlib import Path
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from mesa_tui.domain.indicators import (
-    LOCAL_TZ,
     MONTHS,
     NO_CASES,
     Frequency,
@@ -30,16 +31,18 @@ from mesa_tui.domain.indicators import (
     IndicatorValue,
     format_percent,
 )
-from mesa_tui.screens.admin.base import OneFieldDialog
+from mesa_tui.domain.text import thousands
 from mesa_tui.screens.context import DeskContext
-from mesa_tui.screens.dialogs import Outcome
-from mesa_tui.screens.supervisor.base import SupervisorScreen, thousands
+from mesa_tui.screens.dialogs import OneFieldDialog, Outcome
+from mesa_tui.screens.loading import Loader
+from mesa_tui.screens.supervisor.base import ScreenFactory, SupervisorScreen
 from mesa_tui.screens.supervisor.exports import ExportIndicatorsDialog
 from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.reports import FIRST_YEAR, Reports
+from mesa_tui.widgets.format import local
 from mesa_tui.widgets.indicator_chart import IndicatorChart
 from mesa_tui.widgets.key_bar import KeyBar
-from mesa_tui.widgets.supervisor_tables import Column, Row, SupervisorTable
+from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
 
 # What fits the table's first column; the detail under it gives the full name.
 SHORT_NAMES = {
@@ -118,7 +121,7 @@ def detail(row: IndicatorRow) -> Group:
         ("Denominador", [v.denominator for v in row.months], totals.denominator),
     ):
         grid.add_row(Text(f" {label}", style="dim"), "", *(thousands(n) for n in counts), f"año {thousands(total)}")
-    parts = [head, formula, grid]
+    parts: list[RenderableType] = [head, formula, grid]
     parts.append(Text.assemble(("Numerador: ", "dim"), d.numerator, ("  ·  Denominador: ", "dim"), d.denominator))
     if d.frequency is Frequency.SEMESTRAL:
         line = Text("Se evalúa por semestre: ", style="dim")
@@ -179,32 +182,21 @@ class IndicatorsScreen(SupervisorScreen):
         ),
     ]
 
-    class Read(Message):
-        def __init__(self, epoch: int, year: int, table: IndicatorTable) -> None:
-            super().__init__()
-            self.epoch = epoch
-            self.year = year
-            self.table = table
-
-    class ReadFailed(Message):
-        def __init__(self, year: int, error: str) -> None:
-            super().__init__()
-            self.year = year
-            self.error = error
-
-    def __init__(self, ctx: DeskContext, reports: Reports | None = None) -> None:
-        super().__init__(ctx, reports)
-        self.this_year = ctx.now().astimezone(LOCAL_TZ).year
+    def __init__(self, ctx: DeskContext, screens: ScreenFactory, reports: Reports | None = None) -> None:
+        super().__init__(ctx, screens, reports)
+        self.this_year = local(ctx.now()).year
         self.year = self.this_year
         self.data: IndicatorTable | None = None  # the table on screen
         self._years: dict[int, IndicatorTable] = {}  # read this visit; `r` reads again
-        self._epoch = 0  # bumped when what was read goes stale (`r`, a new target)
+        # Every year read is kept, until what was read goes stale (`r`, a new target).
+        self._reader: Loader[IndicatorTable] = Loader(self, "indicators-read", latest_only=False)
+        self._prefetcher: Loader[IndicatorTable] = Loader(self, "indicators-prefetch", latest_only=False)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
         if self.allowed:
             yield Static("", id="ind-year")
-            yield SupervisorTable(COLUMNS, cell_padding=0, id="ind-table")
+            yield KeyedTable(COLUMNS, moves="supervisor", cell_padding=0, id="ind-table")
             yield Static("", id="ind-detail")
             yield IndicatorChart(id="ind-chart")
             yield Static("", id="ind-status", classes="supervisor-status")
@@ -218,50 +210,37 @@ class IndicatorsScreen(SupervisorScreen):
         self.reload()
 
     @property
-    def table(self) -> SupervisorTable:
-        return self.query_one("#ind-table", SupervisorTable)
+    def table(self) -> KeyedTable:
+        return self.query_one("#ind-table", KeyedTable)
 
     # --- reading --------------------------------------------------------------------
 
     def reload(self, fresh: bool = True) -> None:
         """Show the chosen year: from what this visit already read unless `fresh`."""
         if fresh:
-            self._epoch += 1
+            self._reader.drop()
+            self._prefetcher.drop()
             self._years.clear()
         table = self._years.get(self.year)
         if table is not None:
             self._present(table)
             return
         self.query_one("#ind-status", Static).update(f"Leyendo los indicadores de {self.year}…")
-        self._read(self._epoch, self.year)
+        year = self.year
+        self._reader.load(self._indicators(year), partial(self._read, year), partial(self._read_failed, year))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="indicators-read")
-    def _read(self, epoch: int, year: int) -> None:
-        try:
-            table = self.reports.indicators(self.ctx.actor, year)
-        except ServiceError as exc:
-            self.post_message(self.ReadFailed(year, exc.message))
-        except Exception as exc:  # the database went away, a bug: tell, don't crash
-            self.post_message(self.ReadFailed(year, str(exc)))
-        else:
-            self.post_message(self.Read(epoch, year, table))
+    def _indicators(self, year: int) -> Callable[[], IndicatorTable]:
+        reports, actor = self.reports, self.ctx.actor
+        return lambda: reports.indicators(actor, year)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="indicators-prefetch")
-    def _prefetch(self, epoch: int, year: int) -> None:
-        """Read a year before it is asked for, so ← shows it at once."""
-        try:
-            table = self.reports.indicators(self.ctx.actor, year)
-        except Exception:  # said when the year is asked for and read again
-            return
-        self.post_message(self.Read(epoch, year, table))
+    def _read(self, year: int, table: IndicatorTable) -> None:
+        self._years[year] = table
+        if year == self.year:
+            self._present(table)
 
-    @on(Read)
-    def _read_done(self, message: Read) -> None:
-        if message.epoch != self._epoch:
-            return  # read before a refresh or a target change
-        self._years[message.year] = message.table
-        if message.year == self.year:
-            self._present(message.table)
+    def _read_failed(self, year: int, error: ServiceError) -> None:
+        if year == self.year:
+            self.notify_read_error(f"los indicadores de {year}", error.message)
 
     def _present(self, table: IndicatorTable) -> None:
         self.data = table
@@ -278,12 +257,8 @@ class IndicatorsScreen(SupervisorScreen):
         # The year before is the one a supervisor looks at next.
         previous = table.year - 1
         if previous >= FIRST_YEAR and previous not in self._years:
-            self._prefetch(self._epoch, previous)
-
-    @on(ReadFailed)
-    def _read_failed(self, message: ReadFailed) -> None:
-        if message.year == self.year:
-            self.notify_read_error(f"los indicadores de {message.year}", message.error)
+            # Read before it is asked for, so ← shows it at once; a failure is said if it is asked for.
+            self._prefetcher.load(self._indicators(previous), partial(self._read, previous))
 
     def _show_year(self) -> None:
         bar = Text.assemble(("Indicadores de la mesa de ayuda  ", "bold"))
@@ -295,11 +270,11 @@ class IndicatorsScreen(SupervisorScreen):
 
     @on(DataTable.RowHighlighted, "#ind-table")
     def _show_selected(self) -> None:
-        row = self.selected
-        if row is None:
+        row, data = self.selected, self.data
+        if row is None or data is None:
             return
         self.query_one("#ind-detail", Static).update(detail(row))
-        self.query_one(IndicatorChart).show(row, self.data.year)
+        self.query_one(IndicatorChart).show(row, data.year)
 
     @property
     def selected(self) -> IndicatorRow | None:
@@ -315,10 +290,10 @@ class IndicatorsScreen(SupervisorScreen):
         if not allowed:
             return allowed
         if action == "year":
-            year = self.year + int(parameters[0])
+            year = self.year + int(str(parameters[0]))
             return FIRST_YEAR <= year <= self.this_year
         if action == "target":
-            return self.ctx.actor.is_admin and self.selected is not None
+            return bool(self.ctx.actor.is_admin) and self.selected is not None
         if action == "export":
             return self.data is not None
         return True
@@ -340,7 +315,7 @@ class IndicatorsScreen(SupervisorScreen):
         dialog = ExportIndicatorsDialog(year, lambda v: reports.export_indicators(actor, year, v["out"], v["format"]))
         self.app.push_screen(dialog, lambda outcome: self._exported(year, outcome))
 
-    def _exported(self, year: int, outcome: Outcome | None) -> None:
+    def _exported(self, year: int, outcome: Outcome[Path] | None) -> None:
         if outcome is None:
             return
         if outcome.error is not None:
@@ -366,7 +341,7 @@ class IndicatorsScreen(SupervisorScreen):
         )
         self.app.push_screen(dialog, lambda outcome: self._target_changed(row, outcome))
 
-    def _target_changed(self, row: IndicatorRow, outcome: Outcome | None) -> None:
+    def _target_changed(self, row: IndicatorRow, outcome: Outcome[Fraction] | None) -> None:
         if outcome is None:
             return
         if outcome.error is not None:

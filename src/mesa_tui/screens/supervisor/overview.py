@@ -3,28 +3,31 @@
 Tickets by status and support level, the open load of each agent, open tickets
 by service and by category, how old they are in business days, and what came in
 and was solved today and this week. One read (a few aggregate queries) in a
-thread worker, every 30 s or with `r`; each table is diffed by key.
+worker, every 30 s or with `r`; each table is diffed by key.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Static
+from textual.widgets.data_table import ColumnKey
 
-from mesa_tui.domain.indicators import LOCAL_TZ, OVERVIEW_STATUSES, AgeingBucket, QueueOverview
+from mesa_tui.domain.indicators import OVERVIEW_STATUSES, AgeingBucket, QueueOverview
+from mesa_tui.domain.text import thousands
 from mesa_tui.domain.vocab import LEVEL_LABELS, Status
 from mesa_tui.screens.context import DeskContext
-from mesa_tui.screens.supervisor.base import REFRESH_SECONDS, SupervisorScreen, cases, thousands
+from mesa_tui.screens.loading import Loader
+from mesa_tui.screens.supervisor.base import REFRESH_SECONDS, ScreenFactory, SupervisorScreen, cases
 from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.reports import Reports
-from mesa_tui.widgets.format import STATUS_STYLES
+from mesa_tui.widgets.format import STATUS_STYLES, local
 from mesa_tui.widgets.key_bar import KeyBar
-from mesa_tui.widgets.supervisor_tables import Column, Row, SupervisorTable
+from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
 from mesa_tui.widgets.ticket_table import short_name
 
 BAR = "█"
@@ -101,10 +104,15 @@ def throughput_rows(ov: QueueOverview) -> list[Row]:
     ]
 
 
+def _table(columns: list[Column], **kwargs: Any) -> KeyedTable:
+    """One of the overview's tables: tight cells, the supervisor's moving keys."""
+    return KeyedTable(columns, moves="supervisor", cell_padding=0, **kwargs)
+
+
 class Section(Vertical):
     """A titled box around one of the overview's tables."""
 
-    def __init__(self, title: str, table: SupervisorTable, **kwargs) -> None:
+    def __init__(self, title: str, table: KeyedTable, **kwargs: Any) -> None:
         super().__init__(table, **kwargs)
         self.border_title = title
 
@@ -145,19 +153,10 @@ class OverviewScreen(SupervisorScreen):
         ),
     ]
 
-    class Read(Message):
-        def __init__(self, overview: QueueOverview) -> None:
-            super().__init__()
-            self.overview = overview
-
-    class ReadFailed(Message):
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
-
-    def __init__(self, ctx: DeskContext, reports: Reports | None = None) -> None:
-        super().__init__(ctx, reports)
+    def __init__(self, ctx: DeskContext, screens: ScreenFactory, reports: Reports | None = None) -> None:
+        super().__init__(ctx, screens, reports)
         self.overview: QueueOverview | None = None
+        self._reader: Loader[QueueOverview] = Loader(self, "overview-read", self._read_failed)
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
@@ -199,7 +198,7 @@ class OverviewScreen(SupervisorScreen):
             with Horizontal(id="overview-bottom"):
                 yield Section(
                     "Carga abierta por agente",
-                    SupervisorTable(
+                    _table(
                         [
                             Column("agent", "Agente"),
                             Column("level", "Nv", 3, numeric=True),
@@ -209,7 +208,6 @@ class OverviewScreen(SupervisorScreen):
                             Column("total", "Total", 7, numeric=True),
                             Column("overdue", "Venc.", 7, numeric=True),
                         ],
-                        cell_padding=0,
                         id="ov-agents",
                     ),
                     id="sec-agents",
@@ -217,22 +215,20 @@ class OverviewScreen(SupervisorScreen):
                 with Vertical(id="overview-right"):
                     yield Section(
                         "Abiertos por servicio",
-                        SupervisorTable(
+                        _table(
                             [
                                 Column("code", "Código", 8),
                                 Column("name", "Servicio"),
                                 Column("count", "Casos", 8, numeric=True),
                             ],
-                            cell_padding=0,
                             id="ov-services",
                         ),
                         id="sec-services",
                     )
                     yield Section(
                         "Abiertos por categoría",
-                        SupervisorTable(
+                        _table(
                             [Column("category", "Categoría"), Column("count", "Casos", 8, numeric=True)],
-                            cell_padding=0,
                             id="ov-categories",
                         ),
                         id="sec-categories",
@@ -241,9 +237,9 @@ class OverviewScreen(SupervisorScreen):
         yield KeyBar()
 
     @staticmethod
-    def _fixed_table(columns: list[Column], ident: str) -> SupervisorTable:
+    def _fixed_table(columns: list[Column], ident: str) -> KeyedTable:
         """A table of a fixed handful of rows: read, not browsed, so it takes no focus."""
-        table = SupervisorTable(columns, cursor_type="none", zebra_stripes=False, cell_padding=0, id=ident)
+        table = _table(columns, cursor_type="none", zebra_stripes=False, id=ident)
         table.can_focus = False
         return table
 
@@ -254,31 +250,20 @@ class OverviewScreen(SupervisorScreen):
         self.set_interval(REFRESH_SECONDS, self._periodic_refresh)
         self.reload()
 
-    def section_table(self, ident: str) -> SupervisorTable:
-        return self.query_one(f"#{ident}", SupervisorTable)
+    def section_table(self, ident: str) -> KeyedTable:
+        return self.query_one(f"#{ident}", KeyedTable)
 
     # --- reading --------------------------------------------------------------------
 
     def reload(self) -> None:
-        self._read()
+        reports, actor, now = self.reports, self.ctx.actor, self.ctx.now
+        self._reader.load(lambda: reports.overview(actor, now=now()), self._show)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="overview-read")
-    def _read(self) -> None:
-        try:
-            overview = self.reports.overview(self.ctx.actor, now=self.ctx.now())
-        except ServiceError as exc:
-            self.post_message(self.ReadFailed(exc.message))
-        except Exception as exc:  # the database went away, a bug: tell, don't crash
-            self.post_message(self.ReadFailed(str(exc)))
-        else:
-            self.post_message(self.Read(overview))
-
-    @on(Read)
-    def _show(self, message: Read) -> None:
-        ov = self.overview = message.overview
+    def _show(self, ov: QueueOverview) -> None:
+        self.overview = ov
         self.section_table("ov-status").show_rows(status_rows(ov))
         ageing = self.section_table("ov-ageing")
-        ageing.show_rows(ageing_rows(ov, max(ageing.columns["bar"].width - 1, 4)))
+        ageing.show_rows(ageing_rows(ov, max(ageing.columns[ColumnKey("bar")].width - 1, 4)))
         self.section_table("ov-throughput").show_rows(throughput_rows(ov))
         self.section_table("ov-agents").show_rows(agent_rows(ov))
         self.section_table("ov-services").show_rows(
@@ -292,16 +277,15 @@ class OverviewScreen(SupervisorScreen):
             f"Abiertos: {cases(ov.open_total)}",
             f"sin asignar: {thousands(ov.unassigned)}",
             f"vencidos a cargo de agentes: {thousands(overdue)}",
-            f"actualizado {ov.at.astimezone(LOCAL_TZ):%H:%M:%S} (cada {REFRESH_SECONDS} s)",
+            f"actualizado {local(ov.at):%H:%M:%S} (cada {REFRESH_SECONDS} s)",
         ]
         self.query_one("#overview-status", Static).update("  ·  ".join(parts))
 
-    @on(ReadFailed)
-    def _read_failed(self, message: ReadFailed) -> None:
-        self.notify_read_error("el resumen de la cola", message.error)
+    def _read_failed(self, error: ServiceError) -> None:
+        self.notify_read_error("el resumen de la cola", error.message)
 
     def _periodic_refresh(self) -> None:
-        if self.is_current():
+        if self.in_front():
             self.reload()
 
     def on_screen_resume(self) -> None:
