@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from mesa_tui.domain.indicators import BoardGroup
+from mesa_tui.domain.board import BoardGroup
 from mesa_tui.domain.queue import PageDirection, PageRequest
 from mesa_tui.services.desk import Desk
 from mesa_tui.services.reports import Reports

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from screen_helpers import SIZE, toasts
 from test_admin_support import audit, field_error, open_admin, press, type_text
 
-from mesa_tui.domain.admin import OFFICE_DAY_MINUTES, PolicyScope
+from mesa_tui.domain.policies import PolicyScope
+from mesa_tui.domain.targets import OFFICE_DAY_MINUTES
 from mesa_tui.screens.admin.matrix import PriorityDialog
 from mesa_tui.screens.admin.policies import PolicyDialog
 from mesa_tui.screens.dialogs import ConfirmDialog

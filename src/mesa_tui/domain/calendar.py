@@ -22,6 +22,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+# Where the help desk works: business hours, local days and months are Bogotá's.
+BOGOTA = ZoneInfo("America/Bogota")
+
 _ZERO = timedelta(0)
 _DAY = timedelta(days=1)
 _MIDNIGHT = time(0)
@@ -87,7 +90,7 @@ class BusinessCalendar:
     def __init__(
         self,
         schedule: Schedule,
-        tz: str = "America/Bogota",
+        tz: str = BOGOTA.key,
         holiday_country: str | None = "CO",
         closures: Iterable[date] = (),
     ) -> None:
@@ -353,7 +356,7 @@ class BusinessCalendar:
         C: list[timedelta] = []
         CE: list[timedelta] = []
         acc = _ZERO
-        for s, e in zip(S, E):
+        for s, e in zip(S, E, strict=True):
             C.append(acc)
             D.append(acc - s)
             acc += e - s
@@ -408,4 +411,4 @@ def calendar_for(kind: str, closures: Iterable[date] = ()) -> BusinessCalendar:
     return _office_with(closed) if closed else _base_calendar(kind)
 
 
-__all__ = ["BusinessCalendar", "Schedule", "calendar_for"]
+__all__ = ["BOGOTA", "BusinessCalendar", "Schedule", "calendar_for"]

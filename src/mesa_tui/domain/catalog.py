@@ -1,4 +1,5 @@
-"""The IT service catalog file (db/catalog.tsv): parse, validate, format, diff.
+"""The IT service catalog: its entries and categories, and the catalog file
+(db/catalog.tsv): parse, validate, format, diff.
 
 Format: UTF-8 text, one entry per line, fields separated by tabs. Lines whose
 first non-blank character is '#' are comments and blank lines are skipped;
@@ -15,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from typing import NamedTuple
+
+from mesa_tui.domain.tickets import text_problem
 
 COLUMNS = ("code", "name", "description", "category", "users", "hours", "channels", "ans_text", "active")
 HEADER = "\t".join(COLUMNS)
@@ -217,3 +220,30 @@ def _count_problem(count: int) -> str:
     if count < expected:
         return f"faltan columnas: hay {count} y se esperaban {expected} separadas por tabulador"
     return f"sobran columnas: hay {count} y se esperaban {expected} separadas por tabulador"
+
+
+# --- categories and service codes -------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: int
+    name: str
+    services: int
+
+
+def category_problem(name: str) -> str | None:
+    problem = text_problem(name, "El nombre de la categoría", 80)
+    if problem:
+        return problem
+    if any(mark in name for mark in ("\t", "\n", "\r")):
+        return "El nombre de la categoría no puede contener tabuladores ni saltos de línea."
+    if is_service_code(name.strip()):
+        return "El nombre de la categoría no puede tener la forma de un código de servicio (SER-NNN)."
+    return None
+
+
+def is_service_code(text: str) -> bool:
+    """Whether `text` has the form of a service code: a policy scope names a service by
+    its code, anything else is a category name."""
+    return bool(CODE_RE.match(text))

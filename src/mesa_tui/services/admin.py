@@ -19,28 +19,23 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from mesa_tui.domain.admin import (
-    AgentInfo,
-    CategoryInfo,
-    ClosureInfo,
-    GroupInfo,
-    HolidayInfo,
-    PolicyInfo,
-    PolicyScope,
-    RecomputeResult,
-    agent_problems,
-    category_problem,
-    closure_reason_problem,
-    format_day,
-    group_problems,
-    is_service_code,
-    matrix_problems,
-    normalize_setting,
-    policy_problems,
-)
 from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
-from mesa_tui.domain.catalog import CatalogEntry, PreviewRow, clean_entry, validate_entry
+from mesa_tui.domain.catalog import (
+    CatalogEntry,
+    CategoryInfo,
+    PreviewRow,
+    category_problem,
+    clean_entry,
+    is_service_code,
+    validate_entry,
+)
+from mesa_tui.domain.closures import ClosureInfo, HolidayInfo, closure_reason_problem
+from mesa_tui.domain.dates import format_day
+from mesa_tui.domain.policies import PolicyInfo, PolicyScope, RecomputeResult, policy_problems
+from mesa_tui.domain.priority import matrix_problems
+from mesa_tui.domain.settings import normalize_setting
 from mesa_tui.domain.sla import SlaTargets, ticket_targets
+from mesa_tui.domain.staff import AgentInfo, GroupInfo, agent_problems, group_problems
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.domain.vocab import PRIORITY_ORDER, Role
 from mesa_tui.services import catalog as catalog_files

@@ -7,7 +7,7 @@ system bootstrap from the command line. Only an administrator may import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from mesa_tui.domain.catalog import (
@@ -20,6 +20,7 @@ from mesa_tui.domain.catalog import (
     parse_catalog,
 )
 from mesa_tui.domain.vocab import Role
+from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.store import catalog_repo
 from mesa_tui.store.audit import write_event
@@ -55,7 +56,7 @@ def import_catalog(db: Database, text: str, actor: Any = None, now: datetime | N
     """
     if actor is not None and actor.role != Role.ADMIN:
         raise PermissionDenied("Solo un administrador puede importar el catálogo de servicios.")
-    at = now or datetime.now(UTC)
+    at = now or utcnow()
     actor_id = actor.id if actor is not None else None
     return db.write(lambda s: import_in(s, text, actor_id, at)[0])
 

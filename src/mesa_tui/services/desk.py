@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from mesa_tui.domain.priority import LEVELS
@@ -30,6 +30,7 @@ from mesa_tui.domain.vocab import (
     TicketType,
 )
 from mesa_tui.domain.workflow import Action, TransitionError, next_status
+from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import (
     ConflictError,
     NotFound,
@@ -71,10 +72,6 @@ AUDITED = (
 )
 
 LEGAL_DAY_CHOICES = (10, 15, 30)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _snapshot(t: Ticket) -> dict[str, Any]:

@@ -19,42 +19,31 @@ from __future__ import annotations
 
 import csv
 import os
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
-from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
+from mesa_tui.domain.board import BoardGroup, SlaBoardCounts, SlaBoardPage
+from mesa_tui.domain.calendar import BOGOTA, BusinessCalendar, calendar_for
+from mesa_tui.domain.dates import local_day_start
 from mesa_tui.domain.indicators import (
-    AGEING_BUCKETS,
     INDICATORS,
-    LOCAL_TZ,
     MONTHS,
     NO_CASES,
-    AgeingCount,
-    AgentLoad,
-    BoardGroup,
-    CategoryLoad,
     Family,
     Frequency,
     IndicatorDef,
     IndicatorRow,
     IndicatorTable,
-    QueueOverview,
-    ServiceLoad,
-    SlaBoardCounts,
-    SlaBoardPage,
-    Throughput,
-    ageing_cutoffs,
     build_table,
     format_target,
     indicator,
-    local_day_start,
     month_bounds,
     parse_target,
 )
+from mesa_tui.domain.overview import QueueOverview, Throughput, ageing_cutoffs, build_overview
 from mesa_tui.domain.queue import PageRequest
 from mesa_tui.domain.sla import ClockState
 from mesa_tui.domain.tickets import ActorInfo
@@ -67,6 +56,7 @@ from mesa_tui.domain.vocab import (
     SolutionMode,
     Status,
 )
+from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.store import stats_repo
 from mesa_tui.store import tickets_repo as repo
@@ -77,10 +67,6 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 CSV_DELIMITER = ";"
 TARGET_PREFIX = "meta."
 T = TypeVar("T")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Reports:
@@ -101,7 +87,7 @@ class Reports:
             cuts = stats_repo.sla_cuts(s, cals, now, risk=None)  # overdue only
             cube = stats_repo.open_cube(s, ageing_cutoffs(office, now), cuts)
             resolved_by_level = stats_repo.count_by_level(s, Status.RESUELTO.value)
-            today = now.astimezone(LOCAL_TZ).date()
+            today = now.astimezone(BOGOTA).date()
             day_start, day_end = local_day_start(today), local_day_start(today + timedelta(days=1))
             week_start = local_day_start(today - timedelta(days=today.weekday()))
             throughput = Throughput(
@@ -112,7 +98,7 @@ class Reports:
             )
             agents = stats_repo.agents_with_groups(s)
             services = stats_repo.services_with_categories(s)
-        return _overview(now, cube, resolved_by_level, throughput, agents, services)
+        return build_overview(now, cube, resolved_by_level, throughput, agents, services)
 
     # --- SLA board ----------------------------------------------------------------
 
@@ -274,64 +260,6 @@ def _atomic_write(path: Path, write: Callable[[Path], T]) -> T:
         raise ValidationError("out", f"No se pudo escribir {path}: {exc.strerror or exc}.") from None
     finally:
         tmp.unlink(missing_ok=True)
-
-
-# --- overview assembly ------------------------------------------------------------------
-
-
-def _overview(now, cube, resolved_by_level, throughput, agents, services) -> QueueOverview:
-    by_status_level: dict[tuple[str, int], int] = defaultdict(int)
-    agent_status: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    agent_overdue: dict[int, int] = defaultdict(int)
-    by_service: dict[int, int] = defaultdict(int)
-    by_bucket = [0] * len(AGEING_BUCKETS)
-    unassigned = 0
-    for status, level, agent_id, service_id, bucket, n, overdue in cube:
-        by_status_level[(status, level)] += n
-        by_service[service_id] += n
-        by_bucket[bucket] += n
-        if agent_id is None:
-            unassigned += n
-        else:
-            agent_status[agent_id][status] += n
-            agent_overdue[agent_id] += overdue
-    for level, n in resolved_by_level.items():
-        by_status_level[(Status.RESUELTO.value, level)] += n
-
-    loads = [
-        AgentLoad(
-            agent_id=i,
-            name=name,
-            level=level,
-            group_name=group,
-            by_status=dict(agent_status.get(i, {})),
-            overdue=agent_overdue.get(i, 0),
-        )
-        for i, name, role, level, group, active in agents
-        # Every active agent, idle ones included; supervisors only when they hold tickets.
-        if (active and role == Role.AGENT) or i in agent_status
-    ]
-    loads.sort(key=lambda a: (-a.total, a.name))
-
-    service_loads = []
-    by_category: dict[str, int] = defaultdict(int)
-    for service_id, n in by_service.items():
-        code, name, category = services.get(service_id, ("", "", ""))
-        service_loads.append(ServiceLoad(service_id, code, name, category, n))
-        by_category[category] += n
-    service_loads.sort(key=lambda x: (-x.count, x.code))
-    categories = sorted((CategoryLoad(c, n) for c, n in by_category.items()), key=lambda x: (-x.count, x.category))
-
-    return QueueOverview(
-        at=now,
-        by_status_level=dict(by_status_level),
-        agents=tuple(loads),
-        unassigned=unassigned,
-        services=tuple(service_loads),
-        categories=tuple(categories),
-        ageing=tuple(AgeingCount(b, n) for b, n in zip(AGEING_BUCKETS, by_bucket)),
-        throughput=throughput,
-    )
 
 
 # --- indicator files ----------------------------------------------------------------------
@@ -531,7 +459,7 @@ class _Lookups:
 
 def _local(at: datetime | None) -> datetime | None:
     """Bogotá wall time without tzinfo: what a spreadsheet cell can hold."""
-    return None if at is None else at.astimezone(LOCAL_TZ).replace(tzinfo=None)
+    return None if at is None else at.astimezone(BOGOTA).replace(tzinfo=None)
 
 
 def _outcome(r, which: str, cal: BusinessCalendar, now: datetime, risk: float) -> str:

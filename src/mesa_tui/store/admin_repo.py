@@ -13,9 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from mesa_tui.domain.admin import AgentInfo, CategoryInfo, ClosureInfo, GroupInfo, PolicyInfo, PolicyScope
+from mesa_tui.domain.catalog import CategoryInfo
+from mesa_tui.domain.closures import ClosureInfo
+from mesa_tui.domain.policies import PolicyInfo, PolicyScope
+from mesa_tui.domain.staff import AgentInfo, GroupInfo
 from mesa_tui.domain.vocab import OPEN_STATUSES, Status
 from mesa_tui.store.audit import plain
+from mesa_tui.store.lookups import names_by_id
 from mesa_tui.store.models import (
     Agent,
     CalendarClosure,
@@ -276,7 +280,7 @@ def _open_counts(s: Session, column) -> dict[int, int]:
 
 
 def agents(s: Session, include_inactive: bool) -> list[AgentInfo]:
-    names = dict(s.exec(select(SupportGroup.id, SupportGroup.name)).all())
+    names = names_by_id(s, SupportGroup, None, "name")
     counts = _open_counts(s, Ticket.agent_id)
     q = select(Agent).order_by(Agent.full_name, Agent.id)
     if not include_inactive:
@@ -285,7 +289,7 @@ def agents(s: Session, include_inactive: bool) -> list[AgentInfo]:
 
 
 def agent_info(s: Session, agent: Agent) -> AgentInfo:
-    names = dict(s.exec(select(SupportGroup.id, SupportGroup.name)).all())
+    names = names_by_id(s, SupportGroup, None, "name")
     count = s.exec(
         select(sa.func.count()).select_from(Ticket).where(Ticket.agent_id == agent.id, Ticket.status.in_(_OPEN))
     ).one()

@@ -30,6 +30,7 @@ from mesa_tui.domain.queue import (
     SortKey,
     normalize_text,
 )
+from mesa_tui.store.lookups import names_by_id, values_by_id
 from mesa_tui.store.models import Agent, CatalogService, SupportGroup, Ticket
 from mesa_tui.store.tickets_repo import clock_of
 
@@ -308,9 +309,9 @@ def count(s: Session, q: QueueQuery, actor_id: int, group_id: int | None, cap: i
 
 
 def _rows(s: Session, rows: Sequence[Any]) -> list[QueueRow]:
-    services = _lookup(s, CatalogService, {r.service_id for r in rows}, "code", "name")
-    agents = _lookup(s, Agent, {r.agent_id for r in rows}, "full_name")
-    groups = _lookup(s, SupportGroup, {r.group_id for r in rows}, "name")
+    services = values_by_id(s, CatalogService, (r.service_id for r in rows), "code", "name")
+    agents = names_by_id(s, Agent, (r.agent_id for r in rows), "full_name")
+    groups = names_by_id(s, SupportGroup, (r.group_id for r in rows), "name")
     out = []
     for r in rows:
         kind = "tto" if r.tto_stopped_at is None else "ttr"
@@ -333,9 +334,9 @@ def _rows(s: Session, rows: Sequence[Any]) -> list[QueueRow]:
                 status=r.status,
                 level=r.level,
                 agent_id=r.agent_id,
-                agent_name=agents.get(r.agent_id, ("",))[0],
+                agent_name=agents.get(r.agent_id, ""),
                 group_id=r.group_id,
-                group_name=groups.get(r.group_id, ("",))[0],
+                group_name=groups.get(r.group_id, ""),
                 due_at=r.due_at,
                 sla_calendar=r.sla_calendar,
                 clock_kind=kind,
@@ -344,11 +345,3 @@ def _rows(s: Session, rows: Sequence[Any]) -> list[QueueRow]:
             )
         )
     return out
-
-
-def _lookup(s: Session, model, ids: set[int | None], *attrs: str) -> dict[int, tuple]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    cols = [getattr(model, a) for a in attrs]
-    return {row[0]: tuple(row[1:]) for row in s.execute(sa.select(model.id, *cols).where(model.id.in_(ids))).all()}

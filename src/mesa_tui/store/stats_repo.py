@@ -26,18 +26,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from mesa_tui.domain.board import BoardGroup, SlaBoardRow, board_group, overdue_cut, risk_cut
 from mesa_tui.domain.calendar import BusinessCalendar
-from mesa_tui.domain.indicators import (
-    OPEN_STATUS_VALUES,
-    WORKING_STATUS_VALUES,
-    BoardGroup,
-    SlaBoardRow,
-    board_group,
-    overdue_cut,
-    risk_cut,
-)
+from mesa_tui.domain.overview import OPEN_STATUS_VALUES, WORKING_STATUS_VALUES
 from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest
 from mesa_tui.domain.vocab import Nature, SolutionMode, Status
+from mesa_tui.store.lookups import names_by_id, values_by_id
 from mesa_tui.store.models import Agent, CatalogService, ServiceCategory, Setting, SupportGroup, Survey, Ticket
 from mesa_tui.store.tickets_repo import clock_of
 
@@ -390,9 +384,9 @@ def board_page(
 def _board_rows(
     s: Session, rows: Sequence[Any], calendars: Mapping[str, BusinessCalendar], now: datetime, risk: float
 ) -> list[SlaBoardRow]:
-    services = _lookup(s, CatalogService, {r.service_id for r in rows}, "code", "name")
-    agents = _lookup(s, Agent, {r.agent_id for r in rows}, "full_name")
-    groups = _lookup(s, SupportGroup, {r.group_id for r in rows}, "name")
+    services = values_by_id(s, CatalogService, (r.service_id for r in rows), "code", "name")
+    agents = names_by_id(s, Agent, (r.agent_id for r in rows), "full_name")
+    groups = names_by_id(s, SupportGroup, (r.group_id for r in rows), "name")
     out = []
     for r in rows:
         kind = "tto" if r.tto_stopped_at is None else "ttr"
@@ -410,8 +404,8 @@ def _board_rows(
                 status=r.status,
                 level=r.level,
                 agent_id=r.agent_id,
-                agent_name=agents.get(r.agent_id, ("",))[0],
-                group_name=groups.get(r.group_id, ("",))[0],
+                agent_name=agents.get(r.agent_id, ""),
+                group_name=groups.get(r.group_id, ""),
                 service_code=code,
                 service_name=name,
                 due_at=r.due_at,
@@ -423,14 +417,6 @@ def _board_rows(
             )
         )
     return out
-
-
-def _lookup(s: Session, model, ids: set[int | None], *attrs: str) -> dict[int, tuple]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    cols = [getattr(model, a) for a in attrs]
-    return {row[0]: tuple(row[1:]) for row in s.execute(sa.select(model.id, *cols).where(model.id.in_(ids))).all()}
 
 
 # --- ticket export ----------------------------------------------------------------
@@ -485,8 +471,8 @@ def tickets_created_between(s: Session, start: datetime, end: datetime, chunk: i
 
 
 def agent_names(s: Session) -> dict[int, str]:
-    return {i: n for i, n in s.execute(sa.select(Agent.id, Agent.full_name)).all()}
+    return names_by_id(s, Agent, None, "full_name")
 
 
 def group_names(s: Session) -> dict[int, str]:
-    return {i: n for i, n in s.execute(sa.select(SupportGroup.id, SupportGroup.name)).all()}
+    return names_by_id(s, SupportGroup, None, "name")

@@ -16,6 +16,7 @@ from mesa_tui.domain.tickets import (
     EventInfo,
     TicketInfo,
 )
+from mesa_tui.store.lookups import names_by_id
 from mesa_tui.store.models import (
     Agent,
     CalendarClosure,
@@ -211,17 +212,9 @@ def refresh_due(t: Ticket) -> None:
     t.due_at = t.tto_due_at if t.tto_stopped_at is None else t.ttr_due_at
 
 
-def _names(s: Session, ids: set[int | None], model, attr: str) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    rows = s.exec(select(model.id, getattr(model, attr)).where(model.id.in_(ids))).all()
-    return {i: n for i, n in rows}
-
-
 def ticket_info(s: Session, t: Ticket) -> TicketInfo:
     svc = s.get(CatalogService, t.service_id)
-    agents = _names(s, {t.agent_id, t.created_by_id}, Agent, "full_name")
+    agents = names_by_id(s, Agent, (t.agent_id, t.created_by_id), "full_name")
     grp = s.get(SupportGroup, t.group_id) if t.group_id else None
     return TicketInfo(
         id=t.id,
@@ -271,12 +264,7 @@ def timeline(s: Session, ticket_id: int) -> list[EventInfo | CommentInfo]:
     """Events and comments of a ticket, newest first."""
     events = s.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)).all()
     comments = s.exec(select(Comment).where(Comment.ticket_id == ticket_id)).all()
-    who = _names(
-        s,
-        {e.actor_id for e in events} | {c.author_id for c in comments},
-        Agent,
-        "full_name",
-    )
+    who = names_by_id(s, Agent, [*(e.actor_id for e in events), *(c.author_id for c in comments)], "full_name")
     items: list[EventInfo | CommentInfo] = [
         EventInfo(
             id=e.id,

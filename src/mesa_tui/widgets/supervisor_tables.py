@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from textual.binding import Binding
 from textual.message import Message
 
-from mesa_tui.domain.indicators import SlaBoardRow
+from mesa_tui.domain.board import SlaBoardRow
 from mesa_tui.domain.queue import PageDirection
 from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row, table_bindings
 

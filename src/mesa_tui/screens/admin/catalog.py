@@ -20,8 +20,7 @@ from textual.markup import escape
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
-from mesa_tui.domain.admin import CategoryInfo
-from mesa_tui.domain.catalog import FIELD_LABELS, CatalogEntry, ImportStatus, PreviewRow
+from mesa_tui.domain.catalog import FIELD_LABELS, CatalogEntry, CategoryInfo, ImportStatus, PreviewRow
 from mesa_tui.screens.admin.base import AdminForm, AdminPanel, OneFieldDialog, counted, selected
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.catalog import ImportResult

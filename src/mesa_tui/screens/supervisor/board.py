@@ -19,7 +19,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static, Tab, Tabs
 
-from mesa_tui.domain.indicators import BOARD_ORDER, LOCAL_TZ, BoardGroup, SlaBoardCounts, SlaBoardPage, SlaBoardRow
+from mesa_tui.domain.board import BOARD_ORDER, BoardGroup, SlaBoardCounts, SlaBoardPage, SlaBoardRow
+from mesa_tui.domain.calendar import BOGOTA as LOCAL_TZ
 from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest, SlaView
 from mesa_tui.domain.tickets import TicketInfo
 from mesa_tui.screens.agent.ticket import TicketScreen

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
-from mesa_tui.domain.indicators import LOCAL_TZ
+from mesa_tui.domain.calendar import BOGOTA as LOCAL_TZ
 from mesa_tui.screens.dialogs import ActionDialog
 from mesa_tui.widgets.form import FormField
 

@@ -20,8 +20,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from mesa_tui.domain.calendar import BOGOTA as LOCAL_TZ
 from mesa_tui.domain.indicators import (
-    LOCAL_TZ,
     MONTHS,
     NO_CASES,
     Frequency,

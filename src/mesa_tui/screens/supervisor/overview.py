@@ -16,7 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from mesa_tui.domain.indicators import LOCAL_TZ, OVERVIEW_STATUSES, AgeingBucket, QueueOverview
+from mesa_tui.domain.calendar import BOGOTA as LOCAL_TZ
+from mesa_tui.domain.overview import OVERVIEW_STATUSES, AgeingBucket, QueueOverview
 from mesa_tui.domain.vocab import LEVEL_LABELS, Status
 from mesa_tui.screens.context import DeskContext
 from mesa_tui.screens.supervisor.base import REFRESH_SECONDS, SupervisorScreen, cases, thousands
