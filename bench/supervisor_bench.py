@@ -73,9 +73,9 @@ def build_or_reuse(path: Path) -> None:
 
 
 def _build(path: Path) -> None:
+    from mesa_tui.demo import generate
     from mesa_tui.services.catalog import import_catalog
     from mesa_tui.store import migrate
-    from mesa_tui.store.demo import generate
     from mesa_tui.store.seed import seed_reference_data
 
     print(f"Building {path} with {TICKETS:,} tickets...", flush=True)

@@ -141,7 +141,7 @@ def _maybe_actor(args, db):
 def cmd_demo(args) -> int:
     import time
 
-    from mesa_tui.store.demo import generate
+    from mesa_tui.demo import generate
 
     db = _db(args)
     t0 = time.perf_counter()

@@ -5,7 +5,7 @@ closures and settings."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -321,6 +321,23 @@ def other_active_admins(s: Session, agent_id: int) -> int:
         .where(Agent.role == "admin", Agent.active.is_(True), Agent.id != agent_id)
     )
     return s.exec(q).one()
+
+
+def agent_logins(s: Session) -> list[str]:
+    """Every agent's login, in the order they were created."""
+    return list(s.exec(select(Agent.login).order_by(Agent.id)).all())
+
+
+def add_missing_agents(s: Session, staff: Iterable[tuple[str, str, str, str]]) -> None:
+    """Create the agents of `staff` (login, full name, role, group name) whose login is
+    not taken yet, at their group's level, in the order given."""
+    groups = {g.name: g for g in s.exec(select(SupportGroup)).all()}
+    have = set(s.exec(select(Agent.login)).all())
+    for login, name, role, group in staff:
+        if login not in have:
+            g = groups[group]
+            s.add(Agent(login=login, full_name=name, role=role, level=g.level, group_id=g.id))
+    s.flush()
 
 
 def save_agent(s: Session, agent: Agent) -> Agent:

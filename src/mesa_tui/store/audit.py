@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from mesa_tui.store.models import TicketEvent
@@ -54,3 +55,8 @@ def events_of_entity(s: Session, entity: str, entity_key: str) -> list[TicketEve
         .order_by(TicketEvent.id)
     )
     return list(s.exec(q).all())
+
+
+def count_events(s: Session) -> int:
+    """Every event of the trail, ticket and admin ones alike."""
+    return s.exec(select(sa.func.count()).select_from(TicketEvent)).one()

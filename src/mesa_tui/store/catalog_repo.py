@@ -33,6 +33,13 @@ def list_services(s: Session, include_inactive: bool = True) -> list[CatalogEntr
     return [_entry(row, category) for row, category in s.exec(q.order_by(CatalogService.code)).all()]
 
 
+def active_service_codes(s: Session) -> list[str]:
+    """Codes of the active services, in the order they were created."""
+    return list(
+        s.exec(select(CatalogService.code).where(CatalogService.active.is_(True)).order_by(CatalogService.id)).all()
+    )
+
+
 def service_id_by_code(s: Session) -> dict[str, int]:
     return {code: id_ for code, id_ in s.exec(select(CatalogService.code, CatalogService.id)).all()}
 
