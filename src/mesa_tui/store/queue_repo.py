@@ -32,7 +32,7 @@ from mesa_tui.domain.queue import (
 )
 from mesa_tui.store.lookups import names_by_id, values_by_id
 from mesa_tui.store.models import Agent, CatalogService, SupportGroup, Ticket
-from mesa_tui.store.tickets_repo import clock_of
+from mesa_tui.store.ticket_rows import CLOCK_COLUMNS, clock_of
 
 _CODE_RE = re.compile(r"^MDA-\d{4}-\d{6}\Z")
 _CODE_PREFIX_RE = re.compile(r"^MDA-[\d-]*\Z")
@@ -92,8 +92,7 @@ _ROW_COLUMNS = (
     "nature",
     "type",
 )
-_CLOCK_FIELDS = ("target_s", "consumed_us", "anchor_at", "paused_at", "stopped_at", "paused_us")
-_COLUMNS = _ROW_COLUMNS + tuple(f"{w}_{f}" for w in ("tto", "ttr") for f in _CLOCK_FIELDS)
+_COLUMNS = (*_ROW_COLUMNS, *CLOCK_COLUMNS)
 
 
 def _sort_expr(key: SortKey) -> sa.ColumnElement:

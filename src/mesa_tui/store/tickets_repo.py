@@ -32,9 +32,7 @@ from mesa_tui.store.models import (
     Ticket,
     TicketEvent,
 )
-
-_US = timedelta(microseconds=1)
-
+from mesa_tui.store.ticket_rows import US, clock_of
 
 # --- agents -----------------------------------------------------------------
 
@@ -171,25 +169,13 @@ def ticket_id_by_code(s: Session, code: str) -> int | None:
     return s.exec(select(Ticket.id).where(Ticket.code == code)).first()
 
 
-def clock_of(t: Ticket, which: str) -> Clock:
-    g = lambda name: getattr(t, f"{which}_{name}")  # noqa: E731
-    return Clock(
-        target=timedelta(seconds=g("target_s")),
-        consumed=g("consumed_us") * _US,
-        anchor=g("anchor_at"),
-        paused_at=g("paused_at"),
-        stopped_at=g("stopped_at"),
-        paused_total=g("paused_us") * _US,
-    )
-
-
 def set_clock(t: Ticket, which: str, clock: Clock, cal: BusinessCalendar) -> None:
     setattr(t, f"{which}_target_s", int(clock.target.total_seconds()))
-    setattr(t, f"{which}_consumed_us", clock.consumed // _US)
+    setattr(t, f"{which}_consumed_us", clock.consumed // US)
     setattr(t, f"{which}_anchor_at", clock.anchor)
     setattr(t, f"{which}_paused_at", clock.paused_at)
     setattr(t, f"{which}_stopped_at", clock.stopped_at)
-    setattr(t, f"{which}_paused_us", clock.paused_total // _US)
+    setattr(t, f"{which}_paused_us", clock.paused_total // US)
     # The calendar answers in its own zone; the row and the audit trail keep UTC.
     setattr(t, f"{which}_due_at", clock.due(cal).astimezone(UTC))
     setattr(t, f"{which}_met", clock.met(cal))
