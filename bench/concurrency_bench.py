@@ -261,7 +261,7 @@ def replay_check(url: str, ticket_ids: list[int], done: list[tuple[int, str]] | 
     """
     from sqlmodel import select
 
-    from mesa_tui.services.desk import AUDITED
+    from mesa_tui.domain.ticket_record import AUDITED
     from mesa_tui.store.engine import Database
     from mesa_tui.store.models import Ticket, TicketEvent
 

@@ -57,7 +57,7 @@ def _print_ticket(info, desk, as_json: bool) -> None:
     if as_json:
         print(json.dumps(_jsonable(info), ensure_ascii=False, indent=2))
         return
-    from mesa_tui.services.desk import utcnow
+    from mesa_tui.services.clock import utcnow
 
     cal = desk.calendar(info.sla_calendar)
     now = utcnow()

@@ -65,6 +65,18 @@ class CatalogEntry:
 TEXT_FIELDS = tuple(f.name for f in fields(CatalogEntry) if f.name != "active")
 
 
+@dataclass(frozen=True)
+class ServiceRef:
+    """A catalog service as tickets refer to it: by id, under a category, open to new
+    tickets or not."""
+
+    id: int
+    code: str
+    name: str
+    category_id: int
+    active: bool
+
+
 class CatalogFileError(ValueError):
     """A catalog file that cannot be imported.
 

@@ -93,3 +93,13 @@ class RecomputeResult:
     """What a change of SLA policy or calendar did to the open tickets."""
 
     tickets_updated: int
+
+
+def policy_key(service_id: int | None, category_id: int | None, priority: str) -> str:
+    """The audit trail's key of a policy."""
+    # Ids, not codes or names: both can be renamed and the history must stay together.
+    if service_id is not None:
+        return f"service:{service_id}:{priority}"
+    if category_id is not None:
+        return f"category:{category_id}:{priority}"
+    return f"default:{priority}"

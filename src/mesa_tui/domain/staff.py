@@ -35,6 +35,16 @@ class AgentInfo:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A support group as tickets are routed to it."""
+
+    id: int
+    name: str
+    level: int
+    active: bool
+
+
+@dataclass(frozen=True)
 class GroupInfo:
     id: int
     name: str

@@ -82,6 +82,7 @@ TYPE_LABELS = {
 # Ley 1755 de 2015: 15 business days in general (10 for documents and
 # information, 30 for consultations, chosen by the agent when it applies).
 PQRS_LEGAL_DAYS = 15
+LEGAL_DAY_CHOICES = (10, 15, 30)
 
 
 class Priority(StrEnum):

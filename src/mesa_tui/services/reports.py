@@ -52,7 +52,7 @@ from mesa_tui.services.files import CSV_DELIMITER, atomic_write, check_format
 from mesa_tui.services.ticket_export import Lookups, ticket_values, tickets_csv, tickets_xlsx
 from mesa_tui.store import board_repo, stats_repo
 from mesa_tui.store import tickets_repo as repo
-from mesa_tui.store.engine import Database
+from mesa_tui.store.engine import Database, Session
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 TARGET_PREFIX = "meta."
@@ -198,23 +198,23 @@ class Reports:
 # --- helpers: permissions and settings -------------------------------------------------
 
 
-def _check_supervisor(s, actor: ActorInfo) -> ActorInfo:
+def _check_supervisor(s: Session, actor: ActorInfo) -> ActorInfo:
     """The actor as stored now: active, and a supervisor or an administrator."""
-    agent = repo.agent_by_id(s, actor.id)
+    agent = repo.actor_by_id(s, actor.id)
     if agent is None or not agent.active:
         raise PermissionDenied("Su usuario no existe o está inactivo.")
     if agent.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise PermissionDenied("El tablero, los indicadores y los informes son para supervisores y administradores.")
-    return repo.actor_info(agent)
+    return agent
 
 
-def _sla_setup(s) -> tuple[dict[str, BusinessCalendar], float]:
+def _sla_setup(s: Session) -> tuple[dict[str, BusinessCalendar], float]:
     closures = repo.closure_days(s)
     risk = float(repo.setting(s, "risk_threshold", "0.75"))
     return {kind: calendar_for(kind, closures) for kind in ("office", "24x7")}, risk
 
 
-def _targets(s) -> dict[str, Fraction]:
+def _targets(s: Session) -> dict[str, Fraction]:
     stored = stats_repo.settings_with_prefix(s, TARGET_PREFIX)
     out = {}
     for d in INDICATORS:

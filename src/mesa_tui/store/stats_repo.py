@@ -12,7 +12,7 @@ The SLA board's cuts and pages are in board_repo."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ from mesa_tui.domain.vocab import Nature, SolutionMode, Status
 from mesa_tui.store.board_repo import SlaCuts, overdue_condition
 from mesa_tui.store.lookups import names_by_id
 from mesa_tui.store.models import Agent, CatalogService, ServiceCategory, Setting, SupportGroup, Survey, Ticket
-from mesa_tui.store.ticket_rows import CLOCK_COLUMNS, clock_of
+from mesa_tui.store.ticket_rows import CLOCK_COLUMNS, clock_from
 
 _T = Ticket.__table__
 _SV = Survey.__table__
@@ -221,7 +221,7 @@ def tickets_created_between(s: Session, start: datetime, end: datetime, chunk: i
             at, ident = cursor
             q = q.where(_T.c.created_at >= at, sa.or_(_T.c.created_at > at, _T.c.id > ident))
         rows = s.execute(q.order_by(_T.c.created_at, _T.c.id).limit(chunk)).all()
-        yield from (_exported(r) for r in rows)
+        yield from (_exported(r._mapping) for r in rows)
         if len(rows) < chunk:
             return
         cursor = (rows[-1].created_at, rows[-1].id)
@@ -235,32 +235,32 @@ def group_names(s: Session) -> dict[int, str]:
     return names_by_id(s, SupportGroup, None, "name")
 
 
-def _exported(r: Any) -> ExportedTicket:
+def _exported(m: Mapping[str, Any]) -> ExportedTicket:
     return ExportedTicket(
-        code=r.code,
-        created_at=r.created_at,
-        type=r.type,
-        channel=r.channel,
-        requester_name=r.requester_name,
-        requester_dependency=r.requester_dependency,
-        service_id=r.service_id,
-        nature=r.nature,
-        subject=r.subject,
-        priority=r.priority,
-        status=r.status,
-        level=r.level,
-        group_id=r.group_id,
-        agent_id=r.agent_id,
-        first_response_at=r.first_response_at,
-        resolved_at=r.resolved_at,
-        closed_at=r.closed_at,
-        solution_mode=r.solution_mode,
-        sla_calendar=r.sla_calendar,
-        tto=clock_of(r, "tto"),
-        ttr=clock_of(r, "ttr"),
-        tto_due_at=r.tto_due_at,
-        tto_met=r.tto_met,
-        ttr_due_at=r.ttr_due_at,
-        ttr_met=r.ttr_met,
-        survey_score=r.survey_score,
+        code=m["code"],
+        created_at=m["created_at"],
+        type=m["type"],
+        channel=m["channel"],
+        requester_name=m["requester_name"],
+        requester_dependency=m["requester_dependency"],
+        service_id=m["service_id"],
+        nature=m["nature"],
+        subject=m["subject"],
+        priority=m["priority"],
+        status=m["status"],
+        level=m["level"],
+        group_id=m["group_id"],
+        agent_id=m["agent_id"],
+        first_response_at=m["first_response_at"],
+        resolved_at=m["resolved_at"],
+        closed_at=m["closed_at"],
+        solution_mode=m["solution_mode"],
+        sla_calendar=m["sla_calendar"],
+        tto=clock_from(m, "tto"),
+        ttr=clock_from(m, "ttr"),
+        tto_due_at=m["tto_due_at"],
+        tto_met=m["tto_met"],
+        ttr_due_at=m["ttr_due_at"],
+        ttr_met=m["ttr_met"],
+        survey_score=m["survey_score"],
     )

@@ -15,11 +15,11 @@ from textual.message import Message
 from textual.widgets import Input, Select, Static, TextArea
 
 from mesa_tui.domain.tickets import TicketInfo, contact_problem, text_problem
-from mesa_tui.domain.vocab import CHANNEL_LABELS, PQRS_LEGAL_DAYS, TYPE_LABELS, TicketType
+from mesa_tui.domain.vocab import CHANNEL_LABELS, LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, TYPE_LABELS, TicketType
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.dialogs import SCALE_OPTIONS_IMPACT, SCALE_OPTIONS_URGENCY
-from mesa_tui.services.desk import LEGAL_DAY_CHOICES, NewTicket
+from mesa_tui.services.desk import NewTicket
 from mesa_tui.services.errors import ServiceError, ValidationError
 from mesa_tui.widgets.form import FormField, show_field_errors
 from mesa_tui.widgets.format import fmt_dt, priority_text

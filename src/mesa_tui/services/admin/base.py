@@ -1,5 +1,5 @@
 """What every administration use case shares: the admin check, one transaction with
-the role re-checked inside it, the audit event, and the form's first problem."""
+the role re-checked inside it, and the audit event."""
 
 from __future__ import annotations
 
@@ -10,20 +10,14 @@ from typing import Any, TypeVar
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.domain.vocab import Role
 from mesa_tui.services.clock import utcnow
-from mesa_tui.services.errors import PermissionDenied, ValidationError
+from mesa_tui.services.errors import PermissionDenied
 from mesa_tui.store import tickets_repo
 from mesa_tui.store.audit import write_event
-from mesa_tui.store.engine import Database
-from mesa_tui.store.models import Agent
+from mesa_tui.store.engine import Database, Session
 
 T = TypeVar("T")
-
-
-def raise_first(problems: list[tuple[str, str]]) -> None:
-    """Forms show one message at a time: the first problem found."""
-    if problems:
-        field, message = problems[0]
-        raise ValidationError(field, message)
+# An administration change inside its transaction: (session, the admin as stored now, now).
+Change = Callable[[Session, ActorInfo, datetime], T]
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
@@ -35,10 +29,6 @@ def require_admin(actor: ActorInfo | None, what: str) -> None:
         raise PermissionDenied(f"Solo un administrador puede {what}.")
 
 
-def named(field: str, problem: str | None) -> list[tuple[str, str]]:
-    return [(field, problem)] if problem else []
-
-
 class AdminBase:
     """The database and clock the administration use cases run on."""
 
@@ -46,12 +36,12 @@ class AdminBase:
         self.db = db
         self.now = now
 
-    def _write(self, actor: ActorInfo, what: str, fn: Callable[[Any, Agent, datetime], T]) -> T:
+    def _write(self, actor: ActorInfo, what: str, fn: Change[T]) -> T:
         now = self.now()
 
-        def tx(s) -> T:
+        def tx(s: Session) -> T:
             # The role is checked again inside the transaction: it may have changed since login.
-            who = tickets_repo.agent_by_id(s, actor.id)
+            who = tickets_repo.actor_by_id(s, actor.id)
             if who is None or not who.active or who.role != Role.ADMIN:
                 raise PermissionDenied(f"Solo un administrador puede {what}.")
             return fn(s, who, now)
@@ -60,8 +50,8 @@ class AdminBase:
 
     @staticmethod
     def _event(
-        s,
-        who: Agent,
+        s: Session,
+        who: ActorInfo,
         now: datetime,
         entity: str,
         key: str,

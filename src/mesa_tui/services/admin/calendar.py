@@ -10,12 +10,13 @@ from mesa_tui.domain.closures import ClosureInfo, HolidayInfo, closure_reason_pr
 from mesa_tui.domain.dates import format_day
 from mesa_tui.domain.policies import RecomputeResult
 from mesa_tui.domain.tickets import ActorInfo
-from mesa_tui.services.admin.base import AdminBase, named, raise_first, require_admin
+from mesa_tui.services.admin.base import AdminBase, require_admin
 from mesa_tui.services.admin.recompute import recalendar
+from mesa_tui.services.checks import named, raise_first
 from mesa_tui.services.errors import NotFound, ValidationError
 from mesa_tui.store import admin_repo as repo
-from mesa_tui.store import tickets_repo
-from mesa_tui.store.models import Agent
+from mesa_tui.store import recompute_repo, tickets_repo
+from mesa_tui.store.engine import Session
 
 _MIN_YEAR, _MAX_YEAR = 1900, 2200
 
@@ -43,10 +44,10 @@ class CalendarAdmin(AdminBase):
         raise_first(named("reason", closure_reason_problem(reason)))
         reason = reason.strip()
 
-        def tx(s, who: Agent, now: datetime) -> RecomputeResult:
-            existing = repo.closure_row(s, day)
+        def tx(s: Session, who: ActorInfo, now: datetime) -> RecomputeResult:
+            existing = repo.closure_reason(s, day)
             if existing is not None:
-                raise ValidationError("day", f"El {format_day(day)} ya es un día de cierre ({existing.reason}).")
+                raise ValidationError("day", f"El {format_day(day)} ya es un día de cierre ({existing}).")
             _business_day(day)
             old_cal = tickets_repo.calendar(s, "office")
             _not_counted_yet(s, day, now, "cerrar")
@@ -61,14 +62,13 @@ class CalendarAdmin(AdminBase):
         require_admin(actor, _CALENDAR)
         _check_day(day)
 
-        def tx(s, who: Agent, now: datetime) -> RecomputeResult:
-            row = repo.closure_row(s, day)
-            if row is None:
+        def tx(s: Session, who: ActorInfo, now: datetime) -> RecomputeResult:
+            reason = repo.closure_reason(s, day)
+            if reason is None:
                 raise NotFound(f"El {format_day(day)} no es un día de cierre.")
             old_cal = tickets_repo.calendar(s, "office")
             _not_counted_yet(s, day, now, "reabrir")
-            reason = row.reason
-            repo.delete_closure(s, row)
+            repo.delete_closure(s, day)
             self._event(s, who, now, "closure", day.isoformat(), "eliminar", {"reason": (reason, None)})
             note = f"Cierre eliminado: {format_day(day)} ({reason})"
             return RecomputeResult(recalendar(s, who, now, day, old_cal, note))
@@ -76,13 +76,13 @@ class CalendarAdmin(AdminBase):
         return self._write(actor, _CALENDAR, tx)
 
 
-def _not_counted_yet(s, day: date, now: datetime, verb: str) -> None:
+def _not_counted_yet(s: Session, day: date, now: datetime, verb: str) -> None:
     """A past day whose business time tickets already counted can't change any more."""
     tz = calendar_for("office").tz
     if day >= now.astimezone(tz).date():
         return
     start = datetime.combine(day, time(0), tzinfo=tz)
-    counted = repo.tickets_computed_across(s, start, start + timedelta(days=1))
+    counted = recompute_repo.tickets_computed_across(s, start, start + timedelta(days=1))
     if counted:
         raise ValidationError(
             "day",

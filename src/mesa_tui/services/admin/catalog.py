@@ -10,19 +10,21 @@ from mesa_tui.domain.catalog import (
     CatalogEntry,
     CategoryInfo,
     PreviewRow,
+    ServiceRef,
     category_problem,
     clean_entry,
     validate_entry,
 )
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services import catalog as catalog_files
-from mesa_tui.services.admin.base import AdminBase, named, raise_first, require_admin
+from mesa_tui.services.admin.base import AdminBase, require_admin
 from mesa_tui.services.admin.recompute import policy_lookup, retarget
 from mesa_tui.services.catalog import ImportResult
+from mesa_tui.services.checks import named, raise_first
 from mesa_tui.services.errors import NotFound, ValidationError
 from mesa_tui.store import admin_repo as repo
-from mesa_tui.store import catalog_repo
-from mesa_tui.store.models import Agent
+from mesa_tui.store import catalog_repo, recompute_repo, tickets_repo
+from mesa_tui.store.engine import Session
 
 _CATALOG = "editar el catálogo de servicios"
 
@@ -43,7 +45,7 @@ class CatalogAdmin(AdminBase):
         require_admin(actor, _CATALOG)
         entry = _clean(entry)
 
-        def tx(s, who: Agent, now: datetime) -> CatalogEntry:
+        def tx(s: Session, who: ActorInfo, now: datetime) -> CatalogEntry:
             raise_first(_entry_problems(s, entry))
             _code_free(s, entry.code)
             result = catalog_repo.upsert_entries(s, [entry])
@@ -60,22 +62,21 @@ class CatalogAdmin(AdminBase):
         code = code.strip().upper()
         entry = _clean(entry)
 
-        def tx(s, who: Agent, now: datetime) -> CatalogEntry:
-            row = _service(s, code)
+        def tx(s: Session, who: ActorInfo, now: datetime) -> CatalogEntry:
+            service = _service(s, code)
             raise_first(_entry_problems(s, entry))
             changes: dict[str, tuple[Any, Any]] = {}
             if entry.code != code:
                 _code_free(s, entry.code)
-                repo.rename_service(s, row, entry.code)
+                repo.rename_service(s, service.id, entry.code)
                 changes["code"] = (code, entry.code)
-            old_category = row.category_id
             result = catalog_repo.upsert_entries(s, [entry])
             changes.update(result.changes.get(entry.code, (None, {}))[1])
             if not changes:
                 return entry
             self._event(s, who, now, "service", entry.code, "modificar", changes)
-            if row.category_id != old_category:
-                tickets = repo.open_tickets_of_service(s, row.id)
+            if _service(s, entry.code).category_id != service.category_id:
+                tickets = recompute_repo.open_tickets_of_service(s, service.id)
                 retarget(s, who, now, tickets, policy_lookup(s), f"Servicio {entry.code} cambió de categoría")
             return entry
 
@@ -87,12 +88,12 @@ class CatalogAdmin(AdminBase):
         require_admin(actor, _CATALOG)
         code = code.strip().upper()
 
-        def tx(s, who: Agent, now: datetime) -> CatalogEntry:
-            row = _service(s, code)
-            if row.active != active:
+        def tx(s: Session, who: ActorInfo, now: datetime) -> CatalogEntry:
+            service = _service(s, code)
+            if service.active != active:
                 action = "activar" if active else "desactivar"
-                self._event(s, who, now, "service", code, action, {"active": (row.active, active)})
-                repo.set_service_active(s, row, active)
+                self._event(s, who, now, "service", code, action, {"active": (service.active, active)})
+                repo.set_service_active(s, service.id, active)
             return next(e for e in catalog_repo.list_services(s) if e.code == code)
 
         return self._write(actor, _CATALOG, tx)
@@ -106,13 +107,13 @@ class CatalogAdmin(AdminBase):
         name = (name or "").strip()
         raise_first(named("name", category_problem(name)))
 
-        def tx(s, who: Agent, now: datetime) -> CategoryInfo:
+        def tx(s: Session, who: ActorInfo, now: datetime) -> CategoryInfo:
             clash = repo.category_name_clash(s, name)
             if clash:
                 raise ValidationError("name", f"Ya existe la categoría «{clash}».")
-            row = repo.add_category(s, name)
-            self._event(s, who, now, "category", str(row.id), "crear", {"name": (None, name)})
-            return CategoryInfo(id=row.id, name=name, services=0)
+            category_id = repo.add_category(s, name)
+            self._event(s, who, now, "category", str(category_id), "crear", {"name": (None, name)})
+            return CategoryInfo(id=category_id, name=name, services=0)
 
         return self._write(actor, _CATALOG, tx)
 
@@ -121,19 +122,17 @@ class CatalogAdmin(AdminBase):
         old, new = (old or "").strip(), (new or "").strip()
         raise_first(named("name", category_problem(new)))
 
-        def tx(s, who: Agent, now: datetime) -> CategoryInfo:
-            row = repo.category_by_name(s, old)
-            if row is None:
+        def tx(s: Session, who: ActorInfo, now: datetime) -> CategoryInfo:
+            category_id = repo.category_id(s, old)
+            if category_id is None:
                 raise NotFound(f"No existe la categoría «{old}».")
-            clash = repo.category_name_clash(s, new, except_id=row.id)
+            clash = repo.category_name_clash(s, new, except_id=category_id)
             if clash:
                 raise ValidationError("name", f"Ya existe la categoría «{clash}».")
-            if new != row.name:
-                self._event(s, who, now, "category", str(row.id), "modificar", {"name": (row.name, new)})
-                row.name = new
-                s.add(row)
-                s.flush()
-            return next(c for c in repo.categories(s) if c.id == row.id)
+            if new != old:
+                self._event(s, who, now, "category", str(category_id), "modificar", {"name": (old, new)})
+                repo.rename_category(s, category_id, new)
+            return next(c for c in repo.categories(s) if c.id == category_id)
 
         return self._write(actor, _CATALOG, tx)
 
@@ -145,12 +144,11 @@ class CatalogAdmin(AdminBase):
         their open tickets in the same transaction, as an edit from the form does."""
         require_admin(actor, "importar el catálogo de servicios")
 
-        def tx(s, who: Agent, now: datetime) -> ImportResult:
+        def tx(s: Session, who: ActorInfo, now: datetime) -> ImportResult:
             result, moved = catalog_files.import_in(s, text, who.id, now)
             lookup = policy_lookup(s)
             for code in moved:
-                row = _service(s, code)
-                tickets = repo.open_tickets_of_service(s, row.id)
+                tickets = recompute_repo.open_tickets_of_service(s, _service(s, code).id)
                 retarget(s, who, now, tickets, lookup, f"Servicio {code} cambió de categoría")
             return result
 
@@ -165,18 +163,18 @@ def _clean(entry: CatalogEntry) -> CatalogEntry:
     return replace(entry, code=entry.code.upper())
 
 
-def _entry_problems(s, entry: CatalogEntry) -> list[tuple[str, str]]:
+def _entry_problems(s: Session, entry: CatalogEntry) -> list[tuple[str, str]]:
     return [(f, _sentence(m)) for f, m in validate_entry(entry, catalog_repo.category_names(s))]
 
 
-def _service(s, code: str):
-    row = repo.service_row(s, code)
-    if row is None:
+def _service(s: Session, code: str) -> ServiceRef:
+    service = tickets_repo.service_by_code(s, code)
+    if service is None:
         raise NotFound(f"El servicio {code} no existe en el catálogo.")
-    return row
+    return service
 
 
-def _code_free(s, code: str) -> None:
-    taken = repo.service_row(s, code)
+def _code_free(s: Session, code: str) -> None:
+    taken = tickets_repo.service_by_code(s, code)
     if taken is not None:
         raise ValidationError("code", f"El código {code} ya está en uso: {taken.name}.")

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from mesa_tui.domain.priority import matrix_problems
 from mesa_tui.domain.tickets import ActorInfo
-from mesa_tui.services.admin.base import AdminBase, raise_first, require_admin
+from mesa_tui.services.admin.base import AdminBase, require_admin
+from mesa_tui.services.checks import raise_first
 from mesa_tui.store import admin_repo as repo
 from mesa_tui.store import tickets_repo
-from mesa_tui.store.models import Agent
+from mesa_tui.store.engine import Session
 
 _MATRIX = "cambiar la matriz de prioridad"
 
@@ -26,9 +27,8 @@ class MatrixAdmin(AdminBase):
         require_admin(actor, _MATRIX)
         raise_first(matrix_problems(impact, urgency, priority))
 
-        def tx(s, who: Agent, now: datetime) -> None:
-            rule = repo.priority_rule(s, impact, urgency)
-            old = rule.priority if rule else None
+        def tx(s: Session, who: ActorInfo, now: datetime) -> None:
+            old = repo.priority_of(s, impact, urgency)
             if old != priority:
                 repo.save_priority_rule(s, impact, urgency, priority)
                 self._event(s, who, now, "priority", f"{impact}x{urgency}", "modificar", {"priority": (old, priority)})

@@ -7,15 +7,17 @@ from datetime import datetime, timedelta
 from mesa_tui.domain.catalog import (
     is_service_code,
 )
-from mesa_tui.domain.policies import PolicyInfo, PolicyScope, RecomputeResult, policy_problems
+from mesa_tui.domain.policies import PolicyInfo, PolicyScope, RecomputeResult, policy_key, policy_problems
 from mesa_tui.domain.sla import SlaTargets
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.domain.vocab import PRIORITY_ORDER
-from mesa_tui.services.admin.base import AdminBase, diff, raise_first, require_admin
+from mesa_tui.services.admin.base import AdminBase, diff, require_admin
 from mesa_tui.services.admin.recompute import policy_lookup, retarget
+from mesa_tui.services.checks import raise_first
 from mesa_tui.services.errors import NotFound, ValidationError
 from mesa_tui.store import admin_repo as repo
-from mesa_tui.store.models import Agent
+from mesa_tui.store import recompute_repo, tickets_repo
+from mesa_tui.store.engine import Session
 
 _SCOPE_ORDER = {PolicyScope.DEFAULT: 0, PolicyScope.CATEGORY: 1, PolicyScope.SERVICE: 2}
 
@@ -46,21 +48,20 @@ class PolicyAdmin(AdminBase):
         require_admin(actor, _POLICIES)
         raise_first(policy_problems(priority, tto_minutes, ttr_minutes, calendar))
 
-        def tx(s, who: Agent, now: datetime) -> RecomputeResult:
+        def tx(s: Session, who: ActorInfo, now: datetime) -> RecomputeResult:
             service_id, category_id, label = _scope(s, scope)
-            row = repo.policy_row(s, service_id, category_id, priority)
+            stored = repo.policy_values(s, service_id, category_id, priority)
             new = {"tto_minutes": tto_minutes, "ttr_minutes": ttr_minutes, "calendar": calendar}
-            old = dict.fromkeys(new) if row is None else {f: getattr(row, f) for f in new}
-            changes = diff(old, new)
+            changes = diff(stored if stored is not None else dict.fromkeys(new), new)
             if not changes:
                 return RecomputeResult(0)
-            repo.save_policy_row(s, row, service_id, category_id, priority, tto_minutes, ttr_minutes, calendar)
-            key = _policy_key(service_id, category_id, priority)
+            repo.save_policy(s, service_id, category_id, priority, tto_minutes, ttr_minutes, calendar)
+            key = policy_key(service_id, category_id, priority)
             note = f"{label} · {priority}"
-            self._event(s, who, now, "policy", key, "crear" if row is None else "modificar", changes, note)
+            self._event(s, who, now, "policy", key, "crear" if stored is None else "modificar", changes, note)
             targets = SlaTargets(timedelta(minutes=tto_minutes), timedelta(minutes=ttr_minutes), calendar)
-            tickets = repo.governed_open_tickets(s, service_id, category_id, priority)
-            done = "creada" if row is None else "modificada"
+            tickets = recompute_repo.governed_open_tickets(s, service_id, category_id, priority)
+            done = "creada" if stored is None else "modificada"
             return RecomputeResult(retarget(s, who, now, tickets, lambda t: targets, f"Política de ANS {done}: {note}"))
 
         return self._write(actor, _POLICIES, tx)
@@ -72,17 +73,17 @@ class PolicyAdmin(AdminBase):
         if scope is None:
             raise ValidationError("scope", "Las políticas predeterminadas no se eliminan: modifique sus tiempos.")
 
-        def tx(s, who: Agent, now: datetime) -> RecomputeResult:
+        def tx(s: Session, who: ActorInfo, now: datetime) -> RecomputeResult:
             service_id, category_id, label = _scope(s, scope)
-            row = repo.policy_row(s, service_id, category_id, priority)
-            if row is None:
+            stored = repo.policy_values(s, service_id, category_id, priority)
+            if stored is None:
                 raise NotFound(f"No hay una política de ANS para {label} con prioridad {priority}.")
-            changes = {f: (getattr(row, f), None) for f in ("tto_minutes", "ttr_minutes", "calendar")}
-            repo.delete_policy_row(s, row)
+            changes = {f: (v, None) for f, v in stored.items()}
+            repo.delete_policy(s, service_id, category_id, priority)
             note = f"{label} · {priority}"
-            key = _policy_key(service_id, category_id, priority)
+            key = policy_key(service_id, category_id, priority)
             self._event(s, who, now, "policy", key, "eliminar", changes, note)
-            tickets = repo.governed_open_tickets(s, service_id, category_id, priority)
+            tickets = recompute_repo.governed_open_tickets(s, service_id, category_id, priority)
             return RecomputeResult(
                 retarget(s, who, now, tickets, policy_lookup(s), f"Política de ANS eliminada: {note}")
             )
@@ -90,26 +91,17 @@ class PolicyAdmin(AdminBase):
         return self._write(actor, _POLICIES, tx)
 
 
-def _scope(s, scope: str | None) -> tuple[int | None, int | None, str]:
+def _scope(s: Session, scope: str | None) -> tuple[int | None, int | None, str]:
     """(service_id, category_id, label) of a policy scope."""
     if scope is None:
         return None, None, "Predeterminada"
     key = scope.strip()
     if is_service_code(key.upper()):
-        service = repo.service_row(s, key.upper())
+        service = tickets_repo.service_by_code(s, key.upper())
         if service is None:
             raise ValidationError("scope", f"El servicio «{key}» no existe en el catálogo.")
         return service.id, None, f"{service.code} · {service.name}"
-    category = repo.category_by_name(s, key)
-    if category is None:
+    category_id = repo.category_id(s, key)
+    if category_id is None:
         raise ValidationError("scope", f"No existe el servicio ni la categoría «{key}».")
-    return None, category.id, f"Categoría {category.name}"
-
-
-def _policy_key(service_id: int | None, category_id: int | None, priority: str) -> str:
-    # Ids, not codes or names: both can be renamed and the history must stay together.
-    if service_id is not None:
-        return f"service:{service_id}:{priority}"
-    if category_id is not None:
-        return f"category:{category_id}:{priority}"
-    return f"default:{priority}"
+    return None, category_id, f"Categoría {key}"

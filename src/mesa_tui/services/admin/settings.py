@@ -10,7 +10,7 @@ from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.admin.base import AdminBase, require_admin
 from mesa_tui.services.errors import ValidationError
 from mesa_tui.store import admin_repo as repo
-from mesa_tui.store.models import Agent
+from mesa_tui.store.engine import Session
 
 _SETTINGS = "cambiar los parámetros de la mesa de ayuda"
 
@@ -26,17 +26,17 @@ class SettingsAdmin(AdminBase):
         """Store a validated setting; returns the stored text. The error names the key as its field."""
         require_admin(actor, _SETTINGS)
 
-        def tx(s, who: Agent, now: datetime) -> str:
-            row = repo.setting_row(s, key)
-            if row is None:
+        def tx(s: Session, who: ActorInfo, now: datetime) -> str:
+            current = repo.setting_value(s, key)
+            if current is None:
                 raise ValidationError("key", f"El parámetro «{key}» no existe.")
             try:
                 stored = normalize_setting(key, value)
             except ValueError as exc:
                 raise ValidationError(key, str(exc)) from None
-            if stored != row.value:
-                self._event(s, who, now, "setting", key, "modificar", {"value": (row.value, stored)})
-                repo.save_setting(s, row, stored)
+            if stored != current:
+                self._event(s, who, now, "setting", key, "modificar", {"value": (current, stored)})
+                repo.save_setting(s, key, stored)
             return stored
 
         return self._write(actor, _SETTINGS, tx)
