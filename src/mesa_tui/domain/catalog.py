@@ -164,7 +164,7 @@ def parse_catalog(text: str, known_categories: Iterable[str]) -> list[CatalogEnt
         active = _ACTIVE_IN.get(active_text.lower())
         if active is None:
             errors.append((number, f"activo debe ser 'sí' o 'no', no '{active_text}'"))
-        entry = CatalogEntry(*texts, active=bool(active))
+        entry = CatalogEntry(**dict(zip(TEXT_FIELDS, texts, strict=True)), active=bool(active))
         errors.extend((number, message) for _field, message in validate_entry(entry, known))
         if entry.code in first_line_of:
             first = first_line_of[entry.code]

@@ -283,7 +283,7 @@ class IndicatorTable:
 
 
 def _average(values: Sequence[IndicatorValue]) -> Fraction | None:
-    with_cases = [v.percent_exact for v in values if v.has_cases]
+    with_cases = [p for v in values if (p := v.percent_exact) is not None]
     return sum(with_cases, Fraction(0)) / len(with_cases) if with_cases else None
 
 

@@ -75,7 +75,14 @@ def policy_problems(priority: str, tto_minutes: object, ttr_minutes: object, cal
     ttr = _minutes_problem(ttr_minutes, "El tiempo de solución")
     if ttr:
         problems.append(("ttr_minutes", ttr))
-    if not tto and not ttr and ttr_minutes < tto_minutes:
+    # Compared only when both are valid whole minutes (the checks above said why not).
+    if (
+        isinstance(tto_minutes, int)
+        and isinstance(ttr_minutes, int)
+        and not tto
+        and not ttr
+        and ttr_minutes < tto_minutes
+    ):
         problems.append(
             (
                 "ttr_minutes",

@@ -24,7 +24,7 @@ from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.store import catalog_repo
 from mesa_tui.store.audit import write_event
-from mesa_tui.store.engine import Database
+from mesa_tui.store.engine import Database, Session
 
 EVENT_ENTITY = "service"
 EVENT_ACTIONS = {ImportStatus.NUEVO: "crear", ImportStatus.MODIFICADO: "modificar"}
@@ -61,7 +61,7 @@ def import_catalog(db: Database, text: str, actor: Any = None, now: datetime | N
     return db.write(lambda s: import_in(s, text, actor_id, at)[0])
 
 
-def import_in(s, text: str, actor_id: int | None, at: datetime) -> tuple[ImportResult, list[str]]:
+def import_in(s: Session, text: str, actor_id: int | None, at: datetime) -> tuple[ImportResult, list[str]]:
     """The import inside a caller's transaction: the result, and the codes of the
     services that moved to another category (their tickets may change policy)."""
     # Parsed against the categories of this same transaction, before any write.

@@ -245,7 +245,7 @@ def _csv_percent(value: Fraction | None) -> str:
     return NO_CASES if value is None else _number(value)
 
 
-def _component_rows(row: IndicatorRow) -> list[tuple[str, str, list[int], tuple[int, int]]]:
+def _component_rows(row: IndicatorRow) -> list[tuple[str, str, list[int], tuple[int, ...]]]:
     d = row.definition
     return [
         ("Numerador", d.numerator, [v.numerator for v in row.months], tuple(v.numerator for v in row.semesters)),

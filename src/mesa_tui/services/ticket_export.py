@@ -57,6 +57,10 @@ class Lookups:
     groups: Mapping[int, str]
 
 
+def _name(names: Mapping[int, str], key: int | None) -> str:
+    return "" if key is None else names.get(key, "")
+
+
 def _local(at: datetime | None) -> datetime | None:
     """Bogotá wall time without tzinfo: what a spreadsheet cell can hold."""
     return None if at is None else at.astimezone(BOGOTA).replace(tzinfo=None)
@@ -81,7 +85,7 @@ _OPEN_OUTCOMES = {
     ClockState.VENCIDO: "En curso: vencido",
     ClockState.EN_PAUSA: "En pausa",
 }
-_MODE_LABELS = {m.value: m.label for m in SolutionMode}
+_MODE_LABELS: dict[str | None, str] = {m.value: m.label for m in SolutionMode}
 
 
 def ticket_values(
@@ -100,13 +104,13 @@ def ticket_values(
         code,
         name,
         category,
-        NATURE_LABELS.get(t.nature, t.nature or ""),
+        NATURE_LABELS.get(t.nature, t.nature) if t.nature else "",
         t.subject,
         t.priority.capitalize(),
         STATUS_LABELS.get(t.status, t.status),
         t.level,
-        lookups.groups.get(t.group_id, ""),
-        lookups.agents.get(t.agent_id, ""),
+        _name(lookups.groups, t.group_id),
+        _name(lookups.agents, t.agent_id),
         _local(t.first_response_at),
         _local(t.resolved_at),
         _local(t.closed_at),

@@ -164,8 +164,16 @@ def save_policy(
     """Create the policy with this scope and priority, or change its targets."""
     row = _policy_row(s, service_id, category_id, priority)
     if row is None:
-        row = SlaPolicy(service_id=service_id, category_id=category_id, priority=priority)
-    row.tto_minutes, row.ttr_minutes, row.calendar = tto_minutes, ttr_minutes, calendar
+        row = SlaPolicy(
+            service_id=service_id,
+            category_id=category_id,
+            priority=priority,
+            tto_minutes=tto_minutes,
+            ttr_minutes=ttr_minutes,
+            calendar=calendar,
+        )
+    else:
+        row.tto_minutes, row.ttr_minutes, row.calendar = tto_minutes, ttr_minutes, calendar
     _save(s, row)
 
 

@@ -24,14 +24,12 @@ from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.overview import OPEN_STATUS_VALUES, WORKING_STATUS_VALUES
 from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest
 from mesa_tui.domain.vocab import Status
+from mesa_tui.store.engine import AnySelect
 from mesa_tui.store.lookups import names_by_id, values_by_id
-from mesa_tui.store.models import Agent, CatalogService, SupportGroup, Survey, Ticket
+from mesa_tui.store.models import Agent, CatalogService, SupportGroup, Ticket, table_of
 from mesa_tui.store.ticket_rows import CLOCK_COLUMNS, clock_of
 
-_T = Ticket.__table__
-_SV = Survey.__table__
-_SOLVED = (Status.RESUELTO.value, Status.CERRADO.value)
-_ANULADO = Status.ANULADO.value
+_T = table_of(Ticket)
 _ESPERA = Status.EN_ESPERA.value
 
 
@@ -43,24 +41,24 @@ class SlaCuts:
     risk: Mapping[tuple[str, str, int], datetime]  # (calendar kind, clock, target seconds) -> risk cut
 
 
-def _running_target() -> sa.ColumnElement:
+def _running_target() -> sa.ColumnElement[int]:
     return sa.case((_T.c.tto_stopped_at.is_(None), _T.c.tto_target_s), else_=_T.c.ttr_target_s)
 
 
-def _running_kind() -> sa.ColumnElement:
+def _running_kind() -> sa.ColumnElement[str]:
     return sa.case((_T.c.tto_stopped_at.is_(None), "tto"), else_="ttr")
 
 
-def overdue_condition(cuts: SlaCuts) -> sa.ColumnElement:
+def overdue_condition(cuts: SlaCuts) -> sa.ColumnElement[bool]:
     """Working ticket whose running clock is "vencido" (status not checked here)."""
     return sa.or_(*(sa.and_(_T.c.sla_calendar == kind, _T.c.due_at < cut) for kind, cut in cuts.overdue.items()))
 
 
-def _at_risk(cuts: SlaCuts) -> sa.ColumnElement:
+def _at_risk(cuts: SlaCuts) -> sa.ColumnElement[bool]:
     """Due within the risk window of its own calendar and target (overdue not excluded here)."""
     if not cuts.risk:
         return sa.false()
-    parts = []
+    parts: list[sa.ColumnElement[bool]] = []
     for (kind, which, target), cut in cuts.risk.items():
         if which == "tto":
             clock_cond = sa.and_(_T.c.tto_stopped_at.is_(None), _T.c.tto_target_s == target)
@@ -109,7 +107,7 @@ def board_counts(s: Session, cuts: SlaCuts) -> dict[BoardGroup, int]:
     return counts
 
 
-def _group_filter(group: BoardGroup | None, cuts: SlaCuts) -> tuple[tuple[str, ...], list[sa.ColumnElement]]:
+def _group_filter(group: BoardGroup | None, cuts: SlaCuts) -> tuple[tuple[str, ...], list[sa.ColumnElement[bool]]]:
     """Statuses to read and conditions for one board group.
 
     Besides the exact condition, each group gets a plain range on due_at (the
@@ -150,7 +148,7 @@ _ROW_COLUMNS = (
 _COLUMNS = (*_ROW_COLUMNS, *CLOCK_COLUMNS)
 
 
-def _keyset(cursor: PageCursor, forward: bool, inclusive: bool) -> sa.ColumnElement:
+def _keyset(cursor: PageCursor, forward: bool, inclusive: bool) -> sa.ColumnElement[bool]:
     v, i = cursor.value, cursor.id
     if forward:
         return sa.and_(_T.c.due_at >= v, sa.or_(_T.c.due_at > v, _T.c.id >= i if inclusive else _T.c.id > i))
@@ -160,7 +158,7 @@ def _keyset(cursor: PageCursor, forward: bool, inclusive: bool) -> sa.ColumnElem
 def _select_board(
     s: Session,
     statuses: Sequence[str],
-    conds: list[sa.ColumnElement],
+    conds: list[sa.ColumnElement[bool]],
     cursor: PageCursor | None,
     forward: bool,
     inclusive: bool,
@@ -173,7 +171,7 @@ def _select_board(
         where.append(_keyset(cursor, forward, inclusive))
     columns = [_T.c[name] for name in _COLUMNS]
 
-    def ordered(stmt, due, ident):
+    def ordered(stmt: AnySelect, due: sa.ColumnElement[Any], ident: sa.ColumnElement[Any]) -> AnySelect:
         return stmt.order_by(due.asc(), ident.asc()) if forward else stmt.order_by(due.desc(), ident.desc())
 
     if len(statuses) == 1:
@@ -201,7 +199,7 @@ def board_page(
     statuses, conds = _group_filter(group, cuts)
     n = req.size
 
-    def select(cursor, forward, inclusive, limit):
+    def select(cursor: PageCursor | None, forward: bool, inclusive: bool, limit: int) -> list[Any]:
         return _select_board(s, statuses, conds, cursor, forward, inclusive, limit)
 
     d = req.direction

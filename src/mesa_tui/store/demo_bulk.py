@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 
 from mesa_tui.domain.calendar import calendar_for
 from mesa_tui.domain.sla import default_targets
 from mesa_tui.store.demo_rows import COLUMNS, DATETIME_COLUMNS, Reference, rows, year_starts
 from mesa_tui.store.engine import Database
-from mesa_tui.store.models import Agent, CatalogService, Counter, SlaPolicy, SupportGroup, Ticket
+from mesa_tui.store.models import Agent, CatalogService, Counter, SlaPolicy, SupportGroup, Ticket, table_of
 
 
 class _Part(NamedTuple):
@@ -33,13 +33,15 @@ class _Part(NamedTuple):
 
 def _reference(db: Database) -> tuple[Reference, dict[int, int]]:
     with db.read() as s:
-        services = list(s.exec(select(CatalogService.id).where(CatalogService.active.is_(True))).all())
+        services = [
+            i for i in s.exec(select(CatalogService.id).where(col(CatalogService.active).is_(True))) if i is not None
+        ]
         agents = list(s.exec(select(Agent.id, Agent.group_id, Agent.level).where(Agent.role == "agent")).all())
         groups = {g.id: g.level for g in s.exec(select(SupportGroup)).all()}
         policies = {
             p.priority: (p.tto_minutes, p.ttr_minutes, p.calendar)
             for p in s.exec(
-                select(SlaPolicy).where(SlaPolicy.service_id.is_(None), SlaPolicy.category_id.is_(None))
+                select(SlaPolicy).where(col(SlaPolicy.service_id).is_(None), col(SlaPolicy.category_id).is_(None))
             ).all()
         }
         year_counts = {int(n.split(":")[1]): v for n, v in s.exec(select(Counter.name, Counter.value)).all()}
@@ -53,7 +55,7 @@ def _reference(db: Database) -> tuple[Reference, dict[int, int]]:
             targets[pr] = (d.tto, d.ttr, d.calendar)
     ref = Reference(
         services=services,
-        agents=[(a, g, lv) for a, g, lv in agents],
+        agents=[(a, g, lv) for a, g, lv in agents if a is not None],
         l1_group=min(g for g, lvl in groups.items() if g is not None and lvl == 1),
         targets=targets,
     )
@@ -80,13 +82,13 @@ def insert_tickets(db: Database, count: int, seed: int, now: datetime) -> int:
     chunk = 50_000
     made = 0
     with db.read() as s:
-        before = s.exec(sa.select(sa.func.coalesce(sa.func.max(Ticket.id), 0))).one()[0]
+        before = s.execute(sa.select(sa.func.coalesce(sa.func.max(col(Ticket.id)), 0))).scalar_one()
     if db.is_sqlite:
         made = _bulk_sqlite(db.engine.url.database or "", offsets, start, span_s, now, seed, ref, year_counts)
     with db.engine.begin() as conn:
         if not db.is_sqlite:
             generated = rows(offsets, start, span_s, now, rng, ref, year_counts)
-            table = Ticket.__table__  # type: ignore[attr-defined]  # SQLModel adds __table__ to table models
+            table = table_of(Ticket)
             batch: list[dict[str, Any]] = []
             for row in generated:
                 batch.append(dict(zip(COLUMNS, row, strict=True)))
@@ -96,11 +98,12 @@ def insert_tickets(db: Database, count: int, seed: int, now: datetime) -> int:
             if batch:
                 conn.execute(sa.insert(table), batch)
                 made += len(batch)
+        counters = table_of(Counter)
         for year, value in year_counts.items():
             name = f"ticket:{year}"
-            updated = conn.execute(sa.update(Counter.__table__).where(Counter.name == name).values(value=value))
+            updated = conn.execute(sa.update(counters).where(counters.c.name == name).values(value=value))
             if updated.rowcount == 0:
-                conn.execute(sa.insert(Counter.__table__).values(name=name, value=value))
+                conn.execute(sa.insert(counters).values(name=name, value=value))
         # One "registrar" event per ticket, written by the database itself.
         conn.execute(
             sa.text(

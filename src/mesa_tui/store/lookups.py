@@ -9,13 +9,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
+from mesa_tui.store.models import table_of
+
 
 def values_by_id(
     s: Session, model: type[SQLModel], ids: Iterable[int | None] | None, *columns: str
 ) -> dict[int, tuple[Any, ...]]:
     """`columns` of the rows of `model` whose id is in `ids` (None ids skipped), or of
     every row when `ids` is None."""
-    table = model.__table__  # type: ignore[attr-defined]  # SQLModel adds __table__ to table models
+    table = table_of(model)
     q = sa.select(table.c.id, *(table.c[c] for c in columns))
     if ids is not None:
         wanted = {i for i in ids if i is not None}

@@ -17,13 +17,13 @@ from sqlmodel import Session, col, select
 from mesa_tui.domain.ticket_record import TicketRecord
 from mesa_tui.domain.vocab import OPEN_STATUSES, Status
 from mesa_tui.store.audit import plain
-from mesa_tui.store.models import CatalogService, SlaPolicy, Ticket, TicketEvent
+from mesa_tui.store.models import CatalogService, SlaPolicy, Ticket, TicketEvent, table_of
 from mesa_tui.store.ticket_rows import record_from, record_values
 
 _OPEN = [s.value for s in OPEN_STATUSES]
-_TICKETS: sa.Table = Ticket.__table__  # type: ignore[attr-defined]  # SQLModel adds __table__ to table models
-_SERVICES: sa.Table = CatalogService.__table__  # type: ignore[attr-defined]
-_EVENTS: sa.Table = TicketEvent.__table__  # type: ignore[attr-defined]
+_TICKETS = table_of(Ticket)
+_SERVICES = table_of(CatalogService)
+_EVENTS = table_of(TicketEvent)
 # What recomputing due times may change on a ticket.
 RECOMPUTED_COLUMNS = (
     *(

@@ -12,9 +12,9 @@ The SLA board's cuts and pages are in board_repo."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from itertools import pairwise
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -24,26 +24,40 @@ from mesa_tui.domain.tickets import ExportedTicket
 from mesa_tui.domain.vocab import Nature, SolutionMode, Status
 from mesa_tui.store.board_repo import SlaCuts, overdue_condition
 from mesa_tui.store.lookups import names_by_id
-from mesa_tui.store.models import Agent, CatalogService, ServiceCategory, Setting, SupportGroup, Survey, Ticket
-from mesa_tui.store.ticket_rows import CLOCK_COLUMNS, clock_from
+from mesa_tui.store.models import (
+    Agent,
+    CatalogService,
+    ServiceCategory,
+    Setting,
+    SupportGroup,
+    Survey,
+    Ticket,
+    table_of,
+)
+from mesa_tui.store.ticket_rows import CLOCK_COLUMNS, ColumnValues, clock_from
 
-_T = Ticket.__table__
-_SV = Survey.__table__
+_T = table_of(Ticket)
+_SV = table_of(Survey)
+_AGENTS = table_of(Agent)
+_GROUPS = table_of(SupportGroup)
+_SERVICES = table_of(CatalogService)
+_CATEGORIES = table_of(ServiceCategory)
+_SETTINGS = table_of(Setting)
 _SOLVED = (Status.RESUELTO.value, Status.CERRADO.value)
 _ANULADO = Status.ANULADO.value
 _ESPERA = Status.EN_ESPERA.value
 
 
-def _flag(cond: sa.ColumnElement) -> sa.ColumnElement:
+def _flag(cond: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.case((cond, 1), else_=0)
 
 
 def _per_range(
     s: Session,
-    col: sa.ColumnElement,
+    col: sa.ColumnElement[datetime],
     bounds: Sequence[datetime],
-    where: Sequence[sa.ColumnElement],
-    sums: Sequence[sa.ColumnElement],
+    where: Sequence[sa.ColumnElement[bool]],
+    sums: Sequence[sa.ColumnElement[int]],
 ) -> list[tuple[int, ...]]:
     """(count, sum of each flag in sums) of the rows with col in each
     [bounds[i], bounds[i + 1]) range.
@@ -57,9 +71,9 @@ def _per_range(
             sa.func.count().label("n"),
             *(sa.func.coalesce(sa.func.sum(flag), 0).label(f"s{k}") for k, flag in enumerate(sums)),
         ).where(col >= lo, col < hi, *where)
-        for i, (lo, hi) in enumerate(zip(bounds, bounds[1:]))
+        for i, (lo, hi) in enumerate(pairwise(bounds))
     ]
-    out = [(0,) * (len(sums) + 1)] * (len(bounds) - 1)
+    out: list[tuple[int, ...]] = [(0,) * (len(sums) + 1)] * (len(bounds) - 1)
     for row in s.execute(sa.union_all(*parts)).all():
         out[row[0]] = tuple(int(v) for v in row[1:])
     return out
@@ -93,9 +107,9 @@ def indicator_counts(s: Session, bounds: Sequence[datetime]) -> dict[str, list[t
     ans = _per_range(s, _T.c.first_response_at, bounds, [_T.c.status != _ANULADO], [_flag(_T.c.tto_met.is_(True))])
     srv = _per_range(s, _SV.c.at, bounds, [], [_flag(_SV.c.score >= 4)])
     return {
-        "eficiencia": [(r[0], c[0]) for r, c in zip(res, rec)],
-        "software": [(r[1], c[1]) for r, c in zip(res, rec)],
-        "hardware": [(r[2], c[2]) for r, c in zip(res, rec)],
+        "eficiencia": [(r[0], c[0]) for r, c in zip(res, rec, strict=True)],
+        "software": [(r[1], c[1]) for r, c in zip(res, rec, strict=True)],
+        "hardware": [(r[2], c[2]) for r, c in zip(res, rec, strict=True)],
         "remoto": [(r[3], r[0]) for r in res],
         "satisfaccion": [(v[1], v[0]) for v in srv],
         "ans_resolucion": [(r[4], r[0]) for r in res],
@@ -107,7 +121,7 @@ def indicator_counts(s: Session, bounds: Sequence[datetime]) -> dict[str, list[t
 
 
 def settings_with_prefix(s: Session, prefix: str) -> dict[str, str]:
-    q = sa.select(Setting.key, Setting.value).where(Setting.key.startswith(prefix, autoescape=True))
+    q = sa.select(_SETTINGS.c.key, _SETTINGS.c.value).where(_SETTINGS.c.key.startswith(prefix, autoescape=True))
     rows = s.execute(q).all()
     return {k: v for k, v in rows}
 
@@ -161,16 +175,18 @@ def resolved_between(s: Session, start: datetime, end: datetime) -> int:
 
 def agents_with_groups(s: Session) -> list[tuple[int, str, str, int, str, bool]]:
     """(id, full name, role, level, group name, active) of every agent."""
-    q = sa.select(Agent.id, Agent.full_name, Agent.role, Agent.level, SupportGroup.name, Agent.active).outerjoin(
-        SupportGroup, SupportGroup.id == Agent.group_id
+    a = _AGENTS.c
+    q = sa.select(a.id, a.full_name, a.role, a.level, _GROUPS.c.name, a.active).outerjoin(
+        _GROUPS, _GROUPS.c.id == a.group_id
     )
     return [(i, n, r, lv, g or "", a) for i, n, r, lv, g, a in s.execute(q).all()]
 
 
 def services_with_categories(s: Session) -> dict[int, tuple[str, str, str]]:
     """service id -> (code, name, category name)."""
-    q = sa.select(CatalogService.id, CatalogService.code, CatalogService.name, ServiceCategory.name).outerjoin(
-        ServiceCategory, ServiceCategory.id == CatalogService.category_id
+    sv = _SERVICES.c
+    q = sa.select(sv.id, sv.code, sv.name, _CATEGORIES.c.name).outerjoin(
+        _CATEGORIES, _CATEGORIES.c.id == sv.category_id
     )
     return {i: (c, n, cat or "") for i, c, n, cat in s.execute(q).all()}
 
@@ -235,7 +251,7 @@ def group_names(s: Session) -> dict[int, str]:
     return names_by_id(s, SupportGroup, None, "name")
 
 
-def _exported(m: Mapping[str, Any]) -> ExportedTicket:
+def _exported(m: ColumnValues) -> ExportedTicket:
     return ExportedTicket(
         code=m["code"],
         created_at=m["created_at"],

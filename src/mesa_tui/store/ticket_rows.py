@@ -9,6 +9,8 @@ from dataclasses import fields
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import RowMapping
+
 from mesa_tui.domain.sla import Clock
 from mesa_tui.domain.ticket_record import TicketRecord
 
@@ -16,20 +18,14 @@ US = timedelta(microseconds=1)
 CLOCK_FIELDS = ("target_s", "consumed_us", "anchor_at", "paused_at", "stopped_at", "paused_us")
 # Both clocks' columns, TTO's first.
 CLOCK_COLUMNS = tuple(f"{w}_{f}" for w in ("tto", "ttr") for f in CLOCK_FIELDS)
+# A ticket row's values by column name: a result row's mapping or a plain dict.
+ColumnValues = Mapping[str, Any] | RowMapping
 
 
 def clock_of(row: Any, which: str) -> Clock:
     """The `which` ("tto" or "ttr") clock of anything with the ticket's clock columns
     as attributes: an ORM row or a result row."""
-    g = lambda name: getattr(row, f"{which}_{name}")  # noqa: E731
-    return Clock(
-        target=timedelta(seconds=g("target_s")),
-        consumed=g("consumed_us") * US,
-        anchor=g("anchor_at"),
-        paused_at=g("paused_at"),
-        stopped_at=g("stopped_at"),
-        paused_total=g("paused_us") * US,
-    )
+    return clock_from({f"{which}_{f}": getattr(row, f"{which}_{f}") for f in CLOCK_FIELDS}, which)
 
 
 def clock_values(which: str, clock: Clock) -> dict[str, Any]:
@@ -49,7 +45,7 @@ PLAIN_COLUMNS = tuple(f.name for f in fields(TicketRecord) if f.name not in ("id
 TICKET_COLUMNS = ("id", *PLAIN_COLUMNS, *CLOCK_COLUMNS)
 
 
-def record_from(values: Mapping[str, Any]) -> TicketRecord:
+def record_from(values: ColumnValues) -> TicketRecord:
     """The domain record of a ticket from its column values (a result row's mapping:
     thousands of them are read at once, and a mapping is the fast way in)."""
     return TicketRecord(
@@ -74,7 +70,7 @@ def record_values(record: TicketRecord) -> dict[str, Any]:
     }
 
 
-def clock_from(values: Mapping[str, Any], which: str) -> Clock:
+def clock_from(values: ColumnValues, which: str) -> Clock:
     """The `which` clock from a row's column values (see record_from)."""
     return Clock(
         target=timedelta(seconds=values[f"{which}_target_s"]),

@@ -140,7 +140,7 @@ def policy_targets(s: Session, service: ServiceRef, priority: str) -> SlaTargets
 
 
 def closure_days(s: Session) -> list[date]:
-    return list(s.exec(select(CalendarClosure.day)).all())
+    return list(s.exec(select(col(CalendarClosure.day))).all())
 
 
 def calendar(s: Session, kind: str) -> BusinessCalendar:
@@ -171,7 +171,10 @@ def next_ticket_code(s: Session, year: int) -> str:
         else:
             s.execute(sa.text("INSERT OR IGNORE INTO counter (name, value) VALUES (:n, 0)").bindparams(n=name))
     value = s.execute(
-        sa.update(Counter).where(col(Counter.name) == name).values(value=Counter.value + 1).returning(Counter.value)
+        sa.update(Counter)
+        .where(col(Counter.name) == name)
+        .values(value=Counter.value + 1)
+        .returning(col(Counter.value))
     ).scalar_one()
     return f"MDA-{year}-{value:06d}"
 

@@ -67,7 +67,9 @@ class StaffAdmin(AdminBase):
             new = {"login": login, "full_name": full_name, "role": role, "level": level, "group_id": group_id}
             changes = diff({f: getattr(agent, f) for f in new}, new)
             if changes:
-                repo.save_agent(s, replace(agent, **new))
+                repo.save_agent(
+                    s, replace(agent, login=login, full_name=full_name, role=role, level=level, group_id=group_id)
+                )
                 self._event(s, who, now, "agent", str(agent.id), "modificar", changes)
             return repo.agent_info(s, agent.id)
 
