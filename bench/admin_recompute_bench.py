@@ -17,11 +17,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from mesa_tui.demo import ensure_staff
 from mesa_tui.services.admin import Admin
 from mesa_tui.services.catalog import import_catalog
 from mesa_tui.services.desk import Desk, NewTicket
 from mesa_tui.store import migrate
-from mesa_tui.store.demo import ensure_staff
 from mesa_tui.store.engine import Database
 from mesa_tui.store.models import Ticket
 from mesa_tui.store.seed import seed_reference_data

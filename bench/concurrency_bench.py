@@ -79,10 +79,10 @@ def _calls() -> dict[str, Any]:
 
 def prepare(url: str, tickets: int = 20, seed: int = 1) -> list[int]:
     """Migrate, seed, load the catalog and the staff, and log the shared tickets."""
+    from mesa_tui.demo import ensure_staff
     from mesa_tui.services.catalog import import_catalog
     from mesa_tui.services.desk import Desk, NewTicket
     from mesa_tui.store import migrate
-    from mesa_tui.store.demo import ensure_staff
     from mesa_tui.store.engine import Database
     from mesa_tui.store.seed import seed_reference_data
 
@@ -258,7 +258,7 @@ def replay_check(url: str, ticket_ids: list[int], done: list[tuple[int, str]] | 
     """
     from sqlmodel import select
 
-    from mesa_tui.services.desk import AUDITED
+    from mesa_tui.domain.ticket_record import AUDITED
     from mesa_tui.store.engine import Database
     from mesa_tui.store.models import Ticket, TicketEvent
 

@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/supervisor_bench.py [--repeat N] [--current-schema] [--db PATH]
 
 Builds once (about two minutes) or reuses a 1,000,000-ticket SQLite database
-at /tmp/mesa-bench-sup-1m.db with `mesa_tui.store.demo.generate`, with a fixed
+at /tmp/mesa-bench-sup-1m.db with `mesa_tui.demo.generate`, with a fixed
 "now" so figures are comparable between runs, and adds satisfaction surveys to
 60 % of the closed tickets (the bulk demo writes none). Then it prints the
 median time of each read the supervisor screens and the reports make, through
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from mesa_tui.domain.indicators import BoardGroup
+from mesa_tui.domain.board import BoardGroup
 from mesa_tui.domain.queue import PageDirection, PageRequest
 from mesa_tui.services.desk import Desk
 from mesa_tui.services.reports import Reports
@@ -73,9 +73,9 @@ def build_or_reuse(path: Path) -> None:
 
 
 def _build(path: Path) -> None:
+    from mesa_tui.demo import generate
     from mesa_tui.services.catalog import import_catalog
     from mesa_tui.store import migrate
-    from mesa_tui.store.demo import generate
     from mesa_tui.store.seed import seed_reference_data
 
     print(f"Building {path} with {TICKETS:,} tickets...", flush=True)

@@ -58,8 +58,8 @@ def empty_db(db_url) -> Database:
 @pytest.fixture
 def db(empty_db) -> Database:
     """The real catalog and the demo staff loaded."""
+    from mesa_tui.demo import ensure_staff
     from mesa_tui.services.catalog import import_catalog
-    from mesa_tui.store.demo import ensure_staff
 
     import_catalog(empty_db, CATALOG.read_text(encoding="utf-8"))
     empty_db.write(lambda s: ensure_staff(s))

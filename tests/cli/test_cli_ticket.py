@@ -181,7 +181,8 @@ def test_only_an_admin_may_use_as(mesa, db):
 def test_maintenance_closes_what_has_been_resolved_three_business_days(mesa, db):
     from datetime import timedelta
 
-    from mesa_tui.services.desk import Desk, NewTicket, utcnow
+    from mesa_tui.services.clock import utcnow
+    from mesa_tui.services.desk import Desk, NewTicket
 
     long_ago = utcnow() - timedelta(days=14)
     desk = Desk(db, now=lambda: long_ago)

@@ -16,28 +16,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mesa_tui.domain.board import BoardGroup, board_group, overdue_cut, risk_cut
 from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.indicators import (
-    AGEING_BUCKETS,
     INDICATORS,
     NO_CASES,
-    BoardGroup,
     Family,
     Frequency,
     IndicatorValue,
-    age_cutoff,
-    ageing_cutoffs,
-    board_group,
     build_row,
     build_table,
     format_percent,
     format_target,
     indicator,
     month_bounds,
-    overdue_cut,
     parse_target,
-    risk_cut,
 )
+from mesa_tui.domain.overview import AGEING_BUCKETS, age_cutoff, ageing_cutoffs
 from mesa_tui.domain.sla import Clock, ClockState
 
 BOGOTA = ZoneInfo("America/Bogota")

@@ -17,17 +17,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from mesa_tui.domain.admin import (
-    OFFICE_DAY_MINUTES,
-    PolicyScope,
-    TargetUnit,
-    format_day,
-    format_target,
-    natural_unit,
-    setting_label,
-    to_minutes,
-)
 from mesa_tui.domain.catalog import CatalogEntry
+from mesa_tui.domain.dates import format_day
+from mesa_tui.domain.policies import PolicyScope
+from mesa_tui.domain.settings import setting_label
+from mesa_tui.domain.targets import OFFICE_DAY_MINUTES, TargetUnit, format_target, natural_unit, to_minutes
 from mesa_tui.domain.vocab import SEED_CATEGORIES
 from mesa_tui.services.admin import RECOMPUTE_ACTION, Admin
 from mesa_tui.services.desk import NewTicket

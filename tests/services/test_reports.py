@@ -16,7 +16,8 @@ import openpyxl
 import pytest
 from sqlmodel import select
 
-from mesa_tui.domain.indicators import NO_CASES, BoardGroup
+from mesa_tui.domain.board import BoardGroup
+from mesa_tui.domain.indicators import NO_CASES
 from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest
 from mesa_tui.domain.sla import ClockState
 from mesa_tui.services.desk import NewTicket

@@ -34,7 +34,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from mesa_tui.store.demo import generate
+    from mesa_tui.demo import generate
 
     db = common.database(args)
     t0 = time.perf_counter()

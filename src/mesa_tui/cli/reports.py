@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 from datetime import date, datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from mesa_tui.cli import common
+from mesa_tui.domain.calendar import BOGOTA
 
 if TYPE_CHECKING:
     from mesa_tui.domain.tickets import ActorInfo
@@ -66,7 +66,7 @@ def _reports_and_actor(args: argparse.Namespace) -> tuple[Reports, ActorInfo]:
 
 def cmd_report_indicators(args: argparse.Namespace) -> int:
     reports, actor = _reports_and_actor(args)
-    year = args.year or datetime.now(ZoneInfo("America/Bogota")).year
+    year = args.year or datetime.now(BOGOTA).year
     out = args.out or f"indicadores-{year}.{args.format}"
     path = reports.export_indicators(actor, year, out, args.format)
     print(f"Indicadores {year} escritos en {path}")

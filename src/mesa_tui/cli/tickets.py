@@ -192,7 +192,7 @@ def _print_ticket(info: TicketInfo, desk: Desk, as_json: bool) -> None:
     if as_json:
         common.print_json(info)
         return
-    from mesa_tui.services.desk import utcnow
+    from mesa_tui.services.clock import utcnow
 
     cal = desk.calendar(info.sla_calendar)
     now = utcnow()

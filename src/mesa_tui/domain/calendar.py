@@ -22,7 +22,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+# Where the help desk works: business hours, local days and months are Bogotá's.
 BOGOTA = ZoneInfo("America/Bogota")
+
 _ZERO = timedelta(0)
 _DAY = timedelta(days=1)
 _MIDNIGHT = time(0)
@@ -34,6 +36,27 @@ _MIN_YEAR, _MAX_YEAR = 2, 9997
 _NO_ZONE = object()
 
 Schedule = Mapping[int, Sequence[tuple[time, time]]]
+# One local year: open segments as (day ordinal, start, end), business-day ordinals, and
+# the UTC offsets seen at every midnight and segment edge.
+_YearRows = tuple[list[tuple[int, timedelta, timedelta]], list[int], set[timedelta | None]]
+# The calendar's tables (see BusinessCalendar.__init__): zone or marker, origin, UTC offset
+# of the frame, output zone or None, S, E, D, C, CE, lo, hi, business-day ordinals, and
+# (first year, last year) or None.
+_Tables = tuple[
+    object,
+    datetime,
+    timedelta,
+    ZoneInfo | None,
+    list[timedelta],
+    list[timedelta],
+    list[timedelta],
+    list[timedelta],
+    list[timedelta],
+    timedelta,
+    timedelta,
+    list[int],
+    tuple[int, int] | None,
+]
 
 
 @lru_cache(maxsize=8)
@@ -88,7 +111,7 @@ class BusinessCalendar:
     def __init__(
         self,
         schedule: Schedule,
-        tz: str = "America/Bogota",
+        tz: str = BOGOTA.key,
         holiday_country: str | None = "CO",
         closures: Iterable[date] = (),
     ) -> None:
@@ -104,9 +127,9 @@ class BusinessCalendar:
         # (zone or marker, origin, UTC offset of the frame, output zone or None, S, E, D, C, CE,
         #  lo, hi, business-day ordinals, (first year, last year) or None). One tuple, swapped
         #  whole, so a reader never sees half-rebuilt tables.
-        self._t: tuple = (_NO_ZONE, _UTC_EPOCH, _ZERO, self._zone, [], [], [], [], [], _ZERO, _ZERO, [], None)
+        self._t: _Tables = (_NO_ZONE, _UTC_EPOCH, _ZERO, self._zone, [], [], [], [], [], _ZERO, _ZERO, [], None)
         self._lock = threading.Lock()
-        self._years: dict[int, tuple] = {}  # per-year rows, kept across rebuilds of the tables
+        self._years: dict[int, _YearRows] = {}  # per-year rows, kept across rebuilds of the tables
 
     # -- constructors ---------------------------------------------------------------
 
@@ -256,17 +279,17 @@ class BusinessCalendar:
             return self._out(t, target - D[j])
 
     @staticmethod
-    def _value(t: tuple, p: timedelta) -> timedelta:
+    def _value(t: _Tables, p: timedelta) -> timedelta:
         S, E, D = t[4], t[5], t[6]
         i = bisect_right(S, p) - 1
         return D[i] + min(p, E[i])
 
     @staticmethod
-    def _out(t: tuple, p: timedelta) -> datetime:
+    def _out(t: _Tables, p: timedelta) -> datetime:
         r = t[1] + p
         return r if t[3] is None else r.astimezone(t[3])
 
-    def _snapshot(self, *instants: datetime) -> tuple[tuple, list[timedelta]]:
+    def _snapshot(self, *instants: datetime) -> tuple[_Tables, list[timedelta]]:
         """Tables covering every instant, and the instants' positions in them."""
         for at in instants:
             if not isinstance(at, datetime) or at.tzinfo is None or at.utcoffset() is None:
@@ -285,7 +308,7 @@ class BusinessCalendar:
             else:
                 self._ensure(first - 1, last + 1)
 
-    def _grow(self, t: tuple, forward: bool, short_by: timedelta = _ZERO) -> None:
+    def _grow(self, t: _Tables, forward: bool, short_by: timedelta = _ZERO) -> None:
         years = t[12]
         if years is None:
             raise RuntimeError("tables must be built before growing them")
@@ -310,7 +333,7 @@ class BusinessCalendar:
                 raise ValueError(f"business time is only computed for years {_MIN_YEAR}..{_MAX_YEAR}")
             self._t = self._build(max(first, _MIN_YEAR), min(last, _MAX_YEAR))
 
-    def _build(self, first: int, last: int) -> tuple:
+    def _build(self, first: int, last: int) -> _Tables:
         zone = self._zone
         rows: list[tuple[int, timedelta, timedelta]] = []
         business_days: list[int] = []
@@ -324,10 +347,13 @@ class BusinessCalendar:
             business_days.extend(bd)
             offsets |= offs
 
+        marker: object
+        out_zone: ZoneInfo | None
         if len(offsets) == 1:
             off = next(iter(offsets))
             origin = datetime(1970, 1, 1, tzinfo=zone)
-            marker, k, out_zone = zone, off, None
+            # An aware datetime always has an offset; `or` only satisfies the type.
+            marker, k, out_zone = zone, off or _ZERO, None
             hi = timedelta(days=date(last + 1, 1, 1).toordinal() - _ORD_1970)
             positions = [(base + s, base + e) for o, s, e in rows for base in (timedelta(days=o - _ORD_1970),)]
         else:
@@ -354,7 +380,7 @@ class BusinessCalendar:
         C: list[timedelta] = []
         CE: list[timedelta] = []
         acc = _ZERO
-        for s, e in zip(S, E):
+        for s, e in zip(S, E, strict=True):
             C.append(acc)
             D.append(acc - s)
             acc += e - s
@@ -362,7 +388,7 @@ class BusinessCalendar:
         lo = S[0] if S else hi
         return (marker, origin, k, out_zone, S, E, D, C, CE, lo, hi, business_days, (first, last))
 
-    def _year(self, year: int) -> tuple[list[tuple[int, timedelta, timedelta]], list[int], set[timedelta | None]]:
+    def _year(self, year: int) -> _YearRows:
         """Open segments of one local year as (day ordinal, start, end), its business days, and
         the UTC offsets seen at every midnight and segment edge."""
         zone = self._zone
@@ -409,4 +435,4 @@ def calendar_for(kind: str, closures: Iterable[date] = ()) -> BusinessCalendar:
     return _office_with(closed) if closed else _base_calendar(kind)
 
 
-__all__ = ["BusinessCalendar", "Schedule", "calendar_for"]
+__all__ = ["BOGOTA", "BusinessCalendar", "Schedule", "calendar_for"]

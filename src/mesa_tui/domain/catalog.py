@@ -1,4 +1,5 @@
-"""The IT service catalog file (db/catalog.tsv): parse, validate, format, diff.
+"""The IT service catalog: its entries and categories, and the catalog file
+(db/catalog.tsv): parse, validate, format, diff.
 
 Format: UTF-8 text, one entry per line, fields separated by tabs. Lines whose
 first non-blank character is '#' are comments and blank lines are skipped;
@@ -15,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from typing import NamedTuple
+
+from mesa_tui.domain.tickets import text_problem
 
 COLUMNS = ("code", "name", "description", "category", "users", "hours", "channels", "ans_text", "active")
 HEADER = "\t".join(COLUMNS)
@@ -60,6 +63,18 @@ class CatalogEntry:
 
 
 TEXT_FIELDS = tuple(f.name for f in fields(CatalogEntry) if f.name != "active")
+
+
+@dataclass(frozen=True)
+class ServiceRef:
+    """A catalog service as tickets refer to it: by id, under a category, open to new
+    tickets or not."""
+
+    id: int
+    code: str
+    name: str
+    category_id: int
+    active: bool
 
 
 class CatalogFileError(ValueError):
@@ -149,7 +164,7 @@ def parse_catalog(text: str, known_categories: Iterable[str]) -> list[CatalogEnt
         active = _ACTIVE_IN.get(active_text.lower())
         if active is None:
             errors.append((number, f"activo debe ser 'sí' o 'no', no '{active_text}'"))
-        entry = CatalogEntry(*texts, active=bool(active))
+        entry = CatalogEntry(**dict(zip(TEXT_FIELDS, texts, strict=True)), active=bool(active))
         errors.extend((number, message) for _field, message in validate_entry(entry, known))
         if entry.code in first_line_of:
             first = first_line_of[entry.code]
@@ -217,3 +232,30 @@ def _count_problem(count: int) -> str:
     if count < expected:
         return f"faltan columnas: hay {count} y se esperaban {expected} separadas por tabulador"
     return f"sobran columnas: hay {count} y se esperaban {expected} separadas por tabulador"
+
+
+# --- categories and service codes -------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: int
+    name: str
+    services: int
+
+
+def category_problem(name: str) -> str | None:
+    problem = text_problem(name, "El nombre de la categoría", 80)
+    if problem:
+        return problem
+    if any(mark in name for mark in ("\t", "\n", "\r")):
+        return "El nombre de la categoría no puede contener tabuladores ni saltos de línea."
+    if is_service_code(name.strip()):
+        return "El nombre de la categoría no puede tener la forma de un código de servicio (SER-NNN)."
+    return None
+
+
+def is_service_code(text: str) -> bool:
+    """Whether `text` has the form of a service code: a policy scope names a service by
+    its code, anything else is a category name."""
+    return bool(CODE_RE.match(text))

@@ -1,9 +1,28 @@
-"""Dates as people type them in Colombia."""
+"""Dates as people in Colombia type and read them, and where a Bogotá day starts."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from mesa_tui.domain.calendar import BOGOTA
+
+WEEKDAY_NAMES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+MONTH_NAMES = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -22,3 +41,13 @@ def parse_day(text: str) -> date | None:
         return date(int(y), int(mo), int(d))
     except ValueError:
         return None
+
+
+def format_day(day: date) -> str:
+    """'jueves 19 de noviembre de 2026'."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} de {MONTH_NAMES[day.month - 1]} de {day.year}"
+
+
+def local_day_start(day: date, tz: ZoneInfo = BOGOTA) -> datetime:
+    """The UTC instant where `day` begins in `tz`."""
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)

@@ -1,13 +1,7 @@
-"""What the supervisor watches and reports: pure definitions and values.
+"""The help-desk indicators: definitions, monthly values and the yearly table.
 
-Three parts:
-
-* the help-desk indicators of seed 004 (plus ANS compliance), their monthly
-  values and the yearly table the entity pastes into its management report;
-* the queue overview's values and its ageing buckets in business days;
-* the SLA board's groups, and the two instants that turn "vencido" and
-  "en riesgo" into plain comparisons on a ticket's stored due time, so the
-  store can count the groups in SQL and get exactly what `Clock.state` says.
+The indicators of seed 004 (plus ANS compliance), their monthly values and the
+yearly table the entity pastes into its management report.
 
 Indicator definitions (months are calendar months in America/Bogota):
 
@@ -43,36 +37,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from mesa_tui.domain.calendar import BusinessCalendar
-from mesa_tui.domain.queue import PageCursor, PageRequest
-from mesa_tui.domain.sla import ClockState, format_remaining
-from mesa_tui.domain.vocab import Status
+from mesa_tui.domain.calendar import BOGOTA
 
-LOCAL_TZ = ZoneInfo("America/Bogota")
 MONTHS = 12
 NO_CASES = "sin casos"
-MONTH_NAMES = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
-
-
-# --- indicators --------------------------------------------------------------
 
 
 class Frequency(StrEnum):
@@ -310,7 +283,7 @@ class IndicatorTable:
 
 
 def _average(values: Sequence[IndicatorValue]) -> Fraction | None:
-    with_cases = [v.percent_exact for v in values if v.has_cases]
+    with_cases = [p for v in values if (p := v.percent_exact) is not None]
     return sum(with_cases, Fraction(0)) / len(with_cases) if with_cases else None
 
 
@@ -337,263 +310,7 @@ def build_table(
     return IndicatorTable(year, rows)
 
 
-def month_bounds(year: int, tz: ZoneInfo = LOCAL_TZ) -> tuple[datetime, ...]:
+def month_bounds(year: int, tz: ZoneInfo = BOGOTA) -> tuple[datetime, ...]:
     """The 13 UTC instants that bound the year's local months: month m (1-based)
     is [bounds[m - 1], bounds[m])."""
     return tuple(datetime(year + (m // 12), m % 12 + 1, 1, tzinfo=tz).astimezone(UTC) for m in range(13))
-
-
-def local_day_start(day: date, tz: ZoneInfo = LOCAL_TZ) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
-
-
-# --- queue overview ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AgeingBucket:
-    """Open tickets whose age in business days is in [min_days, max_days]."""
-
-    min_days: int
-    max_days: int | None
-    label: str
-
-
-AGEING_BUCKETS: tuple[AgeingBucket, ...] = (
-    AgeingBucket(0, 0, "Hoy"),
-    AgeingBucket(1, 2, "1 a 2 días hábiles"),
-    AgeingBucket(3, 5, "3 a 5 días hábiles"),
-    AgeingBucket(6, 10, "6 a 10 días hábiles"),
-    AgeingBucket(11, 20, "11 a 20 días hábiles"),
-    AgeingBucket(21, None, "Más de 20 días hábiles"),
-)
-
-
-def age_cutoff(cal: BusinessCalendar, now: datetime, days: int) -> datetime:
-    """The instant such that a ticket created before it is at least `days` business days old.
-
-    A ticket's age is the number of business days after the local day it was
-    created, up to and including today: created today, 0; created on Friday
-    and seen on Monday, 1; created on Saturday and seen on Monday, 1. So age >= k
-    exactly when the ticket was created before the k-th business day counted
-    back from today (today included when it is one).
-    """
-    if days < 1:
-        raise ValueError("an age cutoff is for 1 business day or more")
-    today = now.astimezone(cal.tz).date()
-    tomorrow_noon = datetime.combine(today + timedelta(days=1), time(12), tzinfo=cal.tz)
-    return local_day_start(cal.add_business_days(tomorrow_noon, -days), cal.tz)
-
-
-def ageing_cutoffs(cal: BusinessCalendar, now: datetime) -> tuple[datetime, ...]:
-    """One cutoff per bucket after the first: created_at < cutoffs[i - 1] means the
-    ticket belongs to bucket i or an older one."""
-    return tuple(age_cutoff(cal, now, b.min_days) for b in AGEING_BUCKETS[1:])
-
-
-@dataclass(frozen=True)
-class AgentLoad:
-    agent_id: int
-    name: str
-    level: int
-    group_name: str
-    by_status: Mapping[str, int]  # open statuses only
-    overdue: int  # working tickets whose running clock is past its due time
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_status.values())
-
-
-@dataclass(frozen=True)
-class ServiceLoad:
-    service_id: int
-    code: str
-    name: str
-    category: str
-    count: int
-
-
-@dataclass(frozen=True)
-class CategoryLoad:
-    category: str
-    count: int
-
-
-@dataclass(frozen=True)
-class AgeingCount:
-    bucket: AgeingBucket
-    count: int
-
-
-@dataclass(frozen=True)
-class Throughput:
-    """Tickets received and resolved today and this week (Monday on), cancelled excluded."""
-
-    received_today: int
-    resolved_today: int
-    received_week: int
-    resolved_week: int
-
-
-# Statuses the overview's status x level matrix shows: the open ones and the
-# resolved ones still waiting to be closed.
-OVERVIEW_STATUSES: tuple[Status, ...] = (
-    Status.NUEVO,
-    Status.ASIGNADO,
-    Status.EN_PROCESO,
-    Status.EN_ESPERA,
-    Status.RESUELTO,
-)
-OPEN_STATUS_VALUES = tuple(s.value for s in OVERVIEW_STATUSES[:4])
-WORKING_STATUS_VALUES = tuple(s.value for s in OVERVIEW_STATUSES[:3])
-
-
-@dataclass(frozen=True)
-class QueueOverview:
-    at: datetime
-    by_status_level: Mapping[tuple[str, int], int]  # (status, level) -> tickets
-    agents: tuple[AgentLoad, ...]  # every active agent, busiest first
-    unassigned: int  # open tickets nobody holds
-    services: tuple[ServiceLoad, ...]  # open tickets per service, most first
-    categories: tuple[CategoryLoad, ...]
-    ageing: tuple[AgeingCount, ...]  # open tickets, in AGEING_BUCKETS order
-    throughput: Throughput
-
-    def count(self, status: str, level: int) -> int:
-        return self.by_status_level.get((status, level), 0)
-
-    def status_total(self, status: str) -> int:
-        return sum(n for (st, _), n in self.by_status_level.items() if st == status)
-
-    def level_total(self, level: int, statuses: Sequence[str] = OPEN_STATUS_VALUES) -> int:
-        return sum(n for (st, lv), n in self.by_status_level.items() if lv == level and st in statuses)
-
-    @property
-    def open_total(self) -> int:
-        return sum(n for (st, _), n in self.by_status_level.items() if st in OPEN_STATUS_VALUES)
-
-
-# --- SLA board -----------------------------------------------------------------
-
-
-class BoardGroup(StrEnum):
-    VENCIDO = "vencido"
-    EN_RIESGO = "en_riesgo"
-    EN_PAUSA = "en_pausa"
-    EN_TIEMPO = "en_tiempo"
-
-    @property
-    def label(self) -> str:
-        return BOARD_LABELS[self]
-
-
-BOARD_LABELS = {
-    BoardGroup.VENCIDO: "Vencidos",
-    BoardGroup.EN_RIESGO: "En riesgo",
-    BoardGroup.EN_PAUSA: "En pausa",
-    BoardGroup.EN_TIEMPO: "En tiempo",
-}
-BOARD_ORDER = tuple(BoardGroup)
-
-
-def board_group(status: str, state: ClockState) -> BoardGroup:
-    """A ticket waiting on someone (en espera) is "en pausa" even when its clock
-    had already run out: the board groups by what the desk can act on."""
-    if status == Status.EN_ESPERA:
-        return BoardGroup.EN_PAUSA
-    if state is ClockState.VENCIDO:
-        return BoardGroup.VENCIDO
-    if state is ClockState.EN_RIESGO:
-        return BoardGroup.EN_RIESGO
-    if state is ClockState.EN_PAUSA:
-        return BoardGroup.EN_PAUSA
-    return BoardGroup.EN_TIEMPO
-
-
-_US = timedelta(microseconds=1)
-
-
-def overdue_cut(cal: BusinessCalendar, now: datetime) -> datetime:
-    """A running clock is "vencido" at `now` exactly when its due time is before this.
-
-    `Clock.state` says vencido when elapsed > target, i.e. when business time
-    has run after the due instant. Inside open hours that is `due < now`; after
-    hours it is `due <` the end of the last open stretch, since a due time at
-    the very end of the day is not yet overrun until the next business time.
-    """
-    return cal.add(now, -_US) + _US
-
-
-def risk_cut(cal: BusinessCalendar, now: datetime, target: timedelta, risk: float) -> datetime:
-    """A running, not overdue clock with this target is "en riesgo" at `now`
-    exactly when its due time is at or before this.
-
-    en riesgo means elapsed >= target * risk, i.e. at most target - target * risk
-    of business time left before the due instant; the latest such due instant is
-    `now` plus that much business time (carried over closed hours to the next
-    opening, which adds no business time).
-    """
-    left = target - target * risk
-    return cal.next_open(cal.add(now, left))
-
-
-@dataclass(frozen=True)
-class SlaBoardRow:
-    id: int
-    code: str
-    version: int
-    subject: str
-    priority: str
-    status: str
-    level: int
-    agent_id: int | None
-    agent_name: str
-    group_name: str  # support group
-    service_code: str
-    service_name: str
-    due_at: datetime
-    clock_kind: str  # "tto" (respuesta) until the first response, then "ttr" (solución)
-    state: ClockState
-    remaining: timedelta  # business time left on the running clock (negative when overrun)
-    board_group: BoardGroup
-    cursor: PageCursor
-
-    @property
-    def remaining_label(self) -> str:
-        return format_remaining(self.remaining)
-
-    @property
-    def status_label(self) -> str:
-        return Status(self.status).label
-
-
-@dataclass(frozen=True)
-class SlaBoardPage:
-    at: datetime
-    group: BoardGroup | None  # None: every open ticket
-    rows: tuple[SlaBoardRow, ...]
-    has_before: bool
-    has_after: bool
-    request: PageRequest
-
-    @property
-    def first(self) -> PageCursor | None:
-        return self.rows[0].cursor if self.rows else None
-
-    @property
-    def last(self) -> PageCursor | None:
-        return self.rows[-1].cursor if self.rows else None
-
-
-@dataclass(frozen=True)
-class SlaBoardCounts:
-    at: datetime
-    counts: Mapping[BoardGroup, int]
-
-    def __getitem__(self, group: BoardGroup) -> int:
-        return self.counts.get(group, 0)
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())

@@ -14,6 +14,7 @@ from typing import Any
 
 from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.sla import Clock, ClockState, format_remaining
+from mesa_tui.domain.text import thousands
 from mesa_tui.domain.vocab import OPEN_STATUSES, PRIORITY_ORDER, Priority, Status
 
 # How far a filtered count goes before it says "more than".
@@ -235,12 +236,8 @@ class QueueCount:
 
     def label(self) -> str:
         if self.capped:
-            return f">{_thousands(self.value)}"
-        return _thousands(self.value)
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+            return f">{thousands(self.value)}"
+        return thousands(self.value)
 
 
 def normalize_text(text: str) -> str:

@@ -86,6 +86,39 @@ class TicketInfo:
         return self.running_clock()[1].state(cal, now, risk)
 
 
+@dataclass(frozen=True, slots=True)
+class ExportedTicket:
+    """A ticket as the ticket export lists it: what it is, where it stands and its
+    SLA clocks, with its survey score (None without a survey)."""
+
+    code: str
+    created_at: datetime
+    type: str
+    channel: str
+    requester_name: str
+    requester_dependency: str
+    service_id: int
+    nature: str | None
+    subject: str
+    priority: str
+    status: str
+    level: int
+    group_id: int | None
+    agent_id: int | None
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    solution_mode: str | None
+    sla_calendar: str
+    tto: Clock
+    ttr: Clock
+    tto_due_at: datetime
+    tto_met: bool | None
+    ttr_due_at: datetime
+    ttr_met: bool | None
+    survey_score: int | None
+
+
 @dataclass(frozen=True)
 class EventInfo:
     id: int

@@ -19,7 +19,7 @@ class Status(StrEnum):
         return STATUS_LABELS[self]
 
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     Status.NUEVO: "Nuevo",
     Status.ASIGNADO: "Asignado",
     Status.EN_PROCESO: "En proceso",
@@ -44,7 +44,7 @@ class Channel(StrEnum):
         return CHANNEL_LABELS[self]
 
 
-CHANNEL_LABELS = {
+CHANNEL_LABELS: dict[str, str] = {
     Channel.CORREO: "Correo electrónico",
     Channel.WEB: "Mesa de servicio web",
     Channel.TELEFONO: "Llamada telefónica",
@@ -70,7 +70,7 @@ class TicketType(StrEnum):
         return self not in (TicketType.INCIDENTE, TicketType.REQUERIMIENTO)
 
 
-TYPE_LABELS = {
+TYPE_LABELS: dict[str, str] = {
     TicketType.INCIDENTE: "Incidente",
     TicketType.REQUERIMIENTO: "Requerimiento",
     TicketType.PETICION: "PQRS: petición",
@@ -82,6 +82,7 @@ TYPE_LABELS = {
 # Ley 1755 de 2015: 15 business days in general (10 for documents and
 # information, 30 for consultations, chosen by the agent when it applies).
 PQRS_LEGAL_DAYS = 15
+LEGAL_DAY_CHOICES = (10, 15, 30)
 
 
 class Priority(StrEnum):
@@ -114,7 +115,7 @@ class Nature(StrEnum):
         return NATURE_LABELS[self]
 
 
-NATURE_LABELS = {
+NATURE_LABELS: dict[str, str] = {
     Nature.HARDWARE: "Hardware",
     Nature.SOFTWARE: "Software",
     Nature.RED: "Red / conectividad",

@@ -7,7 +7,7 @@ system bootstrap from the command line. Only an administrator may import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from mesa_tui.domain.catalog import (
@@ -20,10 +20,11 @@ from mesa_tui.domain.catalog import (
     parse_catalog,
 )
 from mesa_tui.domain.vocab import Role
+from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.store import catalog_repo
 from mesa_tui.store.audit import write_event
-from mesa_tui.store.engine import Database
+from mesa_tui.store.engine import Database, Session
 
 EVENT_ENTITY = "service"
 EVENT_ACTIONS = {ImportStatus.NUEVO: "crear", ImportStatus.MODIFICADO: "modificar"}
@@ -55,12 +56,12 @@ def import_catalog(db: Database, text: str, actor: Any = None, now: datetime | N
     """
     if actor is not None and actor.role != Role.ADMIN:
         raise PermissionDenied("Solo un administrador puede importar el catálogo de servicios.")
-    at = now or datetime.now(UTC)
+    at = now or utcnow()
     actor_id = actor.id if actor is not None else None
     return db.write(lambda s: import_in(s, text, actor_id, at)[0])
 
 
-def import_in(s, text: str, actor_id: int | None, at: datetime) -> tuple[ImportResult, list[str]]:
+def import_in(s: Session, text: str, actor_id: int | None, at: datetime) -> tuple[ImportResult, list[str]]:
     """The import inside a caller's transaction: the result, and the codes of the
     services that moved to another category (their tickets may change policy)."""
     # Parsed against the categories of this same transaction, before any write.

@@ -3,107 +3,41 @@
 Every method takes the acting agent first and, for changes to an existing
 ticket, the version the caller read (`expected_version`): a stale read is
 refused with ConflictError instead of overwriting a colleague's change.
+
+The ticket is a domain record (TicketRecord): the rules of its clocks and due
+times are the record's; a use case looks up what it needs, changes the record
+and hands it back to the store with its audit event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
-from mesa_tui.domain.priority import LEVELS
-from mesa_tui.domain.sla import Clock, ticket_targets
-from mesa_tui.domain.tickets import (
-    ActorInfo,
-    TicketInfo,
-    contact_problem,
-    permission_problem,
-    text_problem,
-)
-from mesa_tui.domain.vocab import (
-    PQRS_LEGAL_DAYS,
-    Channel,
-    Nature,
-    SolutionMode,
-    Status,
-    TicketType,
-)
+from mesa_tui.domain.calendar import BusinessCalendar
+from mesa_tui.domain.catalog import ServiceRef
+from mesa_tui.domain.sla import ticket_targets
+from mesa_tui.domain.staff import Group
+from mesa_tui.domain.ticket_record import AUDITED, TicketRecord, audit_changes
+from mesa_tui.domain.tickets import ActorInfo, TicketInfo, contact_problem, permission_problem
+from mesa_tui.domain.vocab import LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, Channel, Nature, SolutionMode, Status, TicketType
 from mesa_tui.domain.workflow import Action, TransitionError, next_status
+from mesa_tui.services.checks import enum_value, required_text, scale_value
+from mesa_tui.services.desk_reads import DeskReads
 from mesa_tui.services.errors import (
     ConflictError,
     NotFound,
     PermissionDenied,
     TransitionRefused,
-    UnknownLogin,
     ValidationError,
 )
 from mesa_tui.store import tickets_repo as repo
 from mesa_tui.store.audit import write_event
-from mesa_tui.store.engine import Database
-from mesa_tui.store.models import Ticket
+from mesa_tui.store.engine import Session
 
-# Fields whose changes the audit trail records; replaying them rebuilds a ticket.
-AUDITED = (
-    "status",
-    "agent_id",
-    "group_id",
-    "level",
-    "type",
-    "service_id",
-    "impact",
-    "urgency",
-    "priority",
-    "nature",
-    "sla_calendar",
-    "tto_due_at",
-    "ttr_due_at",
-    "tto_met",
-    "ttr_met",
-    "first_response_at",
-    "resolved_at",
-    "closed_at",
-    "solution",
-    "solution_mode",
-    "wait_reason",
-    "legal_due_on",
-    "version",
-)
-
-LEGAL_DAY_CHOICES = (10, 15, 30)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _snapshot(t: Ticket) -> dict[str, Any]:
-    return {f: getattr(t, f) for f in AUDITED}
-
-
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    return {f: (before[f], after[f]) for f in AUDITED if before[f] != after[f]}
-
-
-def _required(value: str | None, field: str, label: str, max_len: int = 2000) -> str:
-    problem = text_problem(value, label, max_len)
-    if problem:
-        raise ValidationError(field, problem)
-    return value.strip()
-
-
-def _enum(enum, value: str, field: str, label: str):
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(e.value for e in enum)
-        raise ValidationError(field, f"{label} «{value}» no es válido (use: {allowed}).") from None
-
-
-def _scale(value: Any, field: str, label: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value not in LEVELS:
-        raise ValidationError(field, f"{label} debe ser 1, 2 o 3 (recibido: {value!r}).")
-    return value
+# What an action does to the ticket it acts on, after the checks every action shares.
+Mutation = Callable[[Session, TicketRecord, ActorInfo | None, datetime, BusinessCalendar], None]
 
 
 @dataclass(frozen=True)
@@ -121,115 +55,42 @@ class NewTicket:
     legal_days: int | None = None
 
 
-class Desk:
-    """The help desk's use cases over one database."""
-
-    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow):
-        self.db = db
-        self.now = now
-
-    # --- who is acting -----------------------------------------------------
-
-    def actor(self, login: str) -> ActorInfo:
-        with self.db.read() as s:
-            agent = repo.agent_by_login(s, login)
-            if agent is None:
-                raise UnknownLogin(
-                    f"El usuario «{login}» no está registrado como agente de la mesa de ayuda. "
-                    "Pida a un administrador que lo cree o use --as LOGIN."
-                )
-            if not agent.active:
-                raise UnknownLogin(f"El agente «{login}» está inactivo.")
-            return repo.actor_info(agent)
-
-    def resolve_actor(self, os_login: str, as_login: str | None) -> ActorInfo:
-        """The OS login maps to an agent; an admin may act as someone else."""
-        if as_login is None or as_login == os_login:
-            return self.actor(os_login)
-        with self.db.read() as s:
-            me = repo.agent_by_login(s, os_login)
-            my_role, my_active = (me.role, me.active) if me is not None else (None, False)
-            has_agents = bool(repo.list_agents(s, active_only=False))
-        if my_role is not None and not my_active:
-            raise UnknownLogin(f"El agente «{os_login}» está inactivo.")
-        if my_role is not None and my_role != "admin":
-            raise PermissionDenied("Solo un administrador puede actuar como otro usuario (--as).")
-        if my_role is None and has_agents:
-            raise UnknownLogin(f"El usuario del sistema «{os_login}» no es un agente: no puede usar --as.")
-        return self.actor(as_login)
-
-    # --- reading -----------------------------------------------------------
-
-    def get(self, ticket_id: int) -> TicketInfo:
-        with self.db.read() as s:
-            t = s.get(Ticket, ticket_id)
-            if t is None:
-                raise NotFound(f"No existe el caso {ticket_id}.")
-            return repo.ticket_info(s, t)
-
-    def find(self, code: str) -> TicketInfo:
-        code = code.strip().upper()
-        with self.db.read() as s:
-            ticket_id = repo.ticket_id_by_code(s, code)
-            if ticket_id is None:
-                raise NotFound(f"No existe el caso {code}.")
-            return repo.ticket_info(s, s.get(Ticket, ticket_id))
-
-    def timeline(self, ticket_id: int):
-        with self.db.read() as s:
-            return repo.timeline(s, ticket_id)
-
-    def risk_threshold(self) -> float:
-        with self.db.read() as s:
-            return float(repo.setting(s, "risk_threshold", "0.75"))
-
-    def calendar(self, kind: str):
-        with self.db.read() as s:
-            return repo.calendar(s, kind)
-
-    def agents(self):
-        with self.db.read() as s:
-            return repo.list_agents(s)
-
-    def groups(self):
-        with self.db.read() as s:
-            return [(g.id, g.name, g.level) for g in repo.groups(s)]
+class Desk(DeskReads):
+    """The help desk's use cases over one database: the reads (DeskReads), logging a
+    ticket and every action on one."""
 
     # --- log ---------------------------------------------------------------
 
     def log(self, actor: ActorInfo, new: NewTicket) -> TicketInfo:
-        name = _required(new.requester_name, "requester_name", "El nombre del solicitante", 120)
+        name = required_text(new.requester_name, "requester_name", "El nombre del solicitante", 120)
         dependency = (new.requester_dependency or "").strip()
         if len(dependency) > 120:
             raise ValidationError("requester_dependency", "La dependencia admite hasta 120 caracteres.")
         problem = contact_problem(new.requester_contact or "")
         if problem:
             raise ValidationError("requester_contact", problem)
-        channel = _enum(Channel, new.channel, "channel", "El canal")
-        ttype = _enum(TicketType, new.type, "type", "El tipo")
-        subject = _required(new.subject, "subject", "El asunto", 200)
+        channel = enum_value(Channel, new.channel, "channel", "El canal")
+        ttype = enum_value(TicketType, new.type, "type", "El tipo")
+        subject = required_text(new.subject, "subject", "El asunto", 200)
         description = (new.description or "").strip()
-        impact = _scale(new.impact, "impact", "El impacto")
-        urgency = _scale(new.urgency, "urgency", "La urgencia")
+        impact = scale_value(new.impact, "impact", "El impacto")
+        urgency = scale_value(new.urgency, "urgency", "La urgencia")
         legal_days = new.legal_days if new.legal_days is not None else PQRS_LEGAL_DAYS
         if ttype.is_pqrs and legal_days not in LEGAL_DAY_CHOICES:
             raise ValidationError("legal_days", "El plazo legal de una PQRS es de 10, 15 o 30 días hábiles.")
         now = self.now()
 
-        def tx(s) -> TicketInfo:
+        def tx(s: Session) -> TicketInfo:
             who = self._fresh_actor(s, actor)
-            service = repo.service_by_code(s, (new.service_code or "").strip().upper())
-            if service is None:
-                raise ValidationError("service", f"El servicio «{new.service_code}» no existe en el catálogo.")
-            if not service.active:
-                raise ValidationError("service", f"El servicio {service.code} está inactivo: elija otro.")
+            service = _usable_service(s, new.service_code)
             priority = repo.priority_matrix(s)[(impact, urgency)]
             targets = ticket_targets(repo.policy_targets(s, service, priority), priority, ttype)
-            kind = targets.calendar
-            cal = repo.calendar(s, kind)
+            cal = repo.calendar(s, targets.calendar)
             group = repo.first_group_at_level(s, 1)
-            t = Ticket(
-                code=repo.next_ticket_code(s, now.astimezone(cal.tz).year),
+            code = repo.next_ticket_code(s, now.astimezone(cal.tz).year)
+            legal_due = repo.calendar(s, "office").add_business_days(now, legal_days) if ttype.is_pqrs else None
+            t = TicketRecord.opened(
+                code=code,
                 requester_name=name,
                 requester_dependency=dependency,
                 requester_contact=new.requester_contact.strip(),
@@ -241,32 +102,22 @@ class Desk:
                 impact=impact,
                 urgency=urgency,
                 priority=priority,
-                status=Status.NUEVO.value,
-                level=1,
                 group_id=group.id if group else None,
-                created_by_id=who.id,
-                created_at=now,
-                updated_at=now,
-                sla_calendar=kind,
-                tto_target_s=0,
-                ttr_target_s=0,
+                created_by_id=who.id if who else None,
+                now=now,
+                targets=targets,
+                cal=cal,
+                legal_due_on=legal_due,
             )
-            if ttype.is_pqrs:
-                t.legal_due_on = repo.calendar(s, "office").add_business_days(now, legal_days)
-            repo.set_clock(t, "tto", Clock.start(now, targets.tto), cal)
-            repo.set_clock(t, "ttr", Clock.start(now, targets.ttr), cal)
-            repo.refresh_due(t)
-            s.add(t)
-            s.flush()
-            empty = dict.fromkeys(AUDITED)
+            ticket_id = repo.insert_ticket(s, t)
             write_event(
                 s,
-                ticket_id=t.id,
+                ticket_id=ticket_id,
                 entity_key=t.code,
-                actor_id=who.id,
+                actor_id=who.id if who else None,
                 action=Action.REGISTRAR.value,
                 at=now,
-                changes=_diff(empty, _snapshot(t)),
+                changes=audit_changes(dict.fromkeys(AUDITED), t.audited()),
                 note=f"Canal: {channel.label}",
             )
             return repo.ticket_info(s, t)
@@ -276,12 +127,12 @@ class Desk:
     # --- actions on an existing ticket --------------------------------------
 
     def take(self, actor: ActorInfo, ticket_id: int, expected_version: int | None = None) -> TicketInfo:
-        def mutate(s, t, who, now, cal):
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+            assert who is not None  # an agent takes the ticket
             t.agent_id = who.id
             if who.group_id is not None:
-                group = repo.group_by_id(s, who.group_id)
-                t.group_id, t.level = group.id, group.level
-            self._first_response(t, now, cal)
+                _route(t, _group(s, who.group_id))
+            t.first_response(now, cal)
 
         return self._act(actor, ticket_id, Action.TOMAR, expected_version, mutate)
 
@@ -297,20 +148,16 @@ class Desk:
         if agent_login is None and group_id is None:
             raise ValidationError("agent", "Indique el agente o el grupo al que se asigna el caso.")
 
-        def mutate(s, t, who, now, cal):
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
             if group_id is not None:
-                group = repo.group_by_id(s, group_id)
-                if group is None or not group.active:
-                    raise ValidationError("group", "El grupo elegido no existe o está inactivo.")
-                t.group_id, t.level = group.id, group.level
+                _route(t, _active_group(s, group_id))
             if agent_login is not None:
-                agent = repo.agent_by_login(s, agent_login)
+                agent = repo.actor_by_login(s, agent_login)
                 if agent is None or not agent.active:
                     raise ValidationError("agent", f"El agente «{agent_login}» no existe o está inactivo.")
                 t.agent_id = agent.id
                 if group_id is None and agent.group_id is not None:
-                    group = repo.group_by_id(s, agent.group_id)
-                    t.group_id, t.level = group.id, group.level
+                    _route(t, _group(s, agent.group_id))
             else:
                 t.agent_id = None
 
@@ -328,19 +175,18 @@ class Desk:
         service_code: str | None = None,
         expected_version: int | None = None,
     ) -> TicketInfo:
-        impact = _scale(impact, "impact", "El impacto")
-        urgency = _scale(urgency, "urgency", "La urgencia")
-        nature_v = _enum(Nature, nature, "nature", "La naturaleza")
-        ttype = _enum(TicketType, type, "type", "El tipo") if type is not None else None
+        impact = scale_value(impact, "impact", "El impacto")
+        urgency = scale_value(urgency, "urgency", "La urgencia")
+        nature_v = enum_value(Nature, nature, "nature", "La naturaleza")
+        ttype = enum_value(TicketType, type, "type", "El tipo") if type is not None else None
 
-        def mutate(s, t, who, now, cal):
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+            assert who is not None  # an agent classifies
             service = repo.service_by_id(s, t.service_id)
+            if service is None:  # the foreign key makes this impossible
+                raise NotFound(f"El servicio {t.service_id} no existe en el catálogo.")
             if service_code is not None and service_code.strip().upper() != service.code:
-                service = repo.service_by_code(s, service_code.strip().upper())
-                if service is None:
-                    raise ValidationError("service", f"El servicio «{service_code}» no existe en el catálogo.")
-                if not service.active:
-                    raise ValidationError("service", f"El servicio {service.code} está inactivo: elija otro.")
+                service = _usable_service(s, service_code)
             priority = repo.priority_matrix(s)[(impact, urgency)]
             if priority != t.priority and t.nature is not None and not who.is_supervisor:
                 raise PermissionDenied("Solo un supervisor puede cambiar la prioridad de un caso ya clasificado.")
@@ -349,14 +195,11 @@ class Desk:
             )
             t.impact, t.urgency, t.nature, t.service_id = impact, urgency, nature_v.value, service.id
             if ttype is not None and ttype.value != t.type:
-                t.type = ttype.value
-                # The legal term runs from the filing date, whatever the type was then.
-                if not ttype.is_pqrs:
-                    t.legal_due_on = None
-                elif t.legal_due_on is None:
-                    t.legal_due_on = repo.calendar(s, "office").add_business_days(t.created_at, PQRS_LEGAL_DAYS)
+                t.retyped(ttype, lambda: repo.calendar(s, "office"))
             if retarget:
-                self._retarget(s, t, service, priority, now)
+                targets = ticket_targets(repo.policy_targets(s, service, priority), priority, t.type)
+                t.retarget(targets, repo.calendar(s, t.sla_calendar), repo.calendar(s, targets.calendar), now)
+                t.priority = priority
 
         return self._act(actor, ticket_id, Action.CLASIFICAR, expected_version, mutate)
 
@@ -368,33 +211,30 @@ class Desk:
         group_id: int | None = None,
         expected_version: int | None = None,
     ) -> TicketInfo:
-        reason = _required(reason, "reason", "El motivo del escalamiento", 500)
+        reason = required_text(reason, "reason", "El motivo del escalamiento", 500)
 
-        def mutate(s, t, who, now, cal):
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
             if group_id is not None:
-                group = repo.group_by_id(s, group_id)
-                if group is None or not group.active:
-                    raise ValidationError("group", "El grupo elegido no existe o está inactivo.")
+                group = _active_group(s, group_id)
                 if group.id == t.group_id:
                     raise ValidationError("group", "El caso ya está en ese grupo.")
             else:
                 if t.level >= 3:
                     raise ValidationError("group", "El caso ya está en el nivel 3: elija otro grupo.")
-                group = repo.first_group_at_level(s, t.level + 1)
-                if group is None:
+                found = repo.first_group_at_level(s, t.level + 1)
+                if found is None:
                     raise ValidationError("group", f"No hay un grupo activo de nivel {t.level + 1}.")
-            t.group_id, t.level, t.agent_id = group.id, group.level, None
+                group = found
+            _route(t, group)
+            t.agent_id = None
 
         return self._act(actor, ticket_id, Action.ESCALAR, expected_version, mutate, note=reason)
 
     def wait(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
-        reason = _required(reason, "reason", "El motivo de la espera", 200)
+        reason = required_text(reason, "reason", "El motivo de la espera", 200)
 
-        def mutate(s, t, who, now, cal):
-            for which in ("tto", "ttr"):
-                clock = repo.clock_of(t, which)
-                if clock.running:
-                    repo.set_clock(t, which, clock.pause(cal, now), cal)
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+            t.pause(now, cal)
             t.wait_reason = reason
 
         return self._act(actor, ticket_id, Action.ESPERAR, expected_version, mutate, note=reason)
@@ -402,11 +242,8 @@ class Desk:
     def resume(
         self, actor: ActorInfo, ticket_id: int, note: str = "", expected_version: int | None = None
     ) -> TicketInfo:
-        def mutate(s, t, who, now, cal):
-            for which in ("tto", "ttr"):
-                clock = repo.clock_of(t, which)
-                if clock.paused:
-                    repo.set_clock(t, which, clock.resume(cal, now), cal)
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+            t.resume(now, cal)
             t.wait_reason = None
 
         return self._act(actor, ticket_id, Action.REANUDAR, expected_version, mutate, note=note.strip())
@@ -419,17 +256,14 @@ class Desk:
         mode: str,
         expected_version: int | None = None,
     ) -> TicketInfo:
-        solution = _required(solution, "solution", "La solución", 4000)
+        solution = required_text(solution, "solution", "La solución", 4000)
         if not mode:
             raise ValidationError("mode", "Indique si la solución fue remota o en sitio.")
-        mode_v = _enum(SolutionMode, mode, "mode", "La forma de solución")
+        mode_v = enum_value(SolutionMode, mode, "mode", "La forma de solución")
 
-        def mutate(s, t, who, now, cal):
-            self._first_response(t, now, cal)
-            ttr = repo.clock_of(t, "ttr")
-            if ttr.paused:
-                ttr = ttr.resume(cal, now)
-            repo.set_clock(t, "ttr", ttr.stop(cal, now), cal)
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+            assert who is not None  # an agent resolves
+            t.solved(now, cal)
             t.solution, t.solution_mode, t.resolved_at, t.wait_reason = solution, mode_v.value, now, None
             if t.agent_id is None:
                 t.agent_id = who.id
@@ -439,36 +273,37 @@ class Desk:
     def close(
         self, actor: ActorInfo | None, ticket_id: int, note: str = "", expected_version: int | None = None
     ) -> TicketInfo:
-        def mutate(s, t, who, now, cal):
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
             t.closed_at = now
 
         return self._act(actor, ticket_id, Action.CERRAR, expected_version, mutate, note=note.strip())
 
     def reopen(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
-        reason = _required(reason, "reason", "El motivo de la reapertura", 500)
+        reason = required_text(reason, "reason", "El motivo de la reapertura", 500)
 
-        def mutate(s, t, who, now, cal):
-            repo.set_clock(t, "ttr", repo.clock_of(t, "ttr").reopen(cal, now), cal)
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+            t.reopened(now, cal)
             t.resolved_at, t.solution, t.solution_mode = None, None, None
 
         return self._act(actor, ticket_id, Action.REABRIR, expected_version, mutate, note=reason)
 
     def cancel(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
-        reason = _required(reason, "reason", "El motivo de la anulación", 500)
+        reason = required_text(reason, "reason", "El motivo de la anulación", 500)
 
-        def mutate(s, t, who, now, cal):
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
             t.wait_reason = None
 
         return self._act(actor, ticket_id, Action.ANULAR, expected_version, mutate, note=reason)
 
     def comment(self, actor: ActorInfo, ticket_id: int, body: str, public: bool = False) -> TicketInfo:
-        body = _required(body, "body", "El comentario", 4000)
+        body = required_text(body, "body", "El comentario", 4000)
 
-        def mutate(s, t, who, now, cal):
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+            assert who is not None and t.id is not None  # an agent comments on a saved ticket
             repo.add_comment(s, t.id, who.id, now, body, public)
             if public and t.status != Status.NUEVO:
                 # A public answer to the requester is a first response.
-                self._first_response(t, now, cal)
+                t.first_response(now, cal)
 
         note = "Comentario público" if public else "Nota interna"
         return self._act(actor, ticket_id, Action.COMENTAR, None, mutate, note=note)
@@ -480,8 +315,9 @@ class Desk:
         if score <= 2 and not comment:
             raise ValidationError("comment", "Con una calificación de 1 o 2 el comentario es obligatorio.")
 
-        def mutate(s, t, who, now, cal):
-            if repo.survey_of(s, t.id) is not None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+            assert t.id is not None  # a saved ticket
+            if repo.has_survey(s, t.id):
                 raise ValidationError("score", f"El caso {t.code} ya tiene su encuesta de satisfacción.")
             repo.add_survey(s, t.id, score, comment, now)
 
@@ -497,12 +333,12 @@ class Desk:
         with self.db.read() as s:
             days = int(repo.setting(s, "auto_close_business_days", "3"))
             cal = repo.calendar(s, "office")
-            candidates = repo.resolved_ticket_ids(s, now)
-            due = []
-            for ticket_id in candidates:
-                t = s.get(Ticket, ticket_id)
-                if cal.add_business_days(t.resolved_at, days) < now.astimezone(cal.tz).date():
-                    due.append((ticket_id, t.version))
+            today = now.astimezone(cal.tz).date()
+            due = [
+                (ticket_id, version)
+                for ticket_id, version, resolved_at in repo.resolved_tickets(s, now)
+                if cal.add_business_days(resolved_at, days) < today
+            ]
         closed = []
         for ticket_id, version in due:
             try:
@@ -516,38 +352,16 @@ class Desk:
 
     # --- internals -----------------------------------------------------------
 
-    def _fresh_actor(self, s, actor: ActorInfo | None) -> ActorInfo | None:
-        if actor is None:
-            return None
-        agent = repo.agent_by_id(s, actor.id)
-        if agent is None or not agent.active:
-            raise PermissionDenied("Su usuario no existe o está inactivo.")
-        return repo.actor_info(agent)
-
-    def _retarget(self, s, t: Ticket, service, priority: str, now: datetime) -> None:
-        targets = ticket_targets(repo.policy_targets(s, service, priority), priority, t.type)
-        repo.retarget_clocks(t, targets, repo.calendar(s, t.sla_calendar), repo.calendar(s, targets.calendar), now)
-        t.priority = priority
-
-    def _first_response(self, t: Ticket, now: datetime, cal) -> None:
-        tto = repo.clock_of(t, "tto")
-        if tto.stopped:
-            return
-        if tto.paused:
-            tto = tto.resume(cal, now)
-        repo.set_clock(t, "tto", tto.stop(cal, now), cal)
-        t.first_response_at = now
-
     def _act(
         self,
         actor: ActorInfo | None,
         ticket_id: int,
         action: Action,
         expected_version: int | None,
-        mutate: Callable,
+        mutate: Mutation,
         note: str = "",
     ) -> TicketInfo:
-        def tx(s) -> TicketInfo:
+        def tx(s: Session) -> TicketInfo:
             t = repo.ticket_for_update(s, ticket_id)
             if t is None:
                 raise NotFound(f"No existe el caso {ticket_id}.")
@@ -568,14 +382,14 @@ class Desk:
                 status = next_status(action, t.status)
             except TransitionError as exc:
                 raise TransitionRefused(str(exc)) from None
-            before = _snapshot(t)
+            before = t.audited()
             cal = repo.calendar(s, t.sla_calendar)
             mutate(s, t, who, now, cal)
             t.status = status.value
-            repo.refresh_due(t)
-            if _diff(before, _snapshot(t)):
-                t.version += 1
-                t.updated_at = now
+            t.refresh_due()
+            if audit_changes(before, t.audited()):
+                t.touch(now)
+            repo.save_ticket(s, t)
             write_event(
                 s,
                 ticket_id=t.id,
@@ -583,10 +397,39 @@ class Desk:
                 actor_id=who.id if who else None,
                 action=action.value,
                 at=now,
-                changes=_diff(before, _snapshot(t)),
+                changes=audit_changes(before, t.audited()),
                 note=note,
             )
             s.flush()
             return repo.ticket_info(s, t)
 
         return self.db.write(tx)
+
+
+def _usable_service(s: Session, code: str | None) -> ServiceRef:
+    """The catalog service a ticket may be logged or classified under."""
+    service = repo.service_by_code(s, (code or "").strip().upper())
+    if service is None:
+        raise ValidationError("service", f"El servicio «{code}» no existe en el catálogo.")
+    if not service.active:
+        raise ValidationError("service", f"El servicio {service.code} está inactivo: elija otro.")
+    return service
+
+
+def _group(s: Session, group_id: int) -> Group:
+    group = repo.group_by_id(s, group_id)
+    if group is None:  # the foreign keys make this impossible
+        raise NotFound(f"No existe el grupo {group_id}.")
+    return group
+
+
+def _active_group(s: Session, group_id: int) -> Group:
+    group = repo.group_by_id(s, group_id)
+    if group is None or not group.active:
+        raise ValidationError("group", "El grupo elegido no existe o está inactivo.")
+    return group
+
+
+def _route(t: TicketRecord, group: Group) -> None:
+    """The ticket goes to `group`, at the group's level."""
+    t.group_id, t.level = group.id, group.level

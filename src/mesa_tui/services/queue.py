@@ -8,19 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
 from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.queue import COUNT_CAP, PageRequest, QueueCount, QueuePage, QueueQuery, QueueRow, SlaView
 from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.services.clock import utcnow
 from mesa_tui.store import catalog_repo, queue_repo
 from mesa_tui.store import tickets_repo as repo
 from mesa_tui.store.engine import Database
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -8,79 +8,55 @@ ticket export, which streams its rows a chunk at a time.
 Supervisors and administrators only; changing a target is for administrators
 and leaves an audit event.
 
-Files: CSV is written with a UTF-8 BOM, ";" between fields and a decimal comma,
-which is what Excel set up for Spanish (Colombia) opens as columns; XLSX keeps
-numbers as numbers (percentages as fractions with a % format, dates as dates in
-Bogotá time). A file is written beside its target and moved into place at the
-end, so a failed export never leaves half a report.
+The indicator table's files are written here, the ticket export's in
+services/ticket_export.py, both by the conventions of services/files.py.
 """
 
 from __future__ import annotations
 
 import csv
-import os
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
-from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
+from mesa_tui.domain.board import BoardGroup, SlaBoardCounts, SlaBoardPage
+from mesa_tui.domain.calendar import BOGOTA, BusinessCalendar, calendar_for
+from mesa_tui.domain.dates import local_day_start
 from mesa_tui.domain.indicators import (
-    AGEING_BUCKETS,
     INDICATORS,
-    LOCAL_TZ,
     MONTHS,
     NO_CASES,
-    AgeingCount,
-    AgentLoad,
-    BoardGroup,
-    CategoryLoad,
     Family,
     Frequency,
     IndicatorDef,
     IndicatorRow,
     IndicatorTable,
-    QueueOverview,
-    ServiceLoad,
-    SlaBoardCounts,
-    SlaBoardPage,
-    Throughput,
-    ageing_cutoffs,
     build_table,
     format_target,
     indicator,
-    local_day_start,
     month_bounds,
     parse_target,
 )
+from mesa_tui.domain.overview import QueueOverview, Throughput, ageing_cutoffs, build_overview
 from mesa_tui.domain.queue import PageRequest
-from mesa_tui.domain.sla import ClockState
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.domain.vocab import (
-    CHANNEL_LABELS,
-    NATURE_LABELS,
-    STATUS_LABELS,
-    TYPE_LABELS,
     Role,
-    SolutionMode,
     Status,
 )
+from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import PermissionDenied, ValidationError
-from mesa_tui.store import stats_repo
+from mesa_tui.services.files import CSV_DELIMITER, atomic_write, check_format
+from mesa_tui.services.ticket_export import Lookups, ticket_values, tickets_csv, tickets_xlsx
+from mesa_tui.store import board_repo, stats_repo
 from mesa_tui.store import tickets_repo as repo
-from mesa_tui.store.engine import Database
+from mesa_tui.store.engine import Database, Session
 
-FORMATS = ("csv", "xlsx")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-CSV_DELIMITER = ";"
 TARGET_PREFIX = "meta."
 T = TypeVar("T")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Reports:
@@ -98,10 +74,10 @@ class Reports:
             _check_supervisor(s, actor)
             cals, _risk = _sla_setup(s)
             office = cals["office"]
-            cuts = stats_repo.sla_cuts(s, cals, now, risk=None)  # overdue only
+            cuts = board_repo.sla_cuts(s, cals, now, risk=None)  # overdue only
             cube = stats_repo.open_cube(s, ageing_cutoffs(office, now), cuts)
             resolved_by_level = stats_repo.count_by_level(s, Status.RESUELTO.value)
-            today = now.astimezone(LOCAL_TZ).date()
+            today = now.astimezone(BOGOTA).date()
             day_start, day_end = local_day_start(today), local_day_start(today + timedelta(days=1))
             week_start = local_day_start(today - timedelta(days=today.weekday()))
             throughput = Throughput(
@@ -112,7 +88,7 @@ class Reports:
             )
             agents = stats_repo.agents_with_groups(s)
             services = stats_repo.services_with_categories(s)
-        return _overview(now, cube, resolved_by_level, throughput, agents, services)
+        return build_overview(now, cube, resolved_by_level, throughput, agents, services)
 
     # --- SLA board ----------------------------------------------------------------
 
@@ -121,8 +97,8 @@ class Reports:
         with self.db.read() as s:
             _check_supervisor(s, actor)
             cals, risk = _sla_setup(s)
-            cuts = stats_repo.sla_cuts(s, cals, now, risk)
-            return SlaBoardCounts(now, stats_repo.board_counts(s, cuts))
+            cuts = board_repo.sla_cuts(s, cals, now, risk)
+            return SlaBoardCounts(now, board_repo.board_counts(s, cuts))
 
     def sla_board_page(
         self,
@@ -140,8 +116,8 @@ class Reports:
             cals, risk = _sla_setup(s)
             # Only these groups need the per-target risk cuts (one more query).
             needs_risk = group in (BoardGroup.EN_RIESGO, BoardGroup.EN_TIEMPO)
-            cuts = stats_repo.sla_cuts(s, cals, now, risk if needs_risk else None)
-            rows, before, after = stats_repo.board_page(s, group, request, cuts, cals, now, risk)
+            cuts = board_repo.sla_cuts(s, cals, now, risk if needs_risk else None)
+            rows, before, after = board_repo.board_page(s, group, request, cuts, cals, now, risk)
         return SlaBoardPage(now, group, tuple(rows), before, after, request)
 
     # --- indicators and targets ---------------------------------------------------------
@@ -181,19 +157,19 @@ class Reports:
     # --- exports --------------------------------------------------------------------
 
     def export_indicators(self, actor: ActorInfo, year: int, path: str | Path, fmt: str) -> Path:
-        fmt = _check_format(fmt)
+        fmt = check_format(fmt)
         table = self.indicators(actor, year)
         path = Path(path)
         if fmt == "csv":
-            _atomic_write(path, lambda tmp: _indicators_csv(table, tmp))
+            atomic_write(path, lambda tmp: _indicators_csv(table, tmp))
         else:
-            _atomic_write(path, lambda tmp: _indicators_xlsx(table, tmp))
+            atomic_write(path, lambda tmp: _indicators_xlsx(table, tmp))
         return path
 
     def export_tickets(self, actor: ActorInfo, date_from: date, date_to: date, path: str | Path, fmt: str) -> int:
         """Tickets created from `date_from` to `date_to` (Bogotá dates, both
         included) with their SLA outcome; returns how many were written."""
-        fmt = _check_format(fmt)
+        fmt = check_format(fmt)
         if date_from > date_to:
             raise ValidationError(
                 "date_from",
@@ -205,40 +181,40 @@ class Reports:
             with self.db.read() as s:
                 _check_supervisor(s, actor)
                 cals, risk = _sla_setup(s)
-                lookups = _Lookups(
+                lookups = Lookups(
                     services=stats_repo.services_with_categories(s),
                     agents=stats_repo.agent_names(s),
                     groups=stats_repo.group_names(s),
                 )
-                rows = stats_repo.tickets_created_between(
+                tickets = stats_repo.tickets_created_between(
                     s, local_day_start(date_from), local_day_start(date_to + timedelta(days=1))
                 )
-                records = (_ticket_record(r, lookups, cals, now, risk) for r in rows)
-                return _tickets_csv(records, tmp) if fmt == "csv" else _tickets_xlsx(records, tmp)
+                records = (ticket_values(t, lookups, cals, now, risk) for t in tickets)
+                return tickets_csv(records, tmp) if fmt == "csv" else tickets_xlsx(records, tmp)
 
-        return _atomic_write(Path(path), write)
+        return atomic_write(Path(path), write)
 
 
 # --- helpers: permissions and settings -------------------------------------------------
 
 
-def _check_supervisor(s, actor: ActorInfo) -> ActorInfo:
+def _check_supervisor(s: Session, actor: ActorInfo) -> ActorInfo:
     """The actor as stored now: active, and a supervisor or an administrator."""
-    agent = repo.agent_by_id(s, actor.id)
+    agent = repo.actor_by_id(s, actor.id)
     if agent is None or not agent.active:
         raise PermissionDenied("Su usuario no existe o está inactivo.")
     if agent.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise PermissionDenied("El tablero, los indicadores y los informes son para supervisores y administradores.")
-    return repo.actor_info(agent)
+    return agent
 
 
-def _sla_setup(s) -> tuple[dict[str, BusinessCalendar], float]:
+def _sla_setup(s: Session) -> tuple[dict[str, BusinessCalendar], float]:
     closures = repo.closure_days(s)
     risk = float(repo.setting(s, "risk_threshold", "0.75"))
     return {kind: calendar_for(kind, closures) for kind in ("office", "24x7")}, risk
 
 
-def _targets(s) -> dict[str, Fraction]:
+def _targets(s: Session) -> dict[str, Fraction]:
     stored = stats_repo.settings_with_prefix(s, TARGET_PREFIX)
     out = {}
     for d in INDICATORS:
@@ -252,86 +228,6 @@ def _targets(s) -> dict[str, Fraction]:
 def _check_year(year: int) -> None:
     if not isinstance(year, int) or isinstance(year, bool) or not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError("year", f"El año debe estar entre {FIRST_YEAR} y {LAST_YEAR} (recibido: {year!r}).")
-
-
-def _check_format(fmt: str) -> str:
-    fmt = (fmt or "").strip().lower()
-    if fmt not in FORMATS:
-        raise ValidationError("format", f"El formato «{fmt}» no es válido (use: {', '.join(FORMATS)}).")
-    return fmt
-
-
-def _atomic_write(path: Path, write: Callable[[Path], T]) -> T:
-    """Write beside `path` and move into place: a failed export leaves no half file."""
-    if not path.parent.exists():
-        raise ValidationError("out", f"La carpeta {path.parent} no existe.")
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        result = write(tmp)
-        os.replace(tmp, path)
-        return result
-    except OSError as exc:
-        raise ValidationError("out", f"No se pudo escribir {path}: {exc.strerror or exc}.") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-# --- overview assembly ------------------------------------------------------------------
-
-
-def _overview(now, cube, resolved_by_level, throughput, agents, services) -> QueueOverview:
-    by_status_level: dict[tuple[str, int], int] = defaultdict(int)
-    agent_status: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    agent_overdue: dict[int, int] = defaultdict(int)
-    by_service: dict[int, int] = defaultdict(int)
-    by_bucket = [0] * len(AGEING_BUCKETS)
-    unassigned = 0
-    for status, level, agent_id, service_id, bucket, n, overdue in cube:
-        by_status_level[(status, level)] += n
-        by_service[service_id] += n
-        by_bucket[bucket] += n
-        if agent_id is None:
-            unassigned += n
-        else:
-            agent_status[agent_id][status] += n
-            agent_overdue[agent_id] += overdue
-    for level, n in resolved_by_level.items():
-        by_status_level[(Status.RESUELTO.value, level)] += n
-
-    loads = [
-        AgentLoad(
-            agent_id=i,
-            name=name,
-            level=level,
-            group_name=group,
-            by_status=dict(agent_status.get(i, {})),
-            overdue=agent_overdue.get(i, 0),
-        )
-        for i, name, role, level, group, active in agents
-        # Every active agent, idle ones included; supervisors only when they hold tickets.
-        if (active and role == Role.AGENT) or i in agent_status
-    ]
-    loads.sort(key=lambda a: (-a.total, a.name))
-
-    service_loads = []
-    by_category: dict[str, int] = defaultdict(int)
-    for service_id, n in by_service.items():
-        code, name, category = services.get(service_id, ("", "", ""))
-        service_loads.append(ServiceLoad(service_id, code, name, category, n))
-        by_category[category] += n
-    service_loads.sort(key=lambda x: (-x.count, x.code))
-    categories = sorted((CategoryLoad(c, n) for c, n in by_category.items()), key=lambda x: (-x.count, x.category))
-
-    return QueueOverview(
-        at=now,
-        by_status_level=dict(by_status_level),
-        agents=tuple(loads),
-        unassigned=unassigned,
-        services=tuple(service_loads),
-        categories=tuple(categories),
-        ageing=tuple(AgeingCount(b, n) for b, n in zip(AGEING_BUCKETS, by_bucket)),
-        throughput=throughput,
-    )
 
 
 # --- indicator files ----------------------------------------------------------------------
@@ -349,7 +245,7 @@ def _csv_percent(value: Fraction | None) -> str:
     return NO_CASES if value is None else _number(value)
 
 
-def _component_rows(row: IndicatorRow) -> list[tuple[str, str, list[int], tuple[int, int]]]:
+def _component_rows(row: IndicatorRow) -> list[tuple[str, str, list[int], tuple[int, ...]]]:
     d = row.definition
     return [
         ("Numerador", d.numerator, [v.numerator for v in row.months], tuple(v.numerator for v in row.semesters)),
@@ -488,145 +384,3 @@ def _indicators_xlsx(table: IndicatorTable, path: Path) -> None:
             if col != 4:
                 ws.column_dimensions[get_column_letter(col)].width = 10
     wb.save(path)
-
-
-# --- ticket files -------------------------------------------------------------------------
-
-TICKET_HEADERS = (
-    "Código",
-    "Registrado",
-    "Tipo",
-    "Canal",
-    "Solicitante",
-    "Dependencia",
-    "Servicio",
-    "Nombre del servicio",
-    "Categoría",
-    "Naturaleza",
-    "Asunto",
-    "Prioridad",
-    "Estado",
-    "Nivel",
-    "Grupo",
-    "Agente",
-    "Primera respuesta",
-    "Resuelto",
-    "Cerrado",
-    "Forma de solución",
-    "Calendario ANS",
-    "Vence respuesta",
-    "ANS de respuesta",
-    "Vence solución",
-    "ANS de solución",
-    "Encuesta",
-)
-_DATE_COLUMNS = frozenset({1, 16, 17, 18, 21, 23})
-_CALENDAR_LABELS = {"office": "Horario hábil", "24x7": "24x7"}
-
-
-class _Lookups:
-    def __init__(self, services: dict, agents: dict, groups: dict):
-        self.services, self.agents, self.groups = services, agents, groups
-
-
-def _local(at: datetime | None) -> datetime | None:
-    """Bogotá wall time without tzinfo: what a spreadsheet cell can hold."""
-    return None if at is None else at.astimezone(LOCAL_TZ).replace(tzinfo=None)
-
-
-def _outcome(r, which: str, cal: BusinessCalendar, now: datetime, risk: float) -> str:
-    """A clock's SLA outcome: met or missed once stopped, else its state now."""
-    met = getattr(r, f"{which}_met")
-    if met is True:
-        return "Cumplido"
-    if met is False:
-        return "Incumplido"
-    if r.status == Status.ANULADO:
-        return "No aplica (anulado)"
-    state = repo.clock_of(r, which).state(cal, now, risk)
-    return _OPEN_OUTCOMES.get(state, state.value.capitalize())
-
-
-_OPEN_OUTCOMES = {
-    ClockState.EN_TIEMPO: "En curso: en tiempo",
-    ClockState.EN_RIESGO: "En curso: en riesgo",
-    ClockState.VENCIDO: "En curso: vencido",
-    ClockState.EN_PAUSA: "En pausa",
-}
-_MODE_LABELS = {m.value: m.label for m in SolutionMode}
-
-
-def _ticket_record(r, lookups: _Lookups, cals, now: datetime, risk: float) -> list[Any]:
-    code, name, category = lookups.services.get(r.service_id, ("", "", ""))
-    cal = cals[r.sla_calendar]
-    return [
-        r.code,
-        _local(r.created_at),
-        TYPE_LABELS.get(r.type, r.type),
-        CHANNEL_LABELS.get(r.channel, r.channel),
-        r.requester_name,
-        r.requester_dependency,
-        code,
-        name,
-        category,
-        NATURE_LABELS.get(r.nature, r.nature or ""),
-        r.subject,
-        r.priority.capitalize(),
-        STATUS_LABELS.get(r.status, r.status),
-        r.level,
-        lookups.groups.get(r.group_id, ""),
-        lookups.agents.get(r.agent_id, ""),
-        _local(r.first_response_at),
-        _local(r.resolved_at),
-        _local(r.closed_at),
-        _MODE_LABELS.get(r.solution_mode, ""),
-        _CALENDAR_LABELS.get(r.sla_calendar, r.sla_calendar),
-        _local(r.tto_due_at),
-        _outcome(r, "tto", cal, now, risk),
-        _local(r.ttr_due_at),
-        _outcome(r, "ttr", cal, now, risk),
-        r.survey_score,
-    ]
-
-
-def _tickets_csv(records: Iterable[Sequence[Any]], path: Path) -> int:
-    n = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f, delimiter=CSV_DELIMITER)
-        w.writerow(TICKET_HEADERS)
-        for rec in records:
-            w.writerow(
-                [v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else ("" if v is None else v) for v in rec]
-            )
-            n += 1
-    return n
-
-
-def _tickets_xlsx(records: Iterable[Sequence[Any]], path: Path) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Casos")
-    ws.freeze_panes = "B2"
-    header = []
-    for title in TICKET_HEADERS:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    ws.append(header)
-    n = 0
-    for rec in records:
-        out = []
-        for i, v in enumerate(rec):
-            if i in _DATE_COLUMNS and v is not None:
-                cell = WriteOnlyCell(ws, value=v)
-                cell.number_format = "yyyy-mm-dd hh:mm"
-                out.append(cell)
-            else:
-                out.append(v)
-        ws.append(out)
-        n += 1
-    wb.save(path)
-    return n

@@ -1,21 +1,23 @@
-"""Reads and writes behind the administrator's screens: catalog entries and categories,
-SLA policies and the tickets they govern, priority matrix, agents, groups, calendar
-closures and settings."""
+"""Reads and writes behind the administrator's screens, in domain values: categories,
+catalog entries, SLA policies, the priority matrix, agents, groups, calendar closures
+and settings. The open tickets a change recomputes are in recompute_repo."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from datetime import date, datetime
-from types import SimpleNamespace
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from mesa_tui.domain.admin import AgentInfo, CategoryInfo, ClosureInfo, GroupInfo, PolicyInfo, PolicyScope
-from mesa_tui.domain.vocab import OPEN_STATUSES, Status
-from mesa_tui.store.audit import plain
+from mesa_tui.domain.catalog import CategoryInfo
+from mesa_tui.domain.closures import ClosureInfo
+from mesa_tui.domain.policies import PolicyInfo, PolicyScope
+from mesa_tui.domain.staff import AgentInfo, Group, GroupInfo
+from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.domain.vocab import OPEN_STATUSES
+from mesa_tui.store.lookups import names_by_id
 from mesa_tui.store.models import (
     Agent,
     CalendarClosure,
@@ -26,81 +28,24 @@ from mesa_tui.store.models import (
     SlaPolicy,
     SupportGroup,
     Ticket,
-    TicketEvent,
 )
 
 _OPEN = [s.value for s in OPEN_STATUSES]
-_TICKETS = Ticket.__table__
-# What recomputing due times may change on a ticket.
-RECOMPUTED_COLUMNS = (
-    *(
-        f"{which}_{name}"
-        for which in ("tto", "ttr")
-        for name in (
-            "target_s",
-            "consumed_us",
-            "anchor_at",
-            "paused_at",
-            "stopped_at",
-            "paused_us",
-            "due_at",
-            "met",
-        )
-    ),
-    "sla_calendar",
-    "due_at",
-    "legal_due_on",
-    "version",
-    "updated_at",
-)
+POLICY_FIELDS = ("tto_minutes", "ttr_minutes", "calendar")
 
 
-def _open_ticket_rows(s: Session, *where) -> list[SimpleNamespace]:
-    """Open tickets as plain mutable rows, locked for the transaction.
-
-    Thousands of tickets are recomputed at once: plain rows and Core statements cost a
-    fraction of ORM objects, whose attribute tracking dominates at that size."""
-    q = (
-        sa.select(_TICKETS)
-        .select_from(_TICKETS.join(CatalogService.__table__, CatalogService.id == _TICKETS.c.service_id))
-        .where(_TICKETS.c.status.in_(_OPEN), *where)
-        .order_by(_TICKETS.c.id)
-    )
-    if s.bind.dialect.name == "postgresql":
-        # SQLite serialises writers with BEGIN IMMEDIATE; PostgreSQL needs the rows locked.
-        q = q.with_for_update(of=_TICKETS)
-    return [SimpleNamespace(**row._mapping) for row in s.connection().execute(q)]
+def _get(s: Session, model: type[Any], key: object) -> Any:
+    """The row of `model` with primary key `key`; LookupError when there is none (the
+    services check existence before they change anything)."""
+    row = s.get(model, key)
+    if row is None:
+        raise LookupError(f"{model.__name__} {key!r} is not in the database")
+    return row
 
 
-def update_ticket_rows(s: Session, rows: Sequence[SimpleNamespace]) -> None:
-    """Write back RECOMPUTED_COLUMNS of rows from the open-ticket queries (one executemany)."""
-    if not rows:
-        return
-    stmt = _TICKETS.update().where(_TICKETS.c.id == sa.bindparam("row_id"))
-    params = [{"row_id": r.id, **{c: getattr(r, c) for c in RECOMPUTED_COLUMNS}} for r in rows]
-    s.connection().execute(stmt, params)
-
-
-def insert_ticket_events(s: Session, events: Sequence[dict[str, Any]]) -> None:
-    """Many ticket audit events in one insert; same columns and `changes` JSON as write_event."""
-    if not events:
-        return
-    rows = [
-        {
-            "ticket_id": e["ticket_id"],
-            "entity": "ticket",
-            "entity_key": e["entity_key"],
-            "at": e["at"],
-            "actor_id": e["actor_id"],
-            "action": e["action"],
-            "changes": json.dumps(
-                {k: [plain(o), plain(n)] for k, (o, n) in e["changes"].items()}, ensure_ascii=False, sort_keys=True
-            ),
-            "note": e["note"],
-        }
-        for e in events
-    ]
-    s.connection().execute(sa.insert(TicketEvent.__table__), rows)
+def _save(s: Session, row: Any) -> None:
+    s.add(row)
+    s.flush()
 
 
 # --- categories -----------------------------------------------------------------
@@ -108,16 +53,17 @@ def insert_ticket_events(s: Session, events: Sequence[dict[str, Any]]) -> None:
 
 def categories(s: Session) -> list[CategoryInfo]:
     q = (
-        select(ServiceCategory.id, ServiceCategory.name, sa.func.count(CatalogService.id))
-        .join(CatalogService, CatalogService.category_id == ServiceCategory.id, isouter=True)
-        .group_by(ServiceCategory.id, ServiceCategory.name)
-        .order_by(ServiceCategory.name)
+        select(ServiceCategory.id, ServiceCategory.name, sa.func.count(col(CatalogService.id)))
+        .join(CatalogService, col(CatalogService.category_id) == ServiceCategory.id, isouter=True)
+        .group_by(col(ServiceCategory.id), col(ServiceCategory.name))
+        .order_by(col(ServiceCategory.name))
     )
-    return [CategoryInfo(id=i, name=n, services=c) for i, n, c in s.exec(q).all()]
+    return [CategoryInfo(id=i, name=n, services=c) for i, n, c in s.exec(q).all() if i is not None]
 
 
-def category_by_name(s: Session, name: str) -> ServiceCategory | None:
-    return s.exec(select(ServiceCategory).where(ServiceCategory.name == name)).first()
+def category_id(s: Session, name: str) -> int | None:
+    """The id of the category named exactly `name`."""
+    return s.exec(select(ServiceCategory.id).where(ServiceCategory.name == name)).first()
 
 
 def category_name_clash(s: Session, name: str, except_id: int | None = None) -> str | None:
@@ -129,30 +75,32 @@ def category_name_clash(s: Session, name: str, except_id: int | None = None) -> 
     return None
 
 
-def add_category(s: Session, name: str) -> ServiceCategory:
+def add_category(s: Session, name: str) -> int:
     row = ServiceCategory(name=name)
-    s.add(row)
-    s.flush()
-    return row
+    _save(s, row)
+    assert row.id is not None  # the flush assigned it
+    return row.id
+
+
+def rename_category(s: Session, category_id: int, name: str) -> None:
+    row = _get(s, ServiceCategory, category_id)
+    row.name = name
+    _save(s, row)
 
 
 # --- catalog entries ------------------------------------------------------------
 
 
-def service_row(s: Session, code: str) -> CatalogService | None:
-    return s.exec(select(CatalogService).where(CatalogService.code == code)).first()
-
-
-def rename_service(s: Session, row: CatalogService, code: str) -> None:
+def rename_service(s: Session, service_id: int, code: str) -> None:
+    row = _get(s, CatalogService, service_id)
     row.code = code
-    s.add(row)
-    s.flush()
+    _save(s, row)
 
 
-def set_service_active(s: Session, row: CatalogService, active: bool) -> None:
+def set_service_active(s: Session, service_id: int, active: bool) -> None:
+    row = _get(s, CatalogService, service_id)
     row.active = active
-    s.add(row)
-    s.flush()
+    _save(s, row)
 
 
 # --- SLA policies ---------------------------------------------------------------
@@ -163,6 +111,7 @@ def policies(s: Session) -> list[PolicyInfo]:
     cats = dict(s.exec(select(ServiceCategory.id, ServiceCategory.name)).all())
     out = []
     for p in s.exec(select(SlaPolicy)).all():
+        assert p.id is not None  # a row read from the database has its id
         code, name = services.get(p.service_id, (None, None))
         scope = (
             PolicyScope.SERVICE
@@ -187,112 +136,96 @@ def policies(s: Session) -> list[PolicyInfo]:
     return out
 
 
-def policy_row(s: Session, service_id: int | None, category_id: int | None, priority: str) -> SlaPolicy | None:
+def _policy_row(s: Session, service_id: int | None, category_id: int | None, priority: str) -> SlaPolicy | None:
+    service, category = col(SlaPolicy.service_id), col(SlaPolicy.category_id)
     q = select(SlaPolicy).where(
         SlaPolicy.priority == priority,
-        SlaPolicy.service_id.is_(None) if service_id is None else SlaPolicy.service_id == service_id,
-        SlaPolicy.category_id.is_(None) if category_id is None else SlaPolicy.category_id == category_id,
+        service.is_(None) if service_id is None else service == service_id,
+        category.is_(None) if category_id is None else category == category_id,
     )
     return s.exec(q).first()
 
 
-def save_policy_row(
+def policy_values(s: Session, service_id: int | None, category_id: int | None, priority: str) -> dict[str, Any] | None:
+    """The POLICY_FIELDS of the policy with this scope and priority, None when there is none."""
+    row = _policy_row(s, service_id, category_id, priority)
+    return None if row is None else {f: getattr(row, f) for f in POLICY_FIELDS}
+
+
+def save_policy(
     s: Session,
-    row: SlaPolicy | None,
     service_id: int | None,
     category_id: int | None,
     priority: str,
     tto_minutes: int,
     ttr_minutes: int,
     calendar: str,
-) -> SlaPolicy:
+) -> None:
+    """Create the policy with this scope and priority, or change its targets."""
+    row = _policy_row(s, service_id, category_id, priority)
     if row is None:
-        row = SlaPolicy(service_id=service_id, category_id=category_id, priority=priority)
-    row.tto_minutes, row.ttr_minutes, row.calendar = tto_minutes, ttr_minutes, calendar
-    s.add(row)
-    s.flush()
-    return row
-
-
-def delete_policy_row(s: Session, row: SlaPolicy) -> None:
-    s.delete(row)
-    s.flush()
-
-
-def governed_open_tickets(
-    s: Session, service_id: int | None, category_id: int | None, priority: str
-) -> list[SimpleNamespace]:
-    """Open tickets of `priority` that the policy with this scope governs (whether or not
-    the row exists yet): the most specific policy wins, so a category's policy governs
-    its services that have none of their own, and the default governs the rest."""
-    service_policy = (
-        select(SlaPolicy.id)
-        .where(SlaPolicy.service_id == _TICKETS.c.service_id, SlaPolicy.priority == priority)
-        .exists()
-    )
-    category_policy = (
-        select(SlaPolicy.id)
-        .where(
-            SlaPolicy.service_id.is_(None),
-            SlaPolicy.category_id == CatalogService.category_id,
-            SlaPolicy.priority == priority,
+        row = SlaPolicy(
+            service_id=service_id,
+            category_id=category_id,
+            priority=priority,
+            tto_minutes=tto_minutes,
+            ttr_minutes=ttr_minutes,
+            calendar=calendar,
         )
-        .exists()
-    )
-    where = [_TICKETS.c.priority == priority]
-    if service_id is not None:
-        where.append(_TICKETS.c.service_id == service_id)
-    elif category_id is not None:
-        where += [CatalogService.category_id == category_id, ~service_policy]
     else:
-        where += [~service_policy, ~category_policy]
-    return _open_ticket_rows(s, *where)
+        row.tto_minutes, row.ttr_minutes, row.calendar = tto_minutes, ttr_minutes, calendar
+    _save(s, row)
 
 
-def open_tickets_of_service(s: Session, service_id: int) -> list[SimpleNamespace]:
-    return _open_ticket_rows(s, _TICKETS.c.service_id == service_id)
+def delete_policy(s: Session, service_id: int | None, category_id: int | None, priority: str) -> None:
+    row = _policy_row(s, service_id, category_id, priority)
+    if row is not None:
+        s.delete(row)
+        s.flush()
 
 
 # --- priority matrix ------------------------------------------------------------
 
 
-def priority_rule(s: Session, impact: int, urgency: int) -> PriorityRule | None:
-    return s.get(PriorityRule, (impact, urgency))
+def priority_of(s: Session, impact: int, urgency: int) -> str | None:
+    rule = s.get(PriorityRule, (impact, urgency))
+    return rule.priority if rule is not None else None
 
 
 def save_priority_rule(s: Session, impact: int, urgency: int, priority: str) -> None:
     row = s.get(PriorityRule, (impact, urgency)) or PriorityRule(impact=impact, urgency=urgency, priority=priority)
     row.priority = priority
-    s.add(row)
-    s.flush()
+    _save(s, row)
 
 
 # --- agents and groups ----------------------------------------------------------
 
 
-def _open_counts(s: Session, column) -> dict[int, int]:
-    q = select(column, sa.func.count()).where(Ticket.status.in_(_OPEN), column.is_not(None)).group_by(column)
+def _open_counts(s: Session, column: Any) -> dict[int, int]:
+    q = select(column, sa.func.count()).where(col(Ticket.status).in_(_OPEN), column.is_not(None)).group_by(column)
     return dict(s.exec(q).all())
 
 
 def agents(s: Session, include_inactive: bool) -> list[AgentInfo]:
-    names = dict(s.exec(select(SupportGroup.id, SupportGroup.name)).all())
-    counts = _open_counts(s, Ticket.agent_id)
-    q = select(Agent).order_by(Agent.full_name, Agent.id)
+    names = names_by_id(s, SupportGroup, None, "name")
+    counts = _open_counts(s, col(Ticket.agent_id))
+    q = select(Agent).order_by(col(Agent.full_name), col(Agent.id))
     if not include_inactive:
-        q = q.where(Agent.active.is_(True))
+        q = q.where(col(Agent.active).is_(True))
     return [_agent_info(a, names, counts) for a in s.exec(q).all()]
 
 
-def agent_info(s: Session, agent: Agent) -> AgentInfo:
-    names = dict(s.exec(select(SupportGroup.id, SupportGroup.name)).all())
+def agent_info(s: Session, agent_id: int) -> AgentInfo:
+    agent = _get(s, Agent, agent_id)
+    names = names_by_id(s, SupportGroup, None, "name")
     count = s.exec(
-        select(sa.func.count()).select_from(Ticket).where(Ticket.agent_id == agent.id, Ticket.status.in_(_OPEN))
+        select(sa.func.count()).select_from(Ticket).where(Ticket.agent_id == agent_id, col(Ticket.status).in_(_OPEN))
     ).one()
-    return _agent_info(agent, names, {agent.id: count})
+    return _agent_info(agent, names, {agent_id: count})
 
 
 def _agent_info(a: Agent, group_names: dict[int, str], counts: dict[int, int]) -> AgentInfo:
+    assert a.id is not None  # a row read from the database has its id
     return AgentInfo(
         id=a.id,
         login=a.login,
@@ -306,45 +239,68 @@ def _agent_info(a: Agent, group_names: dict[int, str], counts: dict[int, int]) -
     )
 
 
-def agent_by_login(s: Session, login: str) -> Agent | None:
-    return s.exec(select(Agent).where(Agent.login == login)).first()
-
-
 def other_active_admins(s: Session, agent_id: int) -> int:
     q = (
         select(sa.func.count())
         .select_from(Agent)
-        .where(Agent.role == "admin", Agent.active.is_(True), Agent.id != agent_id)
+        .where(Agent.role == "admin", col(Agent.active).is_(True), Agent.id != agent_id)
     )
     return s.exec(q).one()
 
 
-def save_agent(s: Session, agent: Agent) -> Agent:
-    s.add(agent)
+def agent_logins(s: Session) -> list[str]:
+    """Every agent's login, in the order they were created."""
+    return list(s.exec(select(Agent.login).order_by(col(Agent.id))).all())
+
+
+def add_missing_agents(s: Session, staff: Iterable[tuple[str, str, str, str]]) -> None:
+    """Create the agents of `staff` (login, full name, role, group name) whose login is
+    not taken yet, at their group's level, in the order given."""
+    groups = {g.name: g for g in s.exec(select(SupportGroup)).all()}
+    have = set(s.exec(select(Agent.login)).all())
+    for login, name, role, group in staff:
+        if login not in have:
+            g = groups[group]
+            s.add(Agent(login=login, full_name=name, role=role, level=g.level, group_id=g.id))
     s.flush()
-    return agent
+
+
+def create_agent(s: Session, login: str, full_name: str, role: str, level: int, group_id: int | None) -> int:
+    agent = Agent(login=login, full_name=full_name, role=role, level=level, group_id=group_id)
+    _save(s, agent)
+    assert agent.id is not None  # the flush assigned it
+    return agent.id
+
+
+def save_agent(s: Session, agent: ActorInfo) -> None:
+    """Write an agent's login, name, role, level, group and whether it is active."""
+    row = _get(s, Agent, agent.id)
+    row.login, row.full_name, row.role, row.level = agent.login, agent.full_name, agent.role, agent.level
+    row.group_id, row.active = agent.group_id, agent.active
+    _save(s, row)
 
 
 def groups(s: Session, include_inactive: bool) -> list[GroupInfo]:
-    q = select(SupportGroup).order_by(SupportGroup.level, SupportGroup.name)
+    q = select(SupportGroup).order_by(col(SupportGroup.level), col(SupportGroup.name))
     if not include_inactive:
-        q = q.where(SupportGroup.active.is_(True))
+        q = q.where(col(SupportGroup.active).is_(True))
     members = dict(
         s.exec(
             select(Agent.group_id, sa.func.count())
-            .where(Agent.active.is_(True), Agent.group_id.is_not(None))
-            .group_by(Agent.group_id)
+            .where(col(Agent.active).is_(True), col(Agent.group_id).is_not(None))
+            .group_by(col(Agent.group_id))
         ).all()
     )
-    counts = _open_counts(s, Ticket.group_id)
+    counts = _open_counts(s, col(Ticket.group_id))
     return [_group_info(g, members, counts) for g in s.exec(q).all()]
 
 
-def group_info(s: Session, group: SupportGroup) -> GroupInfo:
-    return next(g for g in groups(s, include_inactive=True) if g.id == group.id)
+def group_info(s: Session, group_id: int) -> GroupInfo:
+    return next(g for g in groups(s, include_inactive=True) if g.id == group_id)
 
 
-def _group_info(g: SupportGroup, members: dict[int, int], counts: dict[int, int]) -> GroupInfo:
+def _group_info(g: SupportGroup, members: dict[int | None, int], counts: dict[int, int]) -> GroupInfo:
+    assert g.id is not None  # a row read from the database has its id
     return GroupInfo(
         id=g.id,
         name=g.name,
@@ -367,76 +323,67 @@ def other_active_groups_at_level(s: Session, level: int, except_id: int) -> int:
     q = (
         select(sa.func.count())
         .select_from(SupportGroup)
-        .where(SupportGroup.level == level, SupportGroup.active.is_(True), SupportGroup.id != except_id)
+        .where(SupportGroup.level == level, col(SupportGroup.active).is_(True), SupportGroup.id != except_id)
     )
     return s.exec(q).one()
 
 
-def save_group(s: Session, group: SupportGroup) -> SupportGroup:
-    s.add(group)
-    s.flush()
-    return group
+def create_group(s: Session, name: str, level: int) -> int:
+    group = SupportGroup(name=name, level=level)
+    _save(s, group)
+    assert group.id is not None  # the flush assigned it
+    return group.id
+
+
+def save_group(s: Session, group: Group) -> None:
+    """Write a group's name, level and whether it is active."""
+    row = _get(s, SupportGroup, group.id)
+    row.name, row.level, row.active = group.name, group.level, group.active
+    _save(s, row)
 
 
 # --- calendar closures ----------------------------------------------------------
 
 
 def closures(s: Session) -> list[ClosureInfo]:
-    rows = s.exec(select(CalendarClosure).order_by(CalendarClosure.day)).all()
+    rows = s.exec(select(CalendarClosure).order_by(col(CalendarClosure.day))).all()
     return [ClosureInfo(day=r.day, reason=r.reason) for r in rows]
 
 
-def closure_row(s: Session, day: date) -> CalendarClosure | None:
+def _closure_row(s: Session, day: date) -> CalendarClosure | None:
     return s.exec(select(CalendarClosure).where(CalendarClosure.day == day)).first()
 
 
+def closure_reason(s: Session, day: date) -> str | None:
+    """The reason of the closure on `day`, None when the office is not closed that day."""
+    row = _closure_row(s, day)
+    return row.reason if row is not None else None
+
+
 def add_closure(s: Session, day: date, reason: str) -> None:
-    s.add(CalendarClosure(day=day, reason=reason))
-    s.flush()
+    _save(s, CalendarClosure(day=day, reason=reason))
 
 
-def delete_closure(s: Session, row: CalendarClosure) -> None:
-    s.delete(row)
-    s.flush()
-
-
-def tickets_computed_across(s: Session, start: datetime, end: datetime) -> int:
-    """Tickets whose SLA time was already counted over [start, end): opened before `end`
-    and still open, or resolved after `start`. Cancelled tickets no longer count."""
-    q = (
-        select(sa.func.count())
-        .select_from(Ticket)
-        .where(
-            Ticket.created_at < end,
-            Ticket.status != Status.ANULADO.value,
-            sa.or_(Ticket.status.in_(_OPEN), Ticket.ttr_stopped_at >= start),
-        )
-    )
-    return s.exec(q).one()
-
-
-def open_tickets_on_office_days(s: Session, created_before: datetime) -> list[SimpleNamespace]:
-    """Open tickets opened before `created_before` whose SLA clocks or PQRS legal due date
-    count office business days."""
-    return _open_ticket_rows(
-        s,
-        _TICKETS.c.created_at < created_before,
-        sa.or_(_TICKETS.c.sla_calendar == "office", _TICKETS.c.legal_due_on.is_not(None)),
-    )
+def delete_closure(s: Session, day: date) -> None:
+    row = _closure_row(s, day)
+    if row is not None:
+        s.delete(row)
+        s.flush()
 
 
 # --- settings -------------------------------------------------------------------
 
 
 def settings(s: Session) -> dict[str, str]:
-    return {r.key: r.value for r in s.exec(select(Setting).order_by(Setting.key)).all()}
+    return {r.key: r.value for r in s.exec(select(Setting).order_by(col(Setting.key))).all()}
 
 
-def setting_row(s: Session, key: str) -> Setting | None:
-    return s.get(Setting, key)
+def setting_value(s: Session, key: str) -> str | None:
+    row = s.get(Setting, key)
+    return row.value if row is not None else None
 
 
-def save_setting(s: Session, row: Setting, value: str) -> None:
+def save_setting(s: Session, key: str, value: str) -> None:
+    row = _get(s, Setting, key)
     row.value = value
-    s.add(row)
-    s.flush()
+    _save(s, row)

@@ -6,7 +6,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from mesa_tui.store.models import TicketEvent
 
@@ -31,26 +32,31 @@ def write_event(
     ticket_id: int | None = None,
     entity: str = "ticket",
     entity_key: str = "",
-) -> TicketEvent:
+) -> None:
     payload = {k: [plain(o), plain(n)] for k, (o, n) in (changes or {}).items()}
-    ev = TicketEvent(
-        ticket_id=ticket_id,
-        entity=entity,
-        entity_key=entity_key,
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        changes=json.dumps(payload, ensure_ascii=False, sort_keys=True),
-        note=note,
+    s.add(
+        TicketEvent(
+            ticket_id=ticket_id,
+            entity=entity,
+            entity_key=entity_key,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            changes=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            note=note,
+        )
     )
-    s.add(ev)
-    return ev
 
 
 def events_of_entity(s: Session, entity: str, entity_key: str) -> list[TicketEvent]:
     q = (
         select(TicketEvent)
         .where(TicketEvent.entity == entity, TicketEvent.entity_key == entity_key)
-        .order_by(TicketEvent.id)
+        .order_by(col(TicketEvent.id))
     )
     return list(s.exec(q).all())
+
+
+def count_events(s: Session) -> int:
+    """Every event of the trail, ticket and admin ones alike."""
+    return s.exec(select(sa.func.count()).select_from(TicketEvent)).one()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mesa_tui.domain.catalog import TEXT_FIELDS, CatalogEntry, ImportStatus, diff_entry
 from mesa_tui.store.models import CatalogService, ServiceCategory
@@ -21,20 +22,29 @@ class UpsertResult:
 
 
 def category_names(s: Session) -> list[str]:
-    return list(s.exec(select(ServiceCategory.name).order_by(ServiceCategory.name)).all())
+    return list(s.exec(select(ServiceCategory.name).order_by(col(ServiceCategory.name))).all())
 
 
 def list_services(s: Session, include_inactive: bool = True) -> list[CatalogEntry]:
     q = select(CatalogService, ServiceCategory.name).join(
-        ServiceCategory, ServiceCategory.id == CatalogService.category_id
+        ServiceCategory, col(ServiceCategory.id) == CatalogService.category_id
     )
     if not include_inactive:
-        q = q.where(CatalogService.active.is_(True))
-    return [_entry(row, category) for row, category in s.exec(q.order_by(CatalogService.code)).all()]
+        q = q.where(col(CatalogService.active).is_(True))
+    return [_entry(row, category) for row, category in s.exec(q.order_by(col(CatalogService.code))).all()]
+
+
+def active_service_codes(s: Session) -> list[str]:
+    """Codes of the active services, in the order they were created."""
+    return list(
+        s.exec(
+            select(CatalogService.code).where(col(CatalogService.active).is_(True)).order_by(col(CatalogService.id))
+        ).all()
+    )
 
 
 def service_id_by_code(s: Session) -> dict[str, int]:
-    return {code: id_ for code, id_ in s.exec(select(CatalogService.code, CatalogService.id)).all()}
+    return {code: id_ for code, id_ in s.exec(select(CatalogService.code, CatalogService.id)).all() if id_ is not None}
 
 
 def upsert_entries(s: Session, entries: Iterable[CatalogEntry]) -> UpsertResult:
@@ -44,12 +54,14 @@ def upsert_entries(s: Session, entries: Iterable[CatalogEntry]) -> UpsertResult:
     codes = [e.code for e in entries]
     if len(set(codes)) != len(codes):
         raise ValueError("upsert_entries: duplicate codes")
-    category_ids = {name: id_ for id_, name in s.exec(select(ServiceCategory.id, ServiceCategory.name)).all()}
+    category_ids = {
+        name: id_ for id_, name in s.exec(select(ServiceCategory.id, ServiceCategory.name)).all() if id_ is not None
+    }
     category_by_id = {id_: name for name, id_ in category_ids.items()}
     unknown = sorted({e.category for e in entries} - category_ids.keys())
     if unknown:
         raise ValueError(f"upsert_entries: unknown categories {unknown}")
-    rows = {r.code: r for r in s.exec(select(CatalogService).where(CatalogService.code.in_(codes))).all()}
+    rows = {r.code: r for r in s.exec(select(CatalogService).where(col(CatalogService.code).in_(codes))).all()}
     changes: dict[str, tuple[ImportStatus, dict[str, tuple[object, object]]]] = {}
     unchanged = 0
     for entry in entries:
@@ -79,8 +91,8 @@ def _entry(row: CatalogService, category: str) -> CatalogEntry:
     )
 
 
-def _columns(entry: CatalogEntry, category_ids: dict[str, int]) -> dict[str, object]:
-    values: dict[str, object] = {name: getattr(entry, name) for name in TEXT_FIELDS if name != "category"}
+def _columns(entry: CatalogEntry, category_ids: dict[str, int]) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(entry, name) for name in TEXT_FIELDS if name != "category"}
     values["category_id"] = category_ids[entry.category]
     values["active"] = entry.active
     return values

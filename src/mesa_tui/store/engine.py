@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+__all__ = ["DEFAULT_URL", "AnySelect", "Database", "Session", "database_url", "make_engine"]
+
 DEFAULT_URL = "sqlite:///db/mesa.db"
 T = TypeVar("T")
+# A SELECT of any columns (SQLAlchemy types a statement by the row it returns).
+AnySelect = sa.Select[*tuple[Any, ...]]
 
 
 def database_url() -> str:
@@ -47,7 +52,7 @@ def make_engine(url: str | None = None) -> sa.Engine:
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_conn, _record):
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
             # Let SQLAlchemy, not the driver, decide when transactions begin.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
@@ -58,7 +63,7 @@ def make_engine(url: str | None = None) -> sa.Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _on_begin(conn):
+        def _on_begin(conn: sa.Connection) -> None:
             mode = "DEFERRED" if conn.get_execution_options().get("mesa_readonly") else "IMMEDIATE"
             conn.exec_driver_sql(f"BEGIN {mode}")
 

@@ -7,13 +7,14 @@ arithmetic stays exact across SQLite and PostgreSQL.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out; naive values are refused.
 
     SQLite has no time zone type, so values are normalised to UTC on the way in
@@ -23,7 +24,7 @@ class UTCDateTime(TypeDecorator):
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -33,7 +34,7 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -41,7 +42,7 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def _dt(nullable: bool = False, index: bool = False):
+def _dt(nullable: bool = False, index: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime(), nullable=nullable, index=index)
 
 
@@ -244,3 +245,10 @@ class Counter(SQLModel, table=True):
     __tablename__ = "counter"
     name: str = Field(primary_key=True, max_length=40)
     value: int = Field(default=0)
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """A table model's Core table, for the reads and bulk writes that skip the ORM."""
+    table = model.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table=True models
+    assert isinstance(table, sa.Table)
+    return table

@@ -30,8 +30,10 @@ from mesa_tui.domain.queue import (
     SortKey,
     normalize_text,
 )
-from mesa_tui.store.models import Agent, CatalogService, SupportGroup, Ticket
-from mesa_tui.store.tickets_repo import clock_of
+from mesa_tui.store.engine import AnySelect
+from mesa_tui.store.lookups import names_by_id, values_by_id
+from mesa_tui.store.models import Agent, CatalogService, SupportGroup, Ticket, table_of
+from mesa_tui.store.ticket_rows import CLOCK_COLUMNS, clock_of
 
 _CODE_RE = re.compile(r"^MDA-\d{4}-\d{6}\Z")
 _CODE_PREFIX_RE = re.compile(r"^MDA-[\d-]*\Z")
@@ -58,18 +60,20 @@ FTS_DDL = (
     f"INSERT INTO {FTS_TABLE}(rowid, subject, requester_name) VALUES (new.id, new.subject, new.requester_name); END",
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
 )
-FTS_DROP = tuple(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{t}" for t in ("ai", "ad", "au")) + (
+FTS_DROP = (
+    *(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{t}" for t in ("ai", "ad", "au")),
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 )
 _FTS_MIN_CHARS = 3  # a trigram index cannot answer shorter terms
 # A term matching fewer tickets than this is looked up in the index; a more
 # common one is found faster by walking the queue in order (LIMIT stops early).
 _FTS_SELECTIVE = 2000
-_has_text_index: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_has_text_index: weakref.WeakKeyDictionary[sa.Engine, bool] = weakref.WeakKeyDictionary()
 
-_T = Ticket.__table__
-_A = Agent.__table__.alias("queue_agent")
-_S = CatalogService.__table__.alias("queue_service")
+_T = table_of(Ticket)
+_A = table_of(Agent).alias("queue_agent")
+_S = table_of(CatalogService).alias("queue_service")
+_SERVICES = table_of(CatalogService)
 
 _ROW_COLUMNS = (
     "id",
@@ -91,11 +95,10 @@ _ROW_COLUMNS = (
     "nature",
     "type",
 )
-_CLOCK_FIELDS = ("target_s", "consumed_us", "anchor_at", "paused_at", "stopped_at", "paused_us")
-_COLUMNS = _ROW_COLUMNS + tuple(f"{w}_{f}" for w in ("tto", "ttr") for f in _CLOCK_FIELDS)
+_COLUMNS = (*_ROW_COLUMNS, *CLOCK_COLUMNS)
 
 
-def _sort_expr(key: SortKey) -> sa.ColumnElement:
+def _sort_expr(key: SortKey) -> sa.ColumnElement[Any]:
     if key is SortKey.DUE:
         return _T.c.due_at
     if key is SortKey.CODE:
@@ -139,13 +142,13 @@ def text_index_available(s: Session) -> bool:
     return known
 
 
-def _rare_term_matches(s: Session, text: str) -> sa.Select | None:
+def _rare_term_matches(s: Session, text: str) -> AnySelect | None:
     """The ids matching `text` from the trigram index, when there is one and
     the term is rare enough for the id set to be small; else None."""
     if len(text) < _FTS_MIN_CHARS or not text_index_available(s):
         return None
-    phrase = sa.bindparam("text_phrase", '"' + text.replace('"', '""') + '"')
-    matches = (
+    phrase: sa.BindParameter[str] = sa.bindparam("text_phrase", '"' + text.replace('"', '""') + '"')
+    matches: AnySelect = (
         sa.select(sa.literal_column("rowid"))
         .select_from(sa.table(FTS_TABLE))
         .where(sa.literal_column(FTS_TABLE).op("MATCH")(phrase))
@@ -155,7 +158,7 @@ def _rare_term_matches(s: Session, text: str) -> sa.Select | None:
     return matches if found < _FTS_SELECTIVE else None
 
 
-def _text_condition(s: Session, text: str) -> sa.ColumnElement | None:
+def _text_condition(s: Session, text: str) -> sa.ColumnElement[bool] | None:
     text = normalize_text(text)
     if not text:
         return None
@@ -163,25 +166,27 @@ def _text_condition(s: Session, text: str) -> sa.ColumnElement | None:
     if _CODE_RE.match(code):
         return _T.c.code == code
     matches = _rare_term_matches(s, text)
+    subject_or_requester: sa.ColumnElement[bool]
     if matches is not None:
         subject_or_requester = _T.c.id.in_(matches)
     else:
         sqlite = s.get_bind().dialect.name == "sqlite"
-        # SQLite's LIKE already ignores ASCII case; elsewhere ask for it.
-        contains = (
-            (lambda col: col.contains(text, autoescape=True))
-            if sqlite
-            else (lambda col: col.icontains(text, autoescape=True))
-        )
+
+        def contains(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+            # SQLite's LIKE already ignores ASCII case; elsewhere ask for it.
+            if sqlite:
+                return column.contains(text, autoescape=True)
+            return column.icontains(text, autoescape=True)
+
         subject_or_requester = sa.or_(contains(_T.c.subject), contains(_T.c.requester_name))
     if _CODE_PREFIX_RE.match(code):
         return sa.or_(_T.c.code.startswith(code, autoescape=True), subject_or_requester)
     return subject_or_requester
 
 
-def _conditions(s: Session, q: QueueQuery, actor_id: int, group_id: int | None) -> list[sa.ColumnElement]:
+def _conditions(s: Session, q: QueueQuery, actor_id: int, group_id: int | None) -> list[sa.ColumnElement[bool]]:
     """Every condition except the statuses (which the caller places)."""
-    conds: list[sa.ColumnElement] = []
+    conds: list[sa.ColumnElement[bool]] = []
     if q.view is QueueView.MINE:
         conds.append(_T.c.agent_id == actor_id)
     elif q.view is QueueView.UNASSIGNED:
@@ -195,14 +200,14 @@ def _conditions(s: Session, q: QueueQuery, actor_id: int, group_id: int | None) 
     if q.priority is not None:
         conds.append(_T.c.priority == q.priority.value)
     if q.service_code:
-        service_id = sa.select(CatalogService.id).where(CatalogService.code == q.service_code).scalar_subquery()
+        service_id = sa.select(_SERVICES.c.id).where(_SERVICES.c.code == q.service_code).scalar_subquery()
         conds.append(_T.c.service_id == service_id)
     if q.level is not None:
         conds.append(_T.c.level == q.level)
     return conds
 
 
-def _keyset(expr: sa.ColumnElement, cursor: PageCursor, forward: bool, inclusive: bool) -> sa.ColumnElement:
+def _keyset(expr: sa.ColumnElement[Any], cursor: PageCursor, forward: bool, inclusive: bool) -> sa.ColumnElement[bool]:
     """Rows after (forward) or before the cursor in ascending (expr, id) order.
 
     Written as `expr >= v AND (expr > v OR id > i)` so the first half is an
@@ -236,7 +241,7 @@ def _select_rows(
         conds.append(_keyset(expr, cursor, ascending, inclusive))
     columns = [_T.c[name] for name in _COLUMNS] + [expr.label("sort_value")]
 
-    def ordered(stmt, sort_col, id_col):
+    def ordered(stmt: AnySelect, sort_col: sa.ColumnElement[Any], id_col: sa.ColumnElement[Any]) -> AnySelect:
         if ascending:
             return stmt.order_by(sort_col.asc(), id_col.asc())
         return stmt.order_by(sort_col.desc(), id_col.desc())
@@ -308,9 +313,9 @@ def count(s: Session, q: QueueQuery, actor_id: int, group_id: int | None, cap: i
 
 
 def _rows(s: Session, rows: Sequence[Any]) -> list[QueueRow]:
-    services = _lookup(s, CatalogService, {r.service_id for r in rows}, "code", "name")
-    agents = _lookup(s, Agent, {r.agent_id for r in rows}, "full_name")
-    groups = _lookup(s, SupportGroup, {r.group_id for r in rows}, "name")
+    services = values_by_id(s, CatalogService, (r.service_id for r in rows), "code", "name")
+    agents = names_by_id(s, Agent, (r.agent_id for r in rows), "full_name")
+    groups = names_by_id(s, SupportGroup, (r.group_id for r in rows), "name")
     out = []
     for r in rows:
         kind = "tto" if r.tto_stopped_at is None else "ttr"
@@ -333,9 +338,9 @@ def _rows(s: Session, rows: Sequence[Any]) -> list[QueueRow]:
                 status=r.status,
                 level=r.level,
                 agent_id=r.agent_id,
-                agent_name=agents.get(r.agent_id, ("",))[0],
+                agent_name=agents.get(r.agent_id, ""),
                 group_id=r.group_id,
-                group_name=groups.get(r.group_id, ("",))[0],
+                group_name=groups.get(r.group_id, ""),
                 due_at=r.due_at,
                 sla_calendar=r.sla_calendar,
                 clock_kind=kind,
@@ -344,11 +349,3 @@ def _rows(s: Session, rows: Sequence[Any]) -> list[QueueRow]:
             )
         )
     return out
-
-
-def _lookup(s: Session, model, ids: set[int | None], *attrs: str) -> dict[int, tuple]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    cols = [getattr(model, a) for a in attrs]
-    return {row[0]: tuple(row[1:]) for row in s.execute(sa.select(model.id, *cols).where(model.id.in_(ids))).all()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mesa_tui.domain.priority import DEFAULT_MATRIX
 from mesa_tui.domain.sla import default_targets
@@ -44,7 +44,7 @@ def seed_reference_data(db: Database) -> None:
         defaults = {
             p.priority
             for p in s.exec(
-                select(SlaPolicy).where(SlaPolicy.service_id.is_(None), SlaPolicy.category_id.is_(None))
+                select(SlaPolicy).where(col(SlaPolicy.service_id).is_(None), col(SlaPolicy.category_id).is_(None))
             ).all()
         }
         for priority in PRIORITY_ORDER:

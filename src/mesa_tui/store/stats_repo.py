@@ -1,4 +1,4 @@
-"""Aggregations for the supervisor's screens and reports, in SQL.
+"""Aggregations for the supervisor's overview and indicators, and the ticket export's read, in SQL.
 
 Every figure here is an aggregate over an index range (a month of created_at,
 resolved_at or first_response_at, the open statuses), never a Python loop over
@@ -8,56 +8,56 @@ range predicates stay sargable. Where rows are grouped by a computed value, the
 GROUP BY is on a subquery's column: PostgreSQL does not recognise two copies of
 an expression with bound parameters as the same one.
 
-The SLA board needs business time, which SQL cannot compute; the domain turns
-"vencido" and "en riesgo" into comparisons of the stored due_at with instants
-computed once per calendar (and per target for the risk threshold), so the
-groups are counted in SQL and agree with `Clock.state` (see
-`mesa_tui.domain.indicators.overdue_cut` / `risk_cut`). The stored due_at is
-the one the services computed at the ticket's last change: a closure added
-later moves it only when the admin service recomputes the open tickets."""
+The SLA board's cuts and pages are in board_repo."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from itertools import pairwise
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from mesa_tui.domain.calendar import BusinessCalendar
-from mesa_tui.domain.indicators import (
-    OPEN_STATUS_VALUES,
-    WORKING_STATUS_VALUES,
-    BoardGroup,
-    SlaBoardRow,
-    board_group,
-    overdue_cut,
-    risk_cut,
-)
-from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest
+from mesa_tui.domain.overview import OPEN_STATUS_VALUES, WORKING_STATUS_VALUES
+from mesa_tui.domain.tickets import ExportedTicket
 from mesa_tui.domain.vocab import Nature, SolutionMode, Status
-from mesa_tui.store.models import Agent, CatalogService, ServiceCategory, Setting, SupportGroup, Survey, Ticket
-from mesa_tui.store.tickets_repo import clock_of
+from mesa_tui.store.board_repo import SlaCuts, overdue_condition
+from mesa_tui.store.lookups import names_by_id
+from mesa_tui.store.models import (
+    Agent,
+    CatalogService,
+    ServiceCategory,
+    Setting,
+    SupportGroup,
+    Survey,
+    Ticket,
+    table_of,
+)
+from mesa_tui.store.ticket_rows import CLOCK_COLUMNS, ColumnValues, clock_from
 
-_T = Ticket.__table__
-_SV = Survey.__table__
+_T = table_of(Ticket)
+_SV = table_of(Survey)
+_AGENTS = table_of(Agent)
+_GROUPS = table_of(SupportGroup)
+_SERVICES = table_of(CatalogService)
+_CATEGORIES = table_of(ServiceCategory)
+_SETTINGS = table_of(Setting)
 _SOLVED = (Status.RESUELTO.value, Status.CERRADO.value)
 _ANULADO = Status.ANULADO.value
 _ESPERA = Status.EN_ESPERA.value
 
 
-def _flag(cond: sa.ColumnElement) -> sa.ColumnElement:
+def _flag(cond: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.case((cond, 1), else_=0)
 
 
 def _per_range(
     s: Session,
-    col: sa.ColumnElement,
+    col: sa.ColumnElement[datetime],
     bounds: Sequence[datetime],
-    where: Sequence[sa.ColumnElement],
-    sums: Sequence[sa.ColumnElement],
+    where: Sequence[sa.ColumnElement[bool]],
+    sums: Sequence[sa.ColumnElement[int]],
 ) -> list[tuple[int, ...]]:
     """(count, sum of each flag in sums) of the rows with col in each
     [bounds[i], bounds[i + 1]) range.
@@ -71,9 +71,9 @@ def _per_range(
             sa.func.count().label("n"),
             *(sa.func.coalesce(sa.func.sum(flag), 0).label(f"s{k}") for k, flag in enumerate(sums)),
         ).where(col >= lo, col < hi, *where)
-        for i, (lo, hi) in enumerate(zip(bounds, bounds[1:]))
+        for i, (lo, hi) in enumerate(pairwise(bounds))
     ]
-    out = [(0,) * (len(sums) + 1)] * (len(bounds) - 1)
+    out: list[tuple[int, ...]] = [(0,) * (len(sums) + 1)] * (len(bounds) - 1)
     for row in s.execute(sa.union_all(*parts)).all():
         out[row[0]] = tuple(int(v) for v in row[1:])
     return out
@@ -107,9 +107,9 @@ def indicator_counts(s: Session, bounds: Sequence[datetime]) -> dict[str, list[t
     ans = _per_range(s, _T.c.first_response_at, bounds, [_T.c.status != _ANULADO], [_flag(_T.c.tto_met.is_(True))])
     srv = _per_range(s, _SV.c.at, bounds, [], [_flag(_SV.c.score >= 4)])
     return {
-        "eficiencia": [(r[0], c[0]) for r, c in zip(res, rec)],
-        "software": [(r[1], c[1]) for r, c in zip(res, rec)],
-        "hardware": [(r[2], c[2]) for r, c in zip(res, rec)],
+        "eficiencia": [(r[0], c[0]) for r, c in zip(res, rec, strict=True)],
+        "software": [(r[1], c[1]) for r, c in zip(res, rec, strict=True)],
+        "hardware": [(r[2], c[2]) for r, c in zip(res, rec, strict=True)],
         "remoto": [(r[3], r[0]) for r in res],
         "satisfaccion": [(v[1], v[0]) for v in srv],
         "ans_resolucion": [(r[4], r[0]) for r in res],
@@ -121,71 +121,9 @@ def indicator_counts(s: Session, bounds: Sequence[datetime]) -> dict[str, list[t
 
 
 def settings_with_prefix(s: Session, prefix: str) -> dict[str, str]:
-    q = sa.select(Setting.key, Setting.value).where(Setting.key.startswith(prefix, autoescape=True))
+    q = sa.select(_SETTINGS.c.key, _SETTINGS.c.value).where(_SETTINGS.c.key.startswith(prefix, autoescape=True))
     rows = s.execute(q).all()
     return {k: v for k, v in rows}
-
-
-# --- SLA cuts -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SlaCuts:
-    """The instants that decide a running clock's SLA state at one moment."""
-
-    overdue: Mapping[str, datetime]  # calendar kind -> overdue cut
-    risk: Mapping[tuple[str, str, int], datetime]  # (calendar kind, clock, target seconds) -> risk cut
-
-
-def _running_target() -> sa.ColumnElement:
-    return sa.case((_T.c.tto_stopped_at.is_(None), _T.c.tto_target_s), else_=_T.c.ttr_target_s)
-
-
-def _running_kind() -> sa.ColumnElement:
-    return sa.case((_T.c.tto_stopped_at.is_(None), "tto"), else_="ttr")
-
-
-def _overdue(cuts: SlaCuts) -> sa.ColumnElement:
-    """Working ticket whose running clock is "vencido" (status not checked here)."""
-    return sa.or_(*(sa.and_(_T.c.sla_calendar == kind, _T.c.due_at < cut) for kind, cut in cuts.overdue.items()))
-
-
-def _at_risk(cuts: SlaCuts) -> sa.ColumnElement:
-    """Due within the risk window of its own calendar and target (overdue not excluded here)."""
-    if not cuts.risk:
-        return sa.false()
-    parts = []
-    for (kind, which, target), cut in cuts.risk.items():
-        if which == "tto":
-            clock_cond = sa.and_(_T.c.tto_stopped_at.is_(None), _T.c.tto_target_s == target)
-        else:
-            clock_cond = sa.and_(_T.c.tto_stopped_at.is_not(None), _T.c.ttr_target_s == target)
-        parts.append(sa.and_(_T.c.sla_calendar == kind, clock_cond, _T.c.due_at <= cut))
-    return sa.or_(*parts)
-
-
-def running_clock_kinds(s: Session) -> list[tuple[str, str, int]]:
-    """Distinct (calendar kind, running clock, target seconds) among working tickets."""
-    q = (
-        sa.select(_T.c.sla_calendar, _running_kind().label("which"), _running_target().label("target"))
-        .where(_T.c.status.in_(WORKING_STATUS_VALUES))
-        .distinct()
-    )
-    return [(k, w, int(t)) for k, w, t in s.execute(q).all()]
-
-
-def sla_cuts(s: Session, calendars: Mapping[str, BusinessCalendar], now: datetime, risk: float | None) -> SlaCuts:
-    """The cuts at `now`; the risk cuts (one query for the targets in use) only
-    when `risk` is given."""
-    overdue = {kind: overdue_cut(cal, now) for kind, cal in calendars.items()}
-    if risk is None:
-        return SlaCuts(overdue, {})
-    risky = {
-        (kind, which, target): risk_cut(calendars[kind], now, timedelta(seconds=target), risk)
-        for kind, which, target in running_clock_kinds(s)
-        if kind in calendars
-    }
-    return SlaCuts(overdue, risky)
 
 
 # --- queue overview ---------------------------------------------------------------
@@ -210,7 +148,7 @@ def open_cube(
             _T.c.agent_id,
             _T.c.service_id,
             bucket.label("bucket"),
-            _flag(sa.and_(_T.c.status.in_(WORKING_STATUS_VALUES), _overdue(cuts))).label("overdue"),
+            _flag(sa.and_(_T.c.status.in_(WORKING_STATUS_VALUES), overdue_condition(cuts))).label("overdue"),
         )
         .where(_T.c.status.in_(OPEN_STATUS_VALUES))
         .subquery()
@@ -237,200 +175,20 @@ def resolved_between(s: Session, start: datetime, end: datetime) -> int:
 
 def agents_with_groups(s: Session) -> list[tuple[int, str, str, int, str, bool]]:
     """(id, full name, role, level, group name, active) of every agent."""
-    q = sa.select(Agent.id, Agent.full_name, Agent.role, Agent.level, SupportGroup.name, Agent.active).outerjoin(
-        SupportGroup, SupportGroup.id == Agent.group_id
+    a = _AGENTS.c
+    q = sa.select(a.id, a.full_name, a.role, a.level, _GROUPS.c.name, a.active).outerjoin(
+        _GROUPS, _GROUPS.c.id == a.group_id
     )
     return [(i, n, r, lv, g or "", a) for i, n, r, lv, g, a in s.execute(q).all()]
 
 
 def services_with_categories(s: Session) -> dict[int, tuple[str, str, str]]:
     """service id -> (code, name, category name)."""
-    q = sa.select(CatalogService.id, CatalogService.code, CatalogService.name, ServiceCategory.name).outerjoin(
-        ServiceCategory, ServiceCategory.id == CatalogService.category_id
+    sv = _SERVICES.c
+    q = sa.select(sv.id, sv.code, sv.name, _CATEGORIES.c.name).outerjoin(
+        _CATEGORIES, _CATEGORIES.c.id == sv.category_id
     )
     return {i: (c, n, cat or "") for i, c, n, cat in s.execute(q).all()}
-
-
-# --- SLA board --------------------------------------------------------------------
-
-
-def board_counts(s: Session, cuts: SlaCuts) -> dict[BoardGroup, int]:
-    overdue, risky = _overdue(cuts), _at_risk(cuts)
-    group = sa.case(
-        (_T.c.status == _ESPERA, BoardGroup.EN_PAUSA.value),
-        (overdue, BoardGroup.VENCIDO.value),
-        (risky, BoardGroup.EN_RIESGO.value),
-        else_=BoardGroup.EN_TIEMPO.value,
-    )
-    inner = sa.select(group.label("g")).where(_T.c.status.in_(OPEN_STATUS_VALUES)).subquery()
-    rows = s.execute(sa.select(inner.c.g, sa.func.count()).group_by(inner.c.g)).all()
-    counts = {g: 0 for g in BoardGroup}
-    counts.update({BoardGroup(g): int(n) for g, n in rows})
-    return counts
-
-
-def _group_filter(group: BoardGroup | None, cuts: SlaCuts) -> tuple[tuple[str, ...], list[sa.ColumnElement]]:
-    """Statuses to read and conditions for one board group.
-
-    Besides the exact condition, each group gets a plain range on due_at (the
-    earliest or latest cut) so the index walk starts where the group starts
-    instead of filtering its way past, say, every overdue ticket.
-    """
-    if group is None:
-        return OPEN_STATUS_VALUES, []
-    if group is BoardGroup.EN_PAUSA:
-        return (_ESPERA,), []
-    overdue, risky = _overdue(cuts), _at_risk(cuts)
-    first_cut = min(cuts.overdue.values())
-    if group is BoardGroup.VENCIDO:
-        return WORKING_STATUS_VALUES, [_T.c.due_at < max(cuts.overdue.values()), overdue]
-    not_overdue = [_T.c.due_at >= first_cut, sa.not_(overdue)]
-    if group is BoardGroup.EN_RIESGO:
-        if not cuts.risk:
-            return WORKING_STATUS_VALUES, [sa.false()]
-        return WORKING_STATUS_VALUES, [*not_overdue, _T.c.due_at <= max(cuts.risk.values()), risky]
-    lower = [_T.c.due_at > min(cuts.risk.values())] if cuts.risk else []
-    return WORKING_STATUS_VALUES, [*not_overdue, *lower, sa.not_(risky)]
-
-
-_ROW_COLUMNS = (
-    "id",
-    "code",
-    "version",
-    "subject",
-    "priority",
-    "status",
-    "level",
-    "agent_id",
-    "group_id",
-    "service_id",
-    "due_at",
-    "sla_calendar",
-)
-_CLOCK_FIELDS = ("target_s", "consumed_us", "anchor_at", "paused_at", "stopped_at", "paused_us")
-_COLUMNS = _ROW_COLUMNS + tuple(f"{w}_{f}" for w in ("tto", "ttr") for f in _CLOCK_FIELDS)
-
-
-def _keyset(cursor: PageCursor, forward: bool, inclusive: bool) -> sa.ColumnElement:
-    v, i = cursor.value, cursor.id
-    if forward:
-        return sa.and_(_T.c.due_at >= v, sa.or_(_T.c.due_at > v, _T.c.id >= i if inclusive else _T.c.id > i))
-    return sa.and_(_T.c.due_at <= v, sa.or_(_T.c.due_at < v, _T.c.id <= i if inclusive else _T.c.id < i))
-
-
-def _select_board(
-    s: Session,
-    statuses: Sequence[str],
-    conds: list[sa.ColumnElement],
-    cursor: PageCursor | None,
-    forward: bool,
-    inclusive: bool,
-    limit: int,
-) -> list[Any]:
-    """Up to `limit` rows in (due_at, id) order from the cursor. One index-ordered
-    read per status, merged, so the open set is never sorted as a whole."""
-    where = list(conds)
-    if cursor is not None:
-        where.append(_keyset(cursor, forward, inclusive))
-    columns = [_T.c[name] for name in _COLUMNS]
-
-    def ordered(stmt, due, ident):
-        return stmt.order_by(due.asc(), ident.asc()) if forward else stmt.order_by(due.desc(), ident.desc())
-
-    if len(statuses) == 1:
-        stmt = ordered(sa.select(*columns).where(_T.c.status == statuses[0], *where), _T.c.due_at, _T.c.id)
-        return list(s.execute(stmt.limit(limit)).all())
-    parts = [
-        ordered(sa.select(*columns).where(_T.c.status == st, *where), _T.c.due_at, _T.c.id).limit(limit).subquery()
-        for st in statuses
-    ]
-    union = sa.union_all(*(sa.select(p) for p in parts)).subquery("board_page")
-    stmt = ordered(sa.select(union), union.c.due_at, union.c.id).limit(limit)
-    return list(s.execute(stmt).all())
-
-
-def board_page(
-    s: Session,
-    group: BoardGroup | None,
-    req: PageRequest,
-    cuts: SlaCuts,
-    calendars: Mapping[str, BusinessCalendar],
-    now: datetime,
-    risk: float,
-) -> tuple[list[SlaBoardRow], bool, bool]:
-    """(rows in due order, has a page before, has a page after)."""
-    statuses, conds = _group_filter(group, cuts)
-    n = req.size
-
-    def select(cursor, forward, inclusive, limit):
-        return _select_board(s, statuses, conds, cursor, forward, inclusive, limit)
-
-    d = req.direction
-    if d is PageDirection.FIRST:
-        rows = select(None, True, False, n + 1)
-        raw, before, after = rows[:n], False, len(rows) > n
-    elif d is PageDirection.LAST:
-        rows = select(None, False, False, n + 1)
-        raw, before, after = rows[:n][::-1], len(rows) > n, False
-    elif d is PageDirection.AFTER:
-        rows = select(req.cursor, True, False, n + 1)
-        raw, before, after = rows[:n], True, len(rows) > n
-    elif d is PageDirection.BEFORE:
-        rows = select(req.cursor, False, False, n + 1)
-        if len(rows) <= n:
-            return board_page(s, group, PageRequest(PageDirection.FIRST, size=n), cuts, calendars, now, risk)
-        raw, before, after = rows[:n][::-1], True, True
-    else:  # FROM: refresh in place from the cursor row
-        rows = select(req.cursor, True, True, n + 1)
-        above = select(req.cursor, False, False, 1)
-        raw, before, after = rows[:n], bool(above), len(rows) > n
-    return _board_rows(s, raw, calendars, now, risk), before, after
-
-
-def _board_rows(
-    s: Session, rows: Sequence[Any], calendars: Mapping[str, BusinessCalendar], now: datetime, risk: float
-) -> list[SlaBoardRow]:
-    services = _lookup(s, CatalogService, {r.service_id for r in rows}, "code", "name")
-    agents = _lookup(s, Agent, {r.agent_id for r in rows}, "full_name")
-    groups = _lookup(s, SupportGroup, {r.group_id for r in rows}, "name")
-    out = []
-    for r in rows:
-        kind = "tto" if r.tto_stopped_at is None else "ttr"
-        clock = clock_of(r, kind)
-        cal = calendars[r.sla_calendar]
-        state = clock.state(cal, now, risk)
-        code, name = services.get(r.service_id, ("", ""))
-        out.append(
-            SlaBoardRow(
-                id=r.id,
-                code=r.code,
-                version=r.version,
-                subject=r.subject,
-                priority=r.priority,
-                status=r.status,
-                level=r.level,
-                agent_id=r.agent_id,
-                agent_name=agents.get(r.agent_id, ("",))[0],
-                group_name=groups.get(r.group_id, ("",))[0],
-                service_code=code,
-                service_name=name,
-                due_at=r.due_at,
-                clock_kind=kind,
-                state=state,
-                remaining=clock.remaining(cal, now),
-                board_group=board_group(r.status, state),
-                cursor=PageCursor(r.due_at, r.id),
-            )
-        )
-    return out
-
-
-def _lookup(s: Session, model, ids: set[int | None], *attrs: str) -> dict[int, tuple]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    cols = [getattr(model, a) for a in attrs]
-    return {row[0]: tuple(row[1:]) for row in s.execute(sa.select(model.id, *cols).where(model.id.in_(ids))).all()}
 
 
 # --- ticket export ----------------------------------------------------------------
@@ -460,10 +218,11 @@ _EXPORT_COLUMNS = (
     "tto_met",
     "ttr_due_at",
     "ttr_met",
-) + tuple(f"{w}_{f}" for w in ("tto", "ttr") for f in _CLOCK_FIELDS)
+    *CLOCK_COLUMNS,
+)
 
 
-def tickets_created_between(s: Session, start: datetime, end: datetime, chunk: int = 2000) -> Iterator[Any]:
+def tickets_created_between(s: Session, start: datetime, end: datetime, chunk: int = 2000) -> Iterator[ExportedTicket]:
     """Tickets created in [start, end) in (created_at, id) order, with their survey
     score, read a chunk at a time on the (created_at, id) index."""
     columns = [_T.c[name] for name in dict.fromkeys(_EXPORT_COLUMNS)]
@@ -478,15 +237,46 @@ def tickets_created_between(s: Session, start: datetime, end: datetime, chunk: i
             at, ident = cursor
             q = q.where(_T.c.created_at >= at, sa.or_(_T.c.created_at > at, _T.c.id > ident))
         rows = s.execute(q.order_by(_T.c.created_at, _T.c.id).limit(chunk)).all()
-        yield from rows
+        yield from (_exported(r._mapping) for r in rows)
         if len(rows) < chunk:
             return
         cursor = (rows[-1].created_at, rows[-1].id)
 
 
 def agent_names(s: Session) -> dict[int, str]:
-    return {i: n for i, n in s.execute(sa.select(Agent.id, Agent.full_name)).all()}
+    return names_by_id(s, Agent, None, "full_name")
 
 
 def group_names(s: Session) -> dict[int, str]:
-    return {i: n for i, n in s.execute(sa.select(SupportGroup.id, SupportGroup.name)).all()}
+    return names_by_id(s, SupportGroup, None, "name")
+
+
+def _exported(m: ColumnValues) -> ExportedTicket:
+    return ExportedTicket(
+        code=m["code"],
+        created_at=m["created_at"],
+        type=m["type"],
+        channel=m["channel"],
+        requester_name=m["requester_name"],
+        requester_dependency=m["requester_dependency"],
+        service_id=m["service_id"],
+        nature=m["nature"],
+        subject=m["subject"],
+        priority=m["priority"],
+        status=m["status"],
+        level=m["level"],
+        group_id=m["group_id"],
+        agent_id=m["agent_id"],
+        first_response_at=m["first_response_at"],
+        resolved_at=m["resolved_at"],
+        closed_at=m["closed_at"],
+        solution_mode=m["solution_mode"],
+        sla_calendar=m["sla_calendar"],
+        tto=clock_from(m, "tto"),
+        ttr=clock_from(m, "ttr"),
+        tto_due_at=m["tto_due_at"],
+        tto_met=m["tto_met"],
+        ttr_due_at=m["ttr_due_at"],
+        ttr_met=m["ttr_met"],
+        survey_score=m["survey_score"],
+    )

@@ -1,21 +1,21 @@
-"""Reads and writes of tickets and their reference data, for the services."""
+"""Reads and writes of tickets and their reference data, for the services, in domain
+values: ActorInfo, Group, ServiceRef, TicketRecord, TicketInfo."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
-from mesa_tui.domain.sla import Clock, SlaTargets
-from mesa_tui.domain.tickets import (
-    ActorInfo,
-    CommentInfo,
-    EventInfo,
-    TicketInfo,
-)
+from mesa_tui.domain.catalog import ServiceRef
+from mesa_tui.domain.sla import SlaTargets
+from mesa_tui.domain.staff import Group
+from mesa_tui.domain.ticket_record import TicketRecord
+from mesa_tui.domain.tickets import ActorInfo, CommentInfo, EventInfo, TicketInfo
+from mesa_tui.store.lookups import names_by_id
 from mesa_tui.store.models import (
     Agent,
     CalendarClosure,
@@ -31,14 +31,13 @@ from mesa_tui.store.models import (
     Ticket,
     TicketEvent,
 )
+from mesa_tui.store.ticket_rows import record_of, record_values
 
-_US = timedelta(microseconds=1)
-
-
-# --- agents -----------------------------------------------------------------
+# --- agents and groups ----------------------------------------------------------
 
 
 def actor_info(agent: Agent) -> ActorInfo:
+    assert agent.id is not None  # a row read from the database has its id
     return ActorInfo(
         id=agent.id,
         login=agent.login,
@@ -50,80 +49,98 @@ def actor_info(agent: Agent) -> ActorInfo:
     )
 
 
-def agent_by_login(s: Session, login: str) -> Agent | None:
-    return s.exec(select(Agent).where(Agent.login == login)).first()
+def actor_by_login(s: Session, login: str) -> ActorInfo | None:
+    agent = s.exec(select(Agent).where(Agent.login == login)).first()
+    return actor_info(agent) if agent is not None else None
 
 
-def agent_by_id(s: Session, agent_id: int) -> Agent | None:
-    return s.get(Agent, agent_id)
+def actor_by_id(s: Session, agent_id: int) -> ActorInfo | None:
+    agent = s.get(Agent, agent_id)
+    return actor_info(agent) if agent is not None else None
 
 
 def list_agents(s: Session, active_only: bool = True) -> list[ActorInfo]:
-    q = select(Agent).order_by(Agent.full_name)
+    q = select(Agent).order_by(col(Agent.full_name))
     if active_only:
-        q = q.where(Agent.active.is_(True))
+        q = q.where(col(Agent.active).is_(True))
     return [actor_info(a) for a in s.exec(q).all()]
 
 
-def group_by_id(s: Session, group_id: int) -> SupportGroup | None:
-    return s.get(SupportGroup, group_id)
+def _group(g: SupportGroup) -> Group:
+    assert g.id is not None  # a row read from the database has its id
+    return Group(id=g.id, name=g.name, level=g.level, active=g.active)
 
 
-def groups(s: Session, active_only: bool = True) -> list[SupportGroup]:
-    q = select(SupportGroup).order_by(SupportGroup.level, SupportGroup.name)
+def group_by_id(s: Session, group_id: int) -> Group | None:
+    g = s.get(SupportGroup, group_id)
+    return _group(g) if g is not None else None
+
+
+def groups(s: Session, active_only: bool = True) -> list[Group]:
+    q = select(SupportGroup).order_by(col(SupportGroup.level), col(SupportGroup.name))
     if active_only:
-        q = q.where(SupportGroup.active.is_(True))
-    return list(s.exec(q).all())
+        q = q.where(col(SupportGroup.active).is_(True))
+    return [_group(g) for g in s.exec(q).all()]
 
 
-def first_group_at_level(s: Session, level: int) -> SupportGroup | None:
-    q = select(SupportGroup).where(SupportGroup.level == level, SupportGroup.active.is_(True)).order_by(SupportGroup.id)
-    return s.exec(q).first()
+def first_group_at_level(s: Session, level: int) -> Group | None:
+    q = (
+        select(SupportGroup)
+        .where(SupportGroup.level == level, col(SupportGroup.active).is_(True))
+        .order_by(col(SupportGroup.id))
+    )
+    g = s.exec(q).first()
+    return _group(g) if g is not None else None
 
 
 # --- reference data ---------------------------------------------------------
 
 
-def service_by_id(s: Session, service_id: int) -> CatalogService | None:
-    return s.get(CatalogService, service_id)
+def _service(row: CatalogService) -> ServiceRef:
+    assert row.id is not None  # a row read from the database has its id
+    return ServiceRef(id=row.id, code=row.code, name=row.name, category_id=row.category_id, active=row.active)
 
 
-def service_by_code(s: Session, code: str) -> CatalogService | None:
-    return s.exec(select(CatalogService).where(CatalogService.code == code)).first()
+def service_by_id(s: Session, service_id: int) -> ServiceRef | None:
+    row = s.get(CatalogService, service_id)
+    return _service(row) if row is not None else None
+
+
+def service_by_code(s: Session, code: str) -> ServiceRef | None:
+    row = s.exec(select(CatalogService).where(CatalogService.code == code)).first()
+    return _service(row) if row is not None else None
 
 
 def priority_matrix(s: Session) -> dict[tuple[int, int], str]:
     return {(r.impact, r.urgency): r.priority for r in s.exec(select(PriorityRule)).all()}
 
 
-def find_policy(s: Session, service: CatalogService, priority: str) -> SlaPolicy | None:
+def _find_policy(s: Session, service: ServiceRef, priority: str) -> SlaPolicy | None:
     """The most specific policy: the service's, else its category's, else the default."""
+    service_id, category_id = col(SlaPolicy.service_id), col(SlaPolicy.category_id)
     rows = s.exec(
         select(SlaPolicy).where(
             SlaPolicy.priority == priority,
             sa.or_(
-                SlaPolicy.service_id == service.id,
-                sa.and_(SlaPolicy.service_id.is_(None), SlaPolicy.category_id == service.category_id),
-                sa.and_(SlaPolicy.service_id.is_(None), SlaPolicy.category_id.is_(None)),
+                service_id == service.id,
+                sa.and_(service_id.is_(None), category_id == service.category_id),
+                sa.and_(service_id.is_(None), category_id.is_(None)),
             ),
         )
     ).all()
     return min(rows, key=lambda p: (p.service_id is None, p.category_id is None), default=None)
 
 
-def _targets(p: SlaPolicy | None) -> SlaTargets | None:
+def policy_targets(s: Session, service: ServiceRef, priority: str) -> SlaTargets | None:
+    """Targets of the most specific policy for a service and priority (None: no policy at all)."""
+    p = _find_policy(s, service, priority)
     if p is None:
         return None
     return SlaTargets(timedelta(minutes=p.tto_minutes), timedelta(minutes=p.ttr_minutes), p.calendar)
 
 
-def policy_targets(s: Session, service: CatalogService, priority: str) -> SlaTargets | None:
-    """Targets of the most specific policy for a service and priority (None: no policy at all)."""
-    return _targets(find_policy(s, service, priority))
-
-
 def closure_days(s: Session) -> list[date]:
-    return list(s.exec(select(CalendarClosure.day)).all())
+    return list(s.exec(select(col(CalendarClosure.day))).all())
 
 
 def calendar(s: Session, kind: str) -> BusinessCalendar:
@@ -147,81 +164,65 @@ def next_ticket_code(s: Session, year: int) -> str:
     name = f"ticket:{year}"
     if s.get(Counter, name) is None:
         # Two first tickets of a year may race to create the row: let one win.
-        if s.bind.dialect.name == "postgresql":
+        if s.get_bind().dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-            s.exec(pg_insert(Counter).values(name=name, value=0).on_conflict_do_nothing())
+            s.execute(pg_insert(Counter).values(name=name, value=0).on_conflict_do_nothing())
         else:
-            s.exec(sa.text("INSERT OR IGNORE INTO counter (name, value) VALUES (:n, 0)").bindparams(n=name))
-    value = s.exec(
-        sa.update(Counter).where(Counter.name == name).values(value=Counter.value + 1).returning(Counter.value)
+            s.execute(sa.text("INSERT OR IGNORE INTO counter (name, value) VALUES (:n, 0)").bindparams(n=name))
+    value = s.execute(
+        sa.update(Counter)
+        .where(col(Counter.name) == name)
+        .values(value=Counter.value + 1)
+        .returning(col(Counter.value))
     ).scalar_one()
     return f"MDA-{year}-{value:06d}"
 
 
-def ticket_for_update(s: Session, ticket_id: int) -> Ticket | None:
+def ticket_by_id(s: Session, ticket_id: int) -> TicketRecord | None:
+    row = s.get(Ticket, ticket_id)
+    return record_of(row) if row is not None else None
+
+
+def ticket_for_update(s: Session, ticket_id: int) -> TicketRecord | None:
+    """The ticket, locked until the transaction ends (SQLite's writers are serialised
+    by BEGIN IMMEDIATE already)."""
     q = select(Ticket).where(Ticket.id == ticket_id)
-    if s.bind.dialect.name == "postgresql":
+    if s.get_bind().dialect.name == "postgresql":
         q = q.with_for_update()
-    return s.exec(q).first()
+    row = s.exec(q).first()
+    return record_of(row) if row is not None else None
 
 
 def ticket_id_by_code(s: Session, code: str) -> int | None:
     return s.exec(select(Ticket.id).where(Ticket.code == code)).first()
 
 
-def clock_of(t: Ticket, which: str) -> Clock:
-    g = lambda name: getattr(t, f"{which}_{name}")  # noqa: E731
-    return Clock(
-        target=timedelta(seconds=g("target_s")),
-        consumed=g("consumed_us") * _US,
-        anchor=g("anchor_at"),
-        paused_at=g("paused_at"),
-        stopped_at=g("stopped_at"),
-        paused_total=g("paused_us") * _US,
-    )
+def insert_ticket(s: Session, record: TicketRecord) -> int:
+    """Add a new ticket; returns (and sets on the record) its id."""
+    row = Ticket(**record_values(record))
+    s.add(row)
+    s.flush()
+    assert row.id is not None  # the flush assigned it
+    record.id = row.id
+    return row.id
 
 
-def set_clock(t: Ticket, which: str, clock: Clock, cal: BusinessCalendar) -> None:
-    setattr(t, f"{which}_target_s", int(clock.target.total_seconds()))
-    setattr(t, f"{which}_consumed_us", clock.consumed // _US)
-    setattr(t, f"{which}_anchor_at", clock.anchor)
-    setattr(t, f"{which}_paused_at", clock.paused_at)
-    setattr(t, f"{which}_stopped_at", clock.stopped_at)
-    setattr(t, f"{which}_paused_us", clock.paused_total // _US)
-    # The calendar answers in its own zone; the row and the audit trail keep UTC.
-    setattr(t, f"{which}_due_at", clock.due(cal).astimezone(UTC))
-    setattr(t, f"{which}_met", clock.met(cal))
+def save_ticket(s: Session, record: TicketRecord) -> None:
+    """Write back what changed on a ticket read in this transaction (flushed with the
+    transaction's next flush)."""
+    row = s.get(Ticket, record.id)
+    if row is None:
+        raise LookupError(f"ticket {record.id} is not in the database")
+    for column, value in record_values(record).items():
+        if getattr(row, column) != value:
+            setattr(row, column, value)
 
 
-def retarget_clocks(t, targets: SlaTargets, old_cal: BusinessCalendar, new_cal: BusinessCalendar, now) -> None:
-    """New targets and calendar from `now` on, keeping the time consumed and paused
-    so far; stopped clocks keep the target they were judged by."""
-    moves_calendar = targets.calendar != t.sla_calendar
-    for which, target in (("tto", targets.tto), ("ttr", targets.ttr)):
-        clock = clock_of(t, which)
-        if not clock.stopped and (moves_calendar or clock.target != target):
-            clock = clock.retarget(old_cal, new_cal, now, target)
-        set_clock(t, which, clock, new_cal)
-    t.sla_calendar = targets.calendar
-
-
-def refresh_due(t: Ticket) -> None:
-    """The queue sorts by the due time of the clock that matters now."""
-    t.due_at = t.tto_due_at if t.tto_stopped_at is None else t.ttr_due_at
-
-
-def _names(s: Session, ids: set[int | None], model, attr: str) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    rows = s.exec(select(model.id, getattr(model, attr)).where(model.id.in_(ids))).all()
-    return {i: n for i, n in rows}
-
-
-def ticket_info(s: Session, t: Ticket) -> TicketInfo:
+def ticket_info(s: Session, t: TicketRecord) -> TicketInfo:
+    assert t.id is not None  # a saved ticket
     svc = s.get(CatalogService, t.service_id)
-    agents = _names(s, {t.agent_id, t.created_by_id}, Agent, "full_name")
+    agents = names_by_id(s, Agent, (t.agent_id, t.created_by_id), "full_name")
     grp = s.get(SupportGroup, t.group_id) if t.group_id else None
     return TicketInfo(
         id=t.id,
@@ -259,8 +260,8 @@ def ticket_info(s: Session, t: Ticket) -> TicketInfo:
         legal_due_on=t.legal_due_on,
         wait_reason=t.wait_reason,
         sla_calendar=t.sla_calendar,
-        tto=clock_of(t, "tto"),
-        ttr=clock_of(t, "ttr"),
+        tto=t.tto,
+        ttr=t.ttr,
         tto_due_at=t.tto_due_at,
         ttr_due_at=t.ttr_due_at,
         due_at=t.due_at,
@@ -271,12 +272,7 @@ def timeline(s: Session, ticket_id: int) -> list[EventInfo | CommentInfo]:
     """Events and comments of a ticket, newest first."""
     events = s.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)).all()
     comments = s.exec(select(Comment).where(Comment.ticket_id == ticket_id)).all()
-    who = _names(
-        s,
-        {e.actor_id for e in events} | {c.author_id for c in comments},
-        Agent,
-        "full_name",
-    )
+    who = names_by_id(s, Agent, [*(e.actor_id for e in events), *(c.author_id for c in comments)], "full_name")
     items: list[EventInfo | CommentInfo] = [
         EventInfo(
             id=e.id,
@@ -287,6 +283,7 @@ def timeline(s: Session, ticket_id: int) -> list[EventInfo | CommentInfo]:
             note=e.note,
         )
         for e in events
+        if e.id is not None
     ]
     items += [
         CommentInfo(
@@ -297,31 +294,29 @@ def timeline(s: Session, ticket_id: int) -> list[EventInfo | CommentInfo]:
             public=c.public,
         )
         for c in comments
+        if c.id is not None
     ]
     items.sort(key=lambda i: (i.at, isinstance(i, CommentInfo), i.id), reverse=True)
     return items
 
 
-def add_comment(s: Session, ticket_id: int, author_id: int | None, at, body: str, public: bool) -> Comment:
-    c = Comment(ticket_id=ticket_id, author_id=author_id, at=at, body=body, public=public)
-    s.add(c)
-    return c
+def add_comment(s: Session, ticket_id: int, author_id: int | None, at: datetime, body: str, public: bool) -> None:
+    s.add(Comment(ticket_id=ticket_id, author_id=author_id, at=at, body=body, public=public))
 
 
-def survey_of(s: Session, ticket_id: int) -> Survey | None:
-    return s.exec(select(Survey).where(Survey.ticket_id == ticket_id)).first()
+def has_survey(s: Session, ticket_id: int) -> bool:
+    return s.exec(select(Survey).where(Survey.ticket_id == ticket_id)).first() is not None
 
 
-def add_survey(s: Session, ticket_id: int, score: int, comment: str, at) -> Survey:
-    sv = Survey(ticket_id=ticket_id, score=score, comment=comment, at=at)
-    s.add(sv)
-    return sv
+def add_survey(s: Session, ticket_id: int, score: int, comment: str, at: datetime) -> None:
+    s.add(Survey(ticket_id=ticket_id, score=score, comment=comment, at=at))
 
 
-def resolved_ticket_ids(s: Session, resolved_before) -> list[int]:
-    q = select(Ticket.id).where(Ticket.status == "resuelto", Ticket.resolved_at <= resolved_before).order_by(Ticket.id)
-    return list(s.exec(q).all())
-
-
-def events_of_ticket(s: Session, ticket_id: int) -> list[TicketEvent]:
-    return list(s.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)).all())
+def resolved_tickets(s: Session, resolved_before: datetime) -> list[tuple[int, int, datetime]]:
+    """(id, version, resolved_at) of the tickets resolved (not yet closed) before an instant, by id."""
+    q = (
+        select(Ticket.id, Ticket.version, Ticket.resolved_at)
+        .where(Ticket.status == "resuelto", col(Ticket.resolved_at) <= resolved_before)
+        .order_by(col(Ticket.id))
+    )
+    return [(i, v, at) for i, v, at in s.exec(q).all() if i is not None and at is not None]

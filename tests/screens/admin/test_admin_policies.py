@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from mesa_tui.domain.admin import OFFICE_DAY_MINUTES, PolicyScope
+from mesa_tui.domain.policies import PolicyScope
+from mesa_tui.domain.targets import OFFICE_DAY_MINUTES
 from mesa_tui.screens.admin.matrix import PriorityDialog
 from mesa_tui.screens.admin.policies import PolicyDialog
 from mesa_tui.screens.dialogs import ConfirmDialog

@@ -16,8 +16,9 @@ from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.widgets import Input, Label, Static
 
-from mesa_tui.domain.admin import ClosureInfo, HolidayInfo, RecomputeResult, format_day
-from mesa_tui.domain.dates import parse_day
+from mesa_tui.domain.closures import ClosureInfo, HolidayInfo
+from mesa_tui.domain.dates import format_day, parse_day
+from mesa_tui.domain.policies import RecomputeResult
 from mesa_tui.screens.admin.base import AdminForm, AdminPanel, admin_list, tickets_moved
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.form import FormField

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.widgets import Static
 
-from mesa_tui.domain.admin import CategoryInfo
+from mesa_tui.domain.catalog import CategoryInfo
 from mesa_tui.screens.admin.base import AdminPanel, admin_list
 from mesa_tui.screens.dialogs import OneFieldDialog
 from mesa_tui.widgets.keyed_table import Column, Row

@@ -16,19 +16,17 @@ from textual.containers import Horizontal
 from textual.markup import escape
 from textual.widgets import Input, Select, Static
 
-from mesa_tui.domain.admin import (
+from mesa_tui.domain.catalog import CatalogEntry
+from mesa_tui.domain.policies import PolicyInfo, PolicyScope, RecomputeResult
+from mesa_tui.domain.targets import (
     CALENDAR_LABELS,
     CALENDARS,
     OFFICE_DAY_MINUTES,
-    PolicyInfo,
-    PolicyScope,
-    RecomputeResult,
     TargetUnit,
     format_target,
     natural_unit,
     to_minutes,
 )
-from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.vocab import PRIORITY_ORDER, Priority
 from mesa_tui.screens.admin.base import AdminForm, AdminPanel, admin_list, selected, tickets_moved, whole_number
 from mesa_tui.screens.dialogs import ConfirmDialog

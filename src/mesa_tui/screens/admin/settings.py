@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from mesa_tui.domain.admin import setting_label
+from mesa_tui.domain.settings import setting_label
 from mesa_tui.screens.admin.base import AdminPanel, admin_list
 from mesa_tui.screens.dialogs import OneFieldDialog
 from mesa_tui.services.errors import ValidationError

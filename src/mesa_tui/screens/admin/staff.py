@@ -14,8 +14,8 @@ from textual.containers import Horizontal
 from textual.markup import escape
 from textual.widgets import Input, Select, Static
 
-from mesa_tui.domain.admin import AgentInfo, GroupInfo
 from mesa_tui.domain.priority import LEVELS
+from mesa_tui.domain.staff import AgentInfo, GroupInfo
 from mesa_tui.domain.vocab import Role
 from mesa_tui.screens.admin.base import AdminForm, AdminPanel, active_text, admin_list, counted, offered, selected
 from mesa_tui.screens.dialogs import ConfirmDialog

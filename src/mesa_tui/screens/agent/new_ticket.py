@@ -14,12 +14,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static, TextArea
 
 from mesa_tui.domain.tickets import TicketInfo, contact_problem, text_problem
-from mesa_tui.domain.vocab import CHANNEL_LABELS, PQRS_LEGAL_DAYS, TYPE_LABELS, TicketType
+from mesa_tui.domain.vocab import CHANNEL_LABELS, LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, TYPE_LABELS, TicketType
 from mesa_tui.screens.agent.ticket_dialogs import SCALE_OPTIONS_IMPACT, SCALE_OPTIONS_URGENCY, matrix_priority
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import UNEXPECTED, Loader
-from mesa_tui.services.desk import LEGAL_DAY_CHOICES, NewTicket
+from mesa_tui.services.desk import NewTicket
 from mesa_tui.services.errors import ServiceError, ValidationError
 from mesa_tui.widgets.form import FormField, show_field_errors
 from mesa_tui.widgets.format import fmt_dt, priority_text
@@ -93,7 +93,7 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
                     yield FormField(
                         "Canal",
                         Select(
-                            [(label, c.value) for c, label in CHANNEL_LABELS.items()],
+                            [(label, str(c)) for c, label in CHANNEL_LABELS.items()],
                             prompt="Elija el canal",
                             id="input-channel",
                             compact=True,
@@ -103,7 +103,7 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
                     yield FormField(
                         "Tipo",
                         Select(
-                            [(label, t.value) for t, label in TYPE_LABELS.items()],
+                            [(label, str(t)) for t, label in TYPE_LABELS.items()],
                             allow_blank=False,
                             value=TicketType.INCIDENTE.value,
                             id="input-type",

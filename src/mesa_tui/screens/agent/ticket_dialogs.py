@@ -185,7 +185,7 @@ class ClassifyDialog(ActionDialog[TicketInfo]):
         yield FormField(
             "Naturaleza",
             Select(
-                [(label, n.value) for n, label in NATURE_LABELS.items()],
+                [(label, str(n)) for n, label in NATURE_LABELS.items()],
                 prompt="Elija la naturaleza",
                 value=t.nature or Select.NULL,
                 id="input-nature",
@@ -196,7 +196,7 @@ class ClassifyDialog(ActionDialog[TicketInfo]):
         yield FormField(
             "Tipo",
             Select(
-                [(label, ty.value) for ty, label in TYPE_LABELS.items()],
+                [(label, str(ty)) for ty, label in TYPE_LABELS.items()],
                 allow_blank=False,
                 value=t.type,
                 id="input-type",

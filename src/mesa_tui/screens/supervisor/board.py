@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, Tab, Tabs
 
-from mesa_tui.domain.indicators import BOARD_ORDER, BoardGroup, SlaBoardCounts, SlaBoardPage, SlaBoardRow
+from mesa_tui.domain.board import BOARD_ORDER, BoardGroup, SlaBoardCounts, SlaBoardPage, SlaBoardRow
 from mesa_tui.domain.queue import PageDirection, PageRequest, SlaView
 from mesa_tui.domain.text import thousands
 from mesa_tui.domain.tickets import TicketInfo

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 from textual.widgets.data_table import ColumnKey
 
-from mesa_tui.domain.indicators import OVERVIEW_STATUSES, AgeingBucket, QueueOverview
+from mesa_tui.domain.overview import OVERVIEW_STATUSES, AgeingBucket, QueueOverview
 from mesa_tui.domain.text import thousands
 from mesa_tui.domain.vocab import LEVEL_LABELS, Status
 from mesa_tui.screens.context import DeskContext

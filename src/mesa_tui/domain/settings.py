@@ -1,0 +1,52 @@
+"""The help desk's settings: their labels and the checks that normalise a typed value."""
+
+from __future__ import annotations
+
+SETTING_LABELS = {
+    "risk_threshold": "Umbral de riesgo del ANS",
+    "auto_close_business_days": "Cierre automático (días hábiles)",
+}
+
+
+def setting_label(key: str) -> str:
+    if key.startswith("meta."):
+        return f"Meta: {key.removeprefix('meta.').replace('_', ' ')} (%)"
+    return SETTING_LABELS.get(key, key)
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int | float):
+        return float(value)
+    # es-CO writes the decimal comma.
+    return float(str(value).strip().replace(",", "."))
+
+
+def normalize_setting(key: str, value: object) -> str:
+    """The stored text of a setting value; ValueError with a Spanish message when it is out of range."""
+    if key == "risk_threshold":
+        try:
+            number = _number(value)
+        except ValueError:
+            raise ValueError("El umbral de riesgo debe ser un número entre 0 y 1 (por ejemplo 0,75).") from None
+        if not 0 < number < 1:
+            raise ValueError("El umbral de riesgo debe ser mayor que 0 y menor que 1 (por ejemplo 0,75).")
+        return repr(number)
+    if key == "auto_close_business_days":
+        try:
+            number = _number(value)
+        except ValueError:
+            number = -1.0
+        if not number.is_integer() or not 1 <= number <= 30:
+            raise ValueError("Los días hábiles para el cierre automático deben ser un entero de 1 a 30.")
+        return str(int(number))
+    if key.startswith("meta."):
+        try:
+            number = _number(value)
+        except ValueError:
+            number = -1.0
+        if not 0 <= number <= 100:
+            raise ValueError("La meta es un porcentaje de 0 a 100.")
+        return str(int(number)) if number.is_integer() else repr(number)
+    raise ValueError(f"El parámetro «{key}» no existe.")

@@ -1,0 +1,109 @@
+"""The office calendar: public holidays, and the closures the entity decrees."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from mesa_tui.domain.calendar import calendar_for
+from mesa_tui.domain.closures import ClosureInfo, HolidayInfo, closure_reason_problem
+from mesa_tui.domain.dates import format_day
+from mesa_tui.domain.policies import RecomputeResult
+from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.services.admin.base import AdminBase, require_admin
+from mesa_tui.services.admin.recompute import recalendar
+from mesa_tui.services.checks import named, raise_first
+from mesa_tui.services.errors import NotFound, ValidationError
+from mesa_tui.store import admin_repo as repo
+from mesa_tui.store import recompute_repo, tickets_repo
+from mesa_tui.store.engine import Session
+
+_MIN_YEAR, _MAX_YEAR = 1900, 2200
+
+_CALENDAR = "cambiar el calendario de atención"
+
+
+class CalendarAdmin(AdminBase):
+    """Holidays and closures; a closure change moves the due times of the open tickets that count that day."""
+
+    def holidays(self, year: int) -> list[HolidayInfo]:
+        """Public holidays the office calendar observes in `year` (closures apart)."""
+        if not isinstance(year, int) or isinstance(year, bool) or not _MIN_YEAR <= year <= _MAX_YEAR:
+            raise ValidationError("year", f"El año debe estar entre {_MIN_YEAR} y {_MAX_YEAR}.")
+        return [HolidayInfo(day=d, name=n) for d, n in calendar_for("office").holidays_in(year)]
+
+    def closures(self) -> list[ClosureInfo]:
+        with self.db.read() as s:
+            return repo.closures(s)
+
+    def add_closure(self, actor: ActorInfo, day: date, reason: str) -> RecomputeResult:
+        """Close the office on `day` (a date the entity decrees, not a public holiday) and
+        move the due times of the open tickets that count that day."""
+        require_admin(actor, _CALENDAR)
+        _check_day(day)
+        raise_first(named("reason", closure_reason_problem(reason)))
+        reason = reason.strip()
+
+        def tx(s: Session, who: ActorInfo, now: datetime) -> RecomputeResult:
+            existing = repo.closure_reason(s, day)
+            if existing is not None:
+                raise ValidationError("day", f"El {format_day(day)} ya es un día de cierre ({existing}).")
+            _business_day(day)
+            old_cal = tickets_repo.calendar(s, "office")
+            _not_counted_yet(s, day, now, "cerrar")
+            repo.add_closure(s, day, reason)
+            self._event(s, who, now, "closure", day.isoformat(), "crear", {"reason": (None, reason)})
+            note = f"Cierre agregado: {format_day(day)} ({reason})"
+            return RecomputeResult(recalendar(s, who, now, day, old_cal, note))
+
+        return self._write(actor, _CALENDAR, tx)
+
+    def remove_closure(self, actor: ActorInfo, day: date) -> RecomputeResult:
+        require_admin(actor, _CALENDAR)
+        _check_day(day)
+
+        def tx(s: Session, who: ActorInfo, now: datetime) -> RecomputeResult:
+            reason = repo.closure_reason(s, day)
+            if reason is None:
+                raise NotFound(f"El {format_day(day)} no es un día de cierre.")
+            old_cal = tickets_repo.calendar(s, "office")
+            _not_counted_yet(s, day, now, "reabrir")
+            repo.delete_closure(s, day)
+            self._event(s, who, now, "closure", day.isoformat(), "eliminar", {"reason": (reason, None)})
+            note = f"Cierre eliminado: {format_day(day)} ({reason})"
+            return RecomputeResult(recalendar(s, who, now, day, old_cal, note))
+
+        return self._write(actor, _CALENDAR, tx)
+
+
+def _not_counted_yet(s: Session, day: date, now: datetime, verb: str) -> None:
+    """A past day whose business time tickets already counted can't change any more."""
+    tz = calendar_for("office").tz
+    if day >= now.astimezone(tz).date():
+        return
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    counted = recompute_repo.tickets_computed_across(s, start, start + timedelta(days=1))
+    if counted:
+        raise ValidationError(
+            "day",
+            f"El {format_day(day)} ya pasó y el ANS de {counted} caso(s) ya contó ese día: "
+            f"no se puede {verb}. Solo se pueden cambiar fechas de hoy en adelante.",
+        )
+
+
+def _check_day(day: Any) -> None:
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise ValidationError("day", "Indique una fecha válida.")
+    if not _MIN_YEAR <= day.year <= _MAX_YEAR:
+        raise ValidationError("day", f"El año debe estar entre {_MIN_YEAR} y {_MAX_YEAR}.")
+
+
+def _business_day(day: date) -> None:
+    """A closure only means something on a day the office would otherwise open."""
+    base = calendar_for("office")
+    start = datetime.combine(day, time(0), tzinfo=base.tz)
+    if base.between(start, start + timedelta(days=1)) > timedelta(0):
+        return
+    holiday = dict(base.holidays_in(day.year)).get(day)
+    why = f"es festivo ({holiday})" if holiday else "no es día hábil"
+    raise ValidationError("day", f"El {format_day(day)} {why}: la oficina ya está cerrada ese día.")

@@ -1,0 +1,48 @@
+"""Input checks the use cases share: each turns a bad value, or the domain's first
+problem with a form, into a ValidationError that names the field."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+from mesa_tui.domain.priority import LEVELS
+from mesa_tui.domain.tickets import text_problem
+from mesa_tui.services.errors import ValidationError
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def required_text(value: str | None, field: str, label: str, max_len: int = 2000) -> str:
+    """The text without surrounding spaces; refused when empty or longer than `max_len`."""
+    problem = text_problem(value, label, max_len)
+    if problem or value is None:
+        raise ValidationError(field, problem or "")
+    return value.strip()
+
+
+def enum_value(enum: type[E], value: str, field: str, label: str) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(e.value for e in enum)
+        raise ValidationError(field, f"{label} «{value}» no es válido (use: {allowed}).") from None
+
+
+def scale_value(value: object, field: str, label: str) -> int:
+    """An impact or urgency: 1, 2 or 3."""
+    if not isinstance(value, int) or isinstance(value, bool) or value not in LEVELS:
+        raise ValidationError(field, f"{label} debe ser 1, 2 o 3 (recibido: {value!r}).")
+    return value
+
+
+def raise_first(problems: list[tuple[str, str]]) -> None:
+    """Forms show one message at a time: the first problem found."""
+    if problems:
+        field, message = problems[0]
+        raise ValidationError(field, message)
+
+
+def named(field: str, problem: str | None) -> list[tuple[str, str]]:
+    """One optional problem as the list raise_first takes."""
+    return [(field, problem)] if problem else []
