@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from mesa_tui.domain.errors import DeskError
 
-class ServiceError(Exception):
+
+class ServiceError(DeskError):
     """Base of every refusal; nothing was written when one is raised."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class ValidationError(ServiceError):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from mesa_tui.store.engine import Database
+from mesa_tui.store.engine import Database, database_url, safe_url, unusable
+from mesa_tui.store.errors import DatabaseUnavailable, SchemaMismatch
 
 
 def migrations_dir() -> Path:
@@ -41,3 +44,81 @@ def revision(db: Database, message: str) -> None:
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.revision(cfg, message=message, autogenerate=True)
+
+
+def known_revisions() -> tuple[set[str], set[str]]:
+    """(every revision this program's migrations know, the heads among them)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}, set(script.get_heads())
+
+
+def open_database(url: str | None = None, *, create: bool = False) -> Database:
+    """The desk's database, checked before any command uses it: the URL is
+    well formed, the SQLite file exists (unless `create`, for `mesa db
+    upgrade`), the server answers, and the schema is the one this program
+    knows. Every failure is a StoreError with one Spanish sentence."""
+    raw = url or database_url()
+    try:
+        parsed = sa.engine.make_url(raw)
+    except (sa.exc.ArgumentError, ValueError):
+        raise DatabaseUnavailable(
+            f"La URL de la base de datos no es válida: «{safe_url(raw)}». "
+            "Ejemplos: sqlite:////ruta/mesa.db, postgresql+psycopg://usuario:clave@servidor/mesa."
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseUnavailable(
+            f"mesa-tui trabaja con SQLite o PostgreSQL, no con «{parsed.get_backend_name()}» ({safe_url(raw)})."
+        )
+    if parsed.get_backend_name() == "sqlite":
+        _check_sqlite_path(parsed.database, create)
+    try:
+        db = Database(raw)
+    except (sa.exc.NoSuchModuleError, sa.exc.ArgumentError, ModuleNotFoundError) as exc:
+        raise DatabaseUnavailable(f"No se pudo usar la URL {safe_url(raw)}: {safe_url(str(exc))}.") from None
+    try:
+        with db.engine.connect() as conn:
+            current = _current_revision(conn)
+    except sa.exc.DBAPIError as exc:
+        db.dispose()
+        raise (
+            unusable(exc) or DatabaseUnavailable(f"No se pudo abrir la base de datos: {safe_url(str(exc.orig))}")
+        ) from None
+    if not create:
+        _check_revision(current)
+    return db
+
+
+def _check_sqlite_path(path: str | None, create: bool) -> None:
+    if not path or path == ":memory:":
+        raise DatabaseUnavailable("La base de datos SQLite debe ser un archivo: sqlite:////ruta/mesa.db.")
+    file = Path(path.removeprefix("file:").split("?", 1)[0])  # a URI filename (`?mode=ro&uri=true`)
+    if file.is_dir():
+        raise DatabaseUnavailable(f"{file} es una carpeta, no el archivo de la base de datos.")
+    if not file.exists():
+        if create:
+            if file.parent.exists() and not file.parent.is_dir():
+                raise DatabaseUnavailable(f"{file.parent} no es una carpeta.")
+            return
+        raise DatabaseUnavailable(f"No existe la base de datos {file}. Créela con «mesa db upgrade».")
+    if not os.access(file, os.R_OK):
+        raise DatabaseUnavailable(f"Su usuario no puede leer la base de datos {file}.")
+
+
+def _current_revision(conn: sa.Connection) -> str | None:
+    if "alembic_version" not in sa.inspect(conn).get_table_names():
+        return None
+    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def _check_revision(current: str | None) -> None:
+    known, heads = known_revisions()
+    if current is None:
+        raise SchemaMismatch("La base de datos está vacía o no es de mesa-tui: ejecute «mesa db upgrade».")
+    if current not in known:
+        raise SchemaMismatch(
+            f"La base de datos es de una versión más nueva de mesa-tui (revisión {current}): actualice mesa-tui."
+        )
+    if current not in heads:
+        raise SchemaMismatch("La base de datos es de una versión anterior: ejecute «mesa db upgrade».")

@@ -1,0 +1,92 @@
+"""Where the desk's database is, and how long a write waits for a lock.
+
+The same answer from any folder, in this order:
+1. `MESA_DATABASE_URL` (or the command line's `--db`, which the CLI passes in);
+2. `database_url` in the settings file: `$MESA_CONFIG`, else
+   `~/.config/mesa-tui/mesa.toml` (XDG_CONFIG_HOME), else `/etc/mesa-tui/mesa.toml`;
+3. `db/mesa.db` of the source checkout mesa-tui runs from (what `make run`
+   creates), as an absolute path; installed elsewhere,
+   `~/.local/share/mesa-tui/mesa.db` (XDG_DATA_HOME).
+
+`lock_timeout` (seconds) comes from `MESA_LOCK_TIMEOUT`, else the settings
+file, else 15.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from mesa_tui.store.errors import DatabaseUnavailable
+
+DEFAULT_LOCK_TIMEOUT_S = 15.0
+
+
+def settings_file() -> Path | None:
+    if env := os.environ.get("MESA_CONFIG"):
+        return Path(env).expanduser()
+    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    for candidate in (home / "mesa-tui" / "mesa.toml", Path("/etc/mesa-tui/mesa.toml")):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+@cache
+def _settings(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise DatabaseUnavailable(f"No existe el archivo de configuración {path}.") from None
+    except IsADirectoryError:
+        raise DatabaseUnavailable(f"{path} es una carpeta, no el archivo de configuración de mesa-tui.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DatabaseUnavailable(f"No se pudo leer la configuración {path}: {exc}.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DatabaseUnavailable(f"La configuración {path} no es TOML válido: {exc}.") from None
+
+
+def settings() -> dict[str, Any]:
+    return _settings(settings_file())
+
+
+def _checkout_db() -> Path | None:
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "db" / "migrations" / "env.py").exists():
+            return parent / "db" / "mesa.db"
+    return None
+
+
+def default_database_path() -> Path:
+    checkout = _checkout_db()
+    if checkout is not None:
+        return checkout
+    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data / "mesa-tui" / "mesa.db"
+
+
+def database_url() -> str:
+    if env := os.environ.get("MESA_DATABASE_URL"):
+        return env
+    configured = settings().get("database_url")
+    if configured:
+        return str(configured)
+    return f"sqlite:///{default_database_path()}"
+
+
+def lock_timeout_seconds() -> float:
+    raw: Any = os.environ.get("MESA_LOCK_TIMEOUT") or settings().get("lock_timeout", DEFAULT_LOCK_TIMEOUT_S)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise DatabaseUnavailable(f"lock_timeout debe ser un número de segundos (se leyó {raw!r}).") from None
+    if not 0 < value <= 3600:
+        raise DatabaseUnavailable("lock_timeout debe estar entre 0 y 3600 segundos.")
+    return value
