@@ -17,7 +17,9 @@ def _pg_url(base: str, worker_id: str) -> str:
     """A fresh database per xdist worker, emptied before each test."""
     import sqlalchemy as sa
 
-    name = f"mesa_test_{worker_id}".replace("-", "_")
+    # One database per xdist worker, named after the base URL's database, so two
+    # suites on one server (MESA_TEST_DATABASE_URL=.../mesa_a, .../mesa_b) never share one.
+    name = f"{sa.engine.make_url(base).database or 'mesa_test'}_{worker_id}".replace("-", "_")
     url = sa.engine.make_url(base)
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
