@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from mesa_tui.cli import common
 
@@ -22,11 +21,11 @@ def register(subparsers: common.Subparsers) -> None:
 
 def cmd_catalog_import(args: argparse.Namespace) -> int:
     from mesa_tui.services.admin import Admin
-    from mesa_tui.services.catalog import import_catalog
+    from mesa_tui.services.catalog import import_catalog, read_catalog_file
 
     db = common.database(args)
     actor = common.admin_or_setup(args, db)
-    text = Path(args.file).read_text(encoding="utf-8")
+    text = read_catalog_file(args.file)
     # An admin's import re-targets tickets of moved services; the first load has none.
     result = Admin(db).import_catalog(actor, text) if actor is not None else import_catalog(db, text)
     print(f"Catálogo importado: {result.created} nuevos, {result.updated} modificados, {result.unchanged} sin cambios.")
@@ -34,9 +33,9 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_export(args: argparse.Namespace) -> int:
-    from mesa_tui.services.catalog import export_catalog
+    from mesa_tui.services.catalog import export_catalog, write_catalog_file
 
     text = export_catalog(common.database(args))
-    Path(args.file).write_text(text, encoding="utf-8")
-    print(f"Catálogo exportado a {args.file}")
+    path, count = write_catalog_file(args.file, text)
+    print(f"Catálogo exportado a {path} ({count} servicios)")
     return 0

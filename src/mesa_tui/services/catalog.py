@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from mesa_tui.domain.catalog import (
@@ -19,6 +20,7 @@ from mesa_tui.domain.catalog import (
     format_catalog,
     parse_catalog,
 )
+from mesa_tui.domain.errors import describe_os_error
 from mesa_tui.domain.vocab import Role
 from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import PermissionDenied, ValidationError
@@ -103,38 +105,41 @@ def _parse(text: str, categories: list[str]) -> list[CatalogEntry]:
 
 
 def read_catalog_file(path: str) -> str:
-    """The text of the catalog file at `path`; a ValidationError on "path" says why not."""
-    from pathlib import Path
-
+    """The text of the catalog file at `path`; a ValidationError on "path" says why not
+    (a file that is not UTF-8 is refused naming the first line that isn't)."""
     if not path.strip():
         raise ValidationError("path", "Escriba la ruta del archivo del catálogo.")
     file = Path(path.strip()).expanduser()
+    if file.is_dir():
+        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.")
     try:
-        return file.read_text(encoding="utf-8")
+        data = file.read_bytes()
     except FileNotFoundError:
         raise ValidationError("path", f"No existe el archivo {file}.") from None
-    except IsADirectoryError:
-        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.") from None
-    except UnicodeDecodeError:
-        raise ValidationError(
-            "path", "El archivo no es texto UTF-8: guárdelo como texto UTF-8 delimitado por tabulaciones."
-        ) from None
     except OSError as exc:
-        raise ValidationError("path", f"No se pudo leer {file}: {exc.strerror or exc}.") from None
+        raise ValidationError("path", describe_os_error(exc, file)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValidationError(
+            "path",
+            f"El archivo no es texto UTF-8 (línea {line}): guárdelo como texto UTF-8 delimitado por tabulaciones.",
+        ) from None
 
 
 def write_catalog_file(path: str, text: str) -> tuple[str, int]:
     """Write an exported catalog to `path`: (the full path, how many services)."""
-    from pathlib import Path
-
+    if not path.strip():
+        raise ValidationError("path", "Escriba la ruta del archivo del catálogo.")
     file = Path(path.strip()).expanduser()
+    if file.is_dir():
+        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.")
+    if not file.parent.is_dir():
+        raise ValidationError("path", f"No existe la carpeta {file.parent}.")
     try:
         file.write_text(text, encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError("path", f"No existe la carpeta {file.parent}.") from None
-    except IsADirectoryError:
-        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.") from None
     except OSError as exc:
-        raise ValidationError("path", f"No se pudo escribir {file}: {exc.strerror or exc}.") from None
+        raise ValidationError("path", describe_os_error(exc, file)) from None
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     return str(file.resolve()), max(len(lines) - 1, 0)  # minus the header

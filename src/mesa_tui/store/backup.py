@@ -37,13 +37,14 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from mesa_tui.store.engine import Database, safe_url
+from mesa_tui.store.errors import StoreError
 
 FORMAT = "mesa-backup/1"
 MANIFEST = "manifest.json"
 PAYLOAD = {"sqlite": "desk.sqlite", "postgresql": "desk.pgdump"}
 
 
-class BackupError(Exception):
+class BackupError(StoreError):
     """A backup, a verification or a restore that could not be done; the
     message is for the user (Spanish) and nothing was changed."""
 
