@@ -3,9 +3,10 @@ itself), a yes/no question, one line of text, and the help.
 
 An action dialog is handed the use case to run (`run(values) -> result`) and
 runs it itself, in a thread worker: a validation refusal then shows next to the
-field it is about and the dialog stays open with what was typed; any other
-refusal (permission, transition, conflict) closes the dialog and goes back to
-the screen, which says so and reloads.
+field it is about and the dialog stays open with what was typed; so does a
+database that is busy or out of reach, whose sentence shows in the dialog (the
+same keys try again). Any other refusal (permission, transition, conflict)
+closes the dialog and goes back to the screen, which says so and reloads.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.screens.loading import UNEXPECTED, Loader
-from mesa_tui.services.errors import ServiceError, ValidationError
+from mesa_tui.services.errors import ValidationError
+from mesa_tui.store.errors import StoreError
 from mesa_tui.widgets.form import FormField, show_field_errors
 
 R = TypeVar("R")
@@ -37,7 +40,7 @@ class Outcome(Generic[R]):
     (then `error` is set and `info` means nothing)."""
 
     info: R
-    error: ServiceError | None = None
+    error: DeskError | None = None
 
 
 class ActionDialog(ModalScreen[Outcome[R] | None], Generic[R]):
@@ -115,7 +118,7 @@ class ActionDialog(ModalScreen[Outcome[R] | None], Generic[R]):
     def _succeeded(self, info: R) -> None:
         self.dismiss(Outcome(info))
 
-    def _failed(self, error: ServiceError) -> None:
+    def _failed(self, error: DeskError) -> None:
         self.busy = False
         self.remove_class("-busy")
         if isinstance(error, ValidationError):
@@ -123,6 +126,9 @@ class ActionDialog(ModalScreen[Outcome[R] | None], Generic[R]):
                 self._focus_field(error.field)
             else:
                 self._general_error(error.message)
+            return
+        if isinstance(error, StoreError):
+            self._general_error(error.message)  # nothing was written: the same keys try again
             return
         self.dismiss(Outcome[Any](None, error))
 

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static, TextArea
 
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.tickets import TicketInfo, contact_problem, text_problem
 from mesa_tui.domain.vocab import CHANNEL_LABELS, LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, TYPE_LABELS, TicketType
 from mesa_tui.screens.agent.ticket_dialogs import SCALE_OPTIONS_IMPACT, SCALE_OPTIONS_URGENCY, matrix_priority
@@ -20,7 +21,7 @@ from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import UNEXPECTED, Loader
 from mesa_tui.services.desk import NewTicket
-from mesa_tui.services.errors import ServiceError, ValidationError
+from mesa_tui.services.errors import ValidationError
 from mesa_tui.widgets.form import FormField, show_field_errors
 from mesa_tui.widgets.format import fmt_dt, priority_text
 from mesa_tui.widgets.key_bar import KeyBar
@@ -146,8 +147,8 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
         else:
             self._catalog.load(self.ctx.load_reference, self._use_reference)
 
-    def _catalog_failed(self, error: ServiceError) -> None:
-        self._refused(ServiceError(f"No se pudo leer el catálogo: {error.message}"))
+    def _catalog_failed(self, error: DeskError) -> None:
+        self._refused(DeskError(f"No se pudo leer el catálogo: {error.message}"))
 
     def _use_reference(self, ref: Reference) -> None:
         self.query_one(ServicePicker).set_services(ref.services)
@@ -241,7 +242,7 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
         )
         self.dismiss(info)
 
-    def _refused(self, error: ServiceError) -> None:
+    def _refused(self, error: DeskError) -> None:
         self.busy = False
         if isinstance(error, ValidationError) and show_field_errors(self, {error.field: error.message}):
             self._focus_field(error.field)

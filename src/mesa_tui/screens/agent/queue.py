@@ -15,6 +15,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static, Tab, Tabs
 
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.queue import (
     PageDirection,
     PageRequest,
@@ -35,7 +36,6 @@ from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import Loader, Pager
-from mesa_tui.services.errors import ServiceError
 from mesa_tui.widgets.format import local
 from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.ticket_table import TicketTable
@@ -231,7 +231,7 @@ class QueueScreen(MesaScreen[None], TicketKeys):
         self._show_status()
         self.ticket_actions.offer_changed(self.query_state.filtered)
 
-    def _page_failed(self, error: ServiceError) -> None:
+    def _page_failed(self, error: DeskError) -> None:
         self.notify(
             f"No se pudo leer la cola: {error.message}", title="Error", severity="error", timeout=10, markup=False
         )

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.widgets import Static, Tab, Tabs
 
 from mesa_tui.domain.board import BOARD_ORDER, BoardGroup, SlaBoardCounts, SlaBoardPage, SlaBoardRow
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.queue import PageDirection, PageRequest, SlaView
 from mesa_tui.domain.text import thousands
 from mesa_tui.domain.tickets import TicketInfo
@@ -27,7 +28,6 @@ from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import UNEXPECTED, Loader, Pager
 from mesa_tui.screens.supervisor.base import REFRESH_SECONDS, ScreenFactory, SupervisorScreen, cases
-from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.reports import Reports
 from mesa_tui.widgets.format import fmt_short, local, sla_text, status_text
 from mesa_tui.widgets.key_bar import KeyBar
@@ -235,7 +235,7 @@ class SlaBoardScreen(SupervisorScreen):
         self._show_status()
         self.ticket_actions.offer_changed()
 
-    def _read_failed(self, error: ServiceError) -> None:
+    def _read_failed(self, error: DeskError) -> None:
         self.notify_read_error("el tablero", error.message)
 
     def _group_total(self) -> int:
@@ -367,6 +367,6 @@ class SlaBoardScreen(SupervisorScreen):
             return  # the supervisor went elsewhere meanwhile
         self.ticket_actions.open(name, info, ref)
 
-    def _action_failed(self, error: ServiceError) -> None:
+    def _action_failed(self, error: DeskError) -> None:
         self.notify_refusal(error)
         self.refresh_board()

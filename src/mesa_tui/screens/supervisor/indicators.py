@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.indicators import (
     MONTHS,
     NO_CASES,
@@ -37,7 +38,6 @@ from mesa_tui.screens.dialogs import OneFieldDialog, Outcome
 from mesa_tui.screens.loading import Loader
 from mesa_tui.screens.supervisor.base import ScreenFactory, SupervisorScreen
 from mesa_tui.screens.supervisor.exports import ExportIndicatorsDialog
-from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.reports import FIRST_YEAR, Reports
 from mesa_tui.widgets.format import local
 from mesa_tui.widgets.indicator_chart import IndicatorChart
@@ -238,7 +238,7 @@ class IndicatorsScreen(SupervisorScreen):
         if year == self.year:
             self._present(table)
 
-    def _read_failed(self, year: int, error: ServiceError) -> None:
+    def _read_failed(self, year: int, error: DeskError) -> None:
         if year == self.year:
             self.notify_read_error(f"los indicadores de {year}", error.message)
 

@@ -17,13 +17,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 from textual.widgets.data_table import ColumnKey
 
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.overview import OVERVIEW_STATUSES, AgeingBucket, QueueOverview
 from mesa_tui.domain.text import thousands
 from mesa_tui.domain.vocab import LEVEL_LABELS, Status
 from mesa_tui.screens.context import DeskContext
 from mesa_tui.screens.loading import Loader
 from mesa_tui.screens.supervisor.base import REFRESH_SECONDS, ScreenFactory, SupervisorScreen, cases
-from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.reports import Reports
 from mesa_tui.widgets.format import STATUS_STYLES, local
 from mesa_tui.widgets.key_bar import KeyBar
@@ -281,7 +281,7 @@ class OverviewScreen(SupervisorScreen):
         ]
         self.query_one("#overview-status", Static).update("  ·  ".join(parts))
 
-    def _read_failed(self, error: ServiceError) -> None:
+    def _read_failed(self, error: DeskError) -> None:
         self.notify_read_error("el resumen de la cola", error.message)
 
     def _periodic_refresh(self) -> None:
