@@ -84,7 +84,7 @@ class MesaScreen(Screen[R]):
             self._reference.load(self.ctx.load_reference, then)
 
     def _reference_failed(self, error: DeskError) -> None:
-        self.notify(f"No se pudieron leer las listas de referencia: {error.message}", severity="error")
+        self.notify(f"No se pudieron leer las listas de referencia: {error.message}", severity="error", markup=False)
 
     def notify_refusal(self, error: DeskError) -> None:
         self.notify(error.message, title="No se pudo", severity="error", timeout=8, markup=False)

@@ -1,6 +1,8 @@
 """The dialogs every screen uses: an action's form (which runs its use case
 itself), a yes/no question, one line of text, and the help.
 
+Titles, intros and messages are shown as written: they quote subjects and names.
+
 An action dialog is handed the use case to run (`run(values) -> result`) and
 runs it itself, in a thread worker: a validation refusal then shows next to the
 field it is about and the dialog stays open with what was typed; so does a
@@ -30,6 +32,7 @@ from mesa_tui.screens.loading import UNEXPECTED, Loader
 from mesa_tui.services.errors import ValidationError
 from mesa_tui.store.errors import StoreError
 from mesa_tui.widgets.form import FormField, show_field_errors
+from mesa_tui.widgets.plain import plain
 
 R = TypeVar("R")
 
@@ -64,9 +67,9 @@ class ActionDialog(ModalScreen[Outcome[R] | None], Generic[R]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, id="dialog-title")
+            yield Label(plain(self.title_text), id="dialog-title")
             if self.intro:
-                yield Static(self.intro, id="dialog-intro")
+                yield Static(plain(self.intro), id="dialog-intro")
             yield from self.fields()
             yield Static("", id="dialog-error", classes="field-error")
             with Horizontal(id="dialog-buttons"):
@@ -134,7 +137,7 @@ class ActionDialog(ModalScreen[Outcome[R] | None], Generic[R]):
 
     def _general_error(self, message: str | None) -> None:
         error = self.query_one("#dialog-error", Static)
-        error.update(message or "")
+        error.update(plain(message or ""))
         error.set_class(bool(message), "-shown")
 
     def _focus_field(self, name: str) -> None:
@@ -218,10 +221,10 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Acción", no_wrap=True)
         table.add_column("Detalle", style="dim", ratio=1)
         table.add_column("Id", style="dim italic", no_wrap=True)
-        for key, description, tooltip, ident in self.rows:
-            table.add_row(key, description, tooltip, ident)
+        for row in self.rows:
+            table.add_row(*map(plain, row))  # the keys come from the person's keys.toml
         with Vertical(id="dialog", classes="wide"):
-            yield Label(f"Ayuda · {self.title_text}", id="dialog-title")
+            yield Label(plain(f"Ayuda · {self.title_text}"), id="dialog-title")
             with VerticalScroll(id="help-body"):
                 yield Static(table)
             yield Static(

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.widgets import Input, Label, Static
 
 from mesa_tui.domain.closures import ClosureInfo, HolidayInfo
@@ -24,6 +23,7 @@ from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import fmt_date, local
 from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
+from mesa_tui.widgets.plain import plain
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,10 @@ class CalendarPanel(AdminPanel[_Year]):
                 ),
             )
         )
-        self.query_one("#holidays-title", Label).update(f"Festivos de {data.year} ({len(data.holidays)})")
-        self.query_one("#closures-title", Label).update(f"Cierres de la entidad en {data.year} ({len(data.closures)})")
+        self.query_one("#holidays-title", Label).update(plain(f"Festivos de {data.year} ({len(data.holidays)})"))
+        self.query_one("#closures-title", Label).update(
+            plain(f"Cierres de la entidad en {data.year} ({len(data.closures)})")
+        )
         self.query_one("#holidays-table", KeyedTable).show_rows(
             [Row(h.day.isoformat(), (fmt_date(h.day), h.name)) for h in data.holidays]
         )
@@ -138,7 +140,7 @@ class CalendarPanel(AdminPanel[_Year]):
             return
         dialog = ConfirmDialog(
             "Quitar el cierre",
-            f"{format_day(closure.day)}: {escape(closure.reason)}\n\n"
+            f"{format_day(closure.day)}: {closure.reason}\n\n"
             "La oficina vuelve a atender ese día y se recalculan los vencimientos de los casos abiertos.",
             lambda v: self.admin.remove_closure(self.actor, closure.day),
             confirm="Quitar cierre",

@@ -7,7 +7,6 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.markup import escape
 from textual.widgets import Static
 
 from mesa_tui.domain.catalog import CategoryInfo
@@ -72,7 +71,7 @@ class CategoriesPanel(AdminPanel[list[CategoryInfo]]):
         if category is None:
             return
         dialog = OneFieldDialog(
-            f"Renombrar «{escape(category.name)}»",
+            f"Renombrar «{category.name}»",
             "Nombre de la categoría",
             lambda v: self.admin.rename_category(self.actor, category.name, v["name"]),
             value=category.name,

@@ -227,7 +227,7 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
         problems = self.problems(values)
         show_field_errors(self, problems)
         if problems:
-            self.notify("Revise los campos marcados.", severity="warning", timeout=4)
+            self.notify("Revise los campos marcados.", severity="warning", timeout=4, markup=False)
             self._focus_field(next(iter(problems)))
             return
         self.busy = True
@@ -279,4 +279,6 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
             self.dismiss(None)
             return
         self._discard_armed_at = now
-        self.notify("Pulse Esc otra vez para descartar lo escrito.", severity="warning", timeout=DISCARD_WINDOW_S)
+        self.notify(
+            "Pulse Esc otra vez para descartar lo escrito.", severity="warning", timeout=DISCARD_WINDOW_S, markup=False
+        )

@@ -38,6 +38,7 @@ from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import Loader, Pager
 from mesa_tui.widgets.format import local
 from mesa_tui.widgets.key_bar import KeyBar
+from mesa_tui.widgets.plain import plain
 from mesa_tui.widgets.ticket_table import TicketTable
 
 REFRESH_SECONDS = 30
@@ -257,8 +258,8 @@ class QueueScreen(MesaScreen[None], TicketKeys):
         parts.append(f"orden: {q.describe_sort()}")
         if self.loaded_at is not None:
             parts.append(f"actualizada {local(self.loaded_at):%H:%M:%S}")
-        self.query_one("#queue-status", Static).update("  ·  ".join(parts))
-        self.query_one("#filter-summary", Static).update(self._filter_summary())
+        self.query_one("#queue-status", Static).update(plain("  ·  ".join(parts)))
+        self.query_one("#filter-summary", Static).update(plain(self._filter_summary()))
 
     def _filter_summary(self) -> str:
         q = self.query_state.with_(text="")
@@ -383,7 +384,7 @@ class QueueScreen(MesaScreen[None], TicketKeys):
     def action_refresh(self) -> None:
         self.ctx.reference = None  # re-read calendars, agents and services too
         self.refresh_queue()
-        self.notify("Cola actualizada", timeout=2)
+        self.notify("Cola actualizada", timeout=2, markup=False)
 
     def action_new_ticket(self) -> None:
         self.app.push_screen(NewTicketScreen(self.ctx), self._logged)

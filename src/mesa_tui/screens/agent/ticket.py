@@ -43,6 +43,7 @@ from mesa_tui.widgets.format import (
     type_label,
 )
 from mesa_tui.widgets.key_bar import KeyBar
+from mesa_tui.widgets.plain import plain
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ class TicketScreen(MesaScreen[None], TicketKeys):
         if info.closed_at is not None:
             rows.append(("Cerrado", fmt_dt(info.closed_at)))
         for label, value in rows:
-            grid.add_row(label, value)
+            grid.add_row(label, plain(value))  # names and contacts as typed: never markup
         return grid
 
     def _sla(self, view: TicketView) -> Group:

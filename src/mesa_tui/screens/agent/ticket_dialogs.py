@@ -18,6 +18,7 @@ from mesa_tui.domain.vocab import NATURE_LABELS, TYPE_LABELS, SolutionMode
 from mesa_tui.screens.dialogs import ActionDialog
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import IMPACT_LABELS, URGENCY_LABELS, level_label, priority_text
+from mesa_tui.widgets.plain import plain_options
 
 SCALE_OPTIONS_IMPACT = [(label, value) for value, label in IMPACT_LABELS.items()]
 SCALE_OPTIONS_URGENCY = [(label, value) for value, label in URGENCY_LABELS.items()]
@@ -65,8 +66,8 @@ def matrix_priority(matrix: dict[tuple[int, int], str], impact: object, urgency:
     return None
 
 
-def service_options(services: Sequence[CatalogEntry]) -> list[tuple[str, str]]:
-    return [(f"{s.code} · {s.name}", s.code) for s in services]
+def service_options(services: Sequence[CatalogEntry]) -> list[tuple[Text, str]]:
+    return plain_options((f"{s.code} · {s.name}", s.code) for s in services)
 
 
 class EscalateDialog(ActionDialog[TicketInfo]):
@@ -84,7 +85,7 @@ class EscalateDialog(ActionDialog[TicketInfo]):
         self.default = higher[0][0] if higher else (self.groups[0][0] if self.groups else Select.NULL)
 
     def fields(self) -> ComposeResult:
-        options = [(f"{name} ({level_label(level)})", gid) for gid, name, level in self.groups]
+        options = plain_options((f"{name} ({level_label(level)})", gid) for gid, name, level in self.groups)
         yield FormField(
             "Grupo que recibe el caso",
             Select(options, allow_blank=False, value=self.default, id="input-group", compact=True)
@@ -120,11 +121,11 @@ class AssignDialog(ActionDialog[TicketInfo]):
 
     def fields(self) -> ComposeResult:
         names: dict[int | None, str] = {gid: name for gid, name, _ in self.groups}
-        agent_options = [
+        agent_options = plain_options(
             (f"{a.full_name} ({names.get(a.group_id, 'sin grupo')})", a.login)
             for a in self.agents
             if a.id != self.current_agent_id
-        ]
+        )
         yield FormField(
             "Agente",
             Select(agent_options, prompt="Sin agente: solo el grupo", id="input-agent", compact=True),
@@ -134,7 +135,7 @@ class AssignDialog(ActionDialog[TicketInfo]):
         yield FormField(
             "Grupo",
             Select(
-                [(f"{n} ({level_label(lv)})", gid) for gid, n, lv in self.groups],
+                plain_options((f"{n} ({level_label(lv)})", gid) for gid, n, lv in self.groups),
                 prompt="El grupo del agente",
                 id="input-group",
                 compact=True,

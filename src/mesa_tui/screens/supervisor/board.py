@@ -33,6 +33,7 @@ from mesa_tui.widgets.format import fmt_short, local, sla_text, status_text
 from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.keyed_table import Cell, Column, Row
 from mesa_tui.widgets.paging import PagedKeyedTable, paging_bindings
+from mesa_tui.widgets.plain import plain
 from mesa_tui.widgets.ticket_table import short_name
 
 ALL = "todos"  # the tab with every open ticket (group None)
@@ -264,7 +265,7 @@ class SlaBoardScreen(SupervisorScreen):
         if self.loaded_at is not None:
             parts.append(f"actualizado {local(self.loaded_at):%H:%M:%S}")
         parts.append(f"se actualiza cada {REFRESH_SECONDS} s")
-        self.query_one("#board-status", Static).update("  ·  ".join(parts))
+        self.query_one("#board-status", Static).update(plain("  ·  ".join(parts)))
 
     def refresh_board(self) -> None:
         """Read the counts and the page again from its first row, keeping the cursor on its ticket."""
@@ -322,7 +323,7 @@ class SlaBoardScreen(SupervisorScreen):
 
     def action_refresh(self) -> None:
         self.refresh_board()
-        self.notify("Tablero actualizado", timeout=2)
+        self.notify("Tablero actualizado", timeout=2, markup=False)
 
     def action_export(self) -> None:
         self.export_tickets()

@@ -43,6 +43,7 @@ from mesa_tui.widgets.format import local
 from mesa_tui.widgets.indicator_chart import IndicatorChart
 from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
+from mesa_tui.widgets.plain import plain
 
 # What fits the table's first column; the detail under it gives the full name.
 SHORT_NAMES = {
@@ -225,7 +226,7 @@ class IndicatorsScreen(SupervisorScreen):
         if table is not None:
             self._present(table)
             return
-        self.query_one("#ind-status", Static).update(f"Leyendo los indicadores de {self.year}…")
+        self.query_one("#ind-status", Static).update(plain(f"Leyendo los indicadores de {self.year}…"))
         year = self.year
         self._reader.load(self._indicators(year), partial(self._read, year), partial(self._read_failed, year))
 
@@ -250,8 +251,10 @@ class IndicatorsScreen(SupervisorScreen):
         met = sum(1 for r in table.rows if r.met)
         measured = sum(1 for r in table.rows if r.met is not None)
         self.query_one("#ind-status", Static).update(
-            f"{table.year}: {met} de {measured} indicadores con casos cumplen la meta  ·  "
-            "verde cumple, rojo no cumple, — sin casos"
+            plain(
+                f"{table.year}: {met} de {measured} indicadores con casos cumplen la meta  ·  "
+                "verde cumple, rojo no cumple, — sin casos"
+            )
         )
         self.refresh_bindings()
         # The year before is the one a supervisor looks at next.
