@@ -28,10 +28,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from mesa_tui.domain.errors import DeskError
+from mesa_tui.domain.limits import REASON
 from mesa_tui.screens.loading import UNEXPECTED, Loader
 from mesa_tui.services.errors import ValidationError
 from mesa_tui.store.errors import StoreError
 from mesa_tui.widgets.form import FormField, show_field_errors
+from mesa_tui.widgets.limited import LimitedInput
 from mesa_tui.widgets.plain import plain
 
 R = TypeVar("R")
@@ -168,14 +170,17 @@ class ReasonDialog(ActionDialog[R]):
         placeholder: str = "",
         confirm: str = "Confirmar",
         intro: str = "",
+        limit: int = REASON,
     ) -> None:
         super().__init__(title, run, confirm=confirm, intro=intro)
         self.label = label
         self.field = field
         self.placeholder = placeholder
+        self.limit = limit  # domain/limits.py: what the use case takes
 
     def fields(self) -> ComposeResult:
-        yield FormField(self.label, Input(placeholder=self.placeholder, id=f"input-{self.field}"), self.field)
+        box = LimitedInput(placeholder=self.placeholder, id=f"input-{self.field}", limit=self.limit)
+        yield FormField(self.label, box, self.field)
 
     def values(self) -> dict[str, Any]:
         return {self.field: self.query_one(f"#input-{self.field}", Input).value}
@@ -193,8 +198,9 @@ class OneFieldDialog(ReasonDialog[R]):
         value: str = "",
         confirm: str = "Guardar",
         intro: str = "",
+        limit: int = REASON,
     ) -> None:
-        super().__init__(title, label, run, field=field, confirm=confirm, intro=intro)
+        super().__init__(title, label, run, field=field, confirm=confirm, intro=intro, limit=limit)
         self.initial = value
 
     def on_mount(self) -> None:

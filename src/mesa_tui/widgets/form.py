@@ -29,6 +29,10 @@ class FormField(Vertical):
         self._hint = hint
         self.field_name = name
 
+    @property
+    def label(self) -> str:
+        return self._label
+
     def compose(self) -> ComposeResult:
         yield Label(plain(self._label), classes="field-label")
         yield self._control

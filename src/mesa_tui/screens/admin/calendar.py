@@ -17,12 +17,14 @@ from textual.widgets import Input, Label, Static
 
 from mesa_tui.domain.closures import ClosureInfo, HolidayInfo
 from mesa_tui.domain.dates import format_day, parse_day
+from mesa_tui.domain.limits import CLOSURE_REASON
 from mesa_tui.domain.policies import RecomputeResult
 from mesa_tui.screens.admin.base import AdminForm, AdminPanel, admin_list, tickets_moved
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import fmt_date, local
 from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
+from mesa_tui.widgets.limited import LimitedInput
 from mesa_tui.widgets.plain import plain
 
 
@@ -166,7 +168,12 @@ class ClosureDialog(AdminForm[tuple[date, RecomputeResult]]):
         yield FormField("Fecha", Input(placeholder="DD/MM/AAAA o AAAA-MM-DD", id="input-day", compact=True), "day")
         yield FormField(
             "Motivo",
-            Input(placeholder="p. ej. Decreto 0123 de 2026: jornada compensatoria", id="input-reason", compact=True),
+            LimitedInput(
+                placeholder="p. ej. Decreto 0123 de 2026: jornada compensatoria",
+                id="input-reason",
+                compact=True,
+                limit=CLOSURE_REASON,
+            ),
             "reason",
         )
 

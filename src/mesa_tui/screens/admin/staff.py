@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
+from mesa_tui.domain.limits import AGENT_NAME, GROUP_NAME, LOGIN
 from mesa_tui.domain.priority import LEVELS
 from mesa_tui.domain.staff import AgentInfo, GroupInfo
 from mesa_tui.domain.vocab import Role
@@ -21,6 +22,7 @@ from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import level_label
 from mesa_tui.widgets.keyed_table import Column, Row
+from mesa_tui.widgets.limited import LimitedInput
 from mesa_tui.widgets.plain import plain, plain_options
 from mesa_tui.widgets.search_box import SearchBox, matches
 
@@ -225,14 +227,20 @@ class AgentDialog(AdminForm[AgentInfo]):
         with Horizontal(classes="field-row"):
             yield FormField(
                 "Usuario (login)",
-                Input(a.login if a else "", placeholder="p. ej. mgomez", id="input-login", compact=True, max_length=60),
+                LimitedInput(
+                    a.login if a else "", placeholder="p. ej. mgomez", id="input-login", compact=True, limit=LOGIN
+                ),
                 "login",
                 hint="El usuario del equipo con el que entra.",
             )
             yield FormField(
                 "Nombre completo",
-                Input(
-                    a.full_name if a else "", placeholder="p. ej. María Gómez Salas", id="input-full_name", compact=True
+                LimitedInput(
+                    a.full_name if a else "",
+                    placeholder="p. ej. María Gómez Salas",
+                    id="input-full_name",
+                    compact=True,
+                    limit=AGENT_NAME,
                 ),
                 "full_name",
             )
@@ -419,7 +427,8 @@ class GroupDialog(AdminForm[GroupInfo]):
 
     def fields(self) -> ComposeResult:
         g = self.group
-        yield FormField("Nombre del grupo", Input(g.name if g else "", id="input-name", compact=True), "name")
+        name = LimitedInput(g.name if g else "", id="input-name", compact=True, limit=GROUP_NAME)
+        yield FormField("Nombre del grupo", name, "name")
         yield FormField(
             "Nivel de soporte",
             Select(

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, Static, Tab, Tabs
 
 from mesa_tui.domain.errors import DeskError
+from mesa_tui.domain.limits import SEARCH
 from mesa_tui.domain.queue import (
     PageDirection,
     PageRequest,
@@ -38,6 +39,7 @@ from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import Loader, Pager
 from mesa_tui.widgets.format import local
 from mesa_tui.widgets.key_bar import KeyBar
+from mesa_tui.widgets.limited import LimitedInput
 from mesa_tui.widgets.plain import plain
 from mesa_tui.widgets.ticket_table import TicketTable
 
@@ -54,7 +56,7 @@ def _slas(ref: Reference, page: QueuePage, now: datetime) -> dict[int, SlaView]:
     return {row.id: ref.sla.of(row, now) for row in page.rows}
 
 
-class FilterInput(Input):
+class FilterInput(LimitedInput):
     BINDINGS = [
         Binding(
             "down,enter",
@@ -160,7 +162,9 @@ class QueueScreen(MesaScreen[None], TicketKeys):
         )
         with Horizontal(id="filter-bar"):
             yield Static("/", id="filter-key")
-            yield FilterInput(placeholder="Buscar por código, asunto o solicitante", id="filter-text")
+            yield FilterInput(
+                placeholder="Buscar por código, asunto o solicitante", id="filter-text", limit=SEARCH, label="Búsqueda"
+            )
             yield Static("", id="filter-summary")
         yield TicketTable(id="queue-table")
         yield Static("", id="queue-status")

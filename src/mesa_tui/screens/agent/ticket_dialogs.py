@@ -12,12 +12,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, Static, TextArea
 
+from mesa_tui.domain import limits
 from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.tickets import ActorInfo, TicketInfo
 from mesa_tui.domain.vocab import NATURE_LABELS, TYPE_LABELS, SolutionMode
 from mesa_tui.screens.dialogs import ActionDialog
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import IMPACT_LABELS, URGENCY_LABELS, level_label, priority_text
+from mesa_tui.widgets.limited import LimitedInput, LimitedTextArea
 from mesa_tui.widgets.plain import plain_options
 
 SCALE_OPTIONS_IMPACT = [(label, value) for value, label in IMPACT_LABELS.items()]
@@ -93,7 +95,11 @@ class EscalateDialog(ActionDialog[TicketInfo]):
             else Static("No hay otros grupos activos."),
             "group",
         )
-        yield FormField("Motivo del escalamiento", Input(placeholder="Por qué lo escala", id="input-reason"), "reason")
+        yield FormField(
+            "Motivo del escalamiento",
+            LimitedInput(placeholder="Por qué lo escala", id="input-reason", limit=limits.REASON),
+            "reason",
+        )
 
     def values(self) -> dict[str, Any]:
         selects = self.query("#input-group").results(Select)
@@ -142,7 +148,7 @@ class AssignDialog(ActionDialog[TicketInfo]):
             ),
             "group",
         )
-        yield FormField("Nota (opcional)", Input(id="input-note"), "note")
+        yield FormField("Nota (opcional)", LimitedInput(id="input-note", limit=limits.REASON), "note")
 
     def values(self) -> dict[str, Any]:
         agent = self.query_one("#input-agent", Select).value
@@ -255,7 +261,7 @@ class ResolveDialog(ActionDialog[TicketInfo]):
     def fields(self) -> ComposeResult:
         yield FormField(
             "Solución",
-            TextArea(id="input-solution", tab_behavior="focus"),
+            LimitedTextArea(id="input-solution", tab_behavior="focus", limit=limits.SOLUTION),
             "solution",
             hint="Qué se hizo. Ctrl+S para confirmar.",
         )
@@ -278,7 +284,10 @@ class CommentDialog(ActionDialog[TicketInfo]):
 
     def fields(self) -> ComposeResult:
         yield FormField(
-            "Comentario", TextArea(id="input-body", tab_behavior="focus"), "body", hint="Ctrl+S para guardar."
+            "Comentario",
+            LimitedTextArea(id="input-body", tab_behavior="focus", limit=limits.COMMENT),
+            "body",
+            hint="Ctrl+S para guardar.",
         )
         yield Checkbox("Público: se comunica al solicitante (cuenta como primera respuesta)", id="input-public")
 

@@ -32,6 +32,7 @@ from mesa_tui.domain.indicators import (
     IndicatorValue,
     format_percent,
 )
+from mesa_tui.domain.limits import SETTING_VALUE
 from mesa_tui.domain.text import thousands
 from mesa_tui.screens.context import DeskContext
 from mesa_tui.screens.dialogs import OneFieldDialog, Outcome
@@ -341,6 +342,7 @@ class IndicatorsScreen(SupervisorScreen):
             field="target",
             value=short_percent(row.target),
             intro="Porcentaje de 0 a 100, p. ej. 95 o 92,5. Cambia el «Cumple» de todos los años.",
+            limit=SETTING_VALUE,
         )
         self.app.push_screen(dialog, lambda outcome: self._target_changed(row, outcome))
 
