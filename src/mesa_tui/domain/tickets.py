@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from mesa_tui.domain.calendar import BusinessCalendar
+from mesa_tui.domain.limits import REQUESTER_CONTACT, too_long
 from mesa_tui.domain.sla import Clock, ClockState
 from mesa_tui.domain.vocab import Role, Status
 from mesa_tui.domain.workflow import Action
@@ -174,6 +175,8 @@ def contact_problem(contact: str) -> str | None:
     contact = contact.strip()
     if not contact:
         return "Indique el correo o el teléfono del solicitante."
+    if len(contact) > REQUESTER_CONTACT:
+        return too_long(contact, "El correo o teléfono", REQUESTER_CONTACT)
     if "@" in contact:
         return None if _EMAIL_RE.match(contact) else "El correo no es válido."
     digits = re.sub(r"\D", "", contact)
@@ -183,9 +186,8 @@ def contact_problem(contact: str) -> str | None:
 
 
 def text_problem(value: str | None, label: str, max_len: int) -> str | None:
+    """Why a required text is refused: empty, or longer than `max_len` (domain/limits.py)."""
     if value is None or not value.strip():
         # The label's article gives the gender: "La solución es obligatoria."
         return f"{label} es {'obligatoria' if label.startswith('La ') else 'obligatorio'}."
-    if len(value.strip()) > max_len:
-        return f"{label} admite hasta {max_len} caracteres."
-    return None
+    return too_long(value, label, max_len)

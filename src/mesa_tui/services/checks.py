@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
+from mesa_tui.domain.limits import REASON, too_long
 from mesa_tui.domain.priority import LEVELS
 from mesa_tui.domain.tickets import text_problem
 from mesa_tui.services.errors import ValidationError
@@ -13,12 +14,21 @@ from mesa_tui.services.errors import ValidationError
 E = TypeVar("E", bound=StrEnum)
 
 
-def required_text(value: str | None, field: str, label: str, max_len: int = 2000) -> str:
+def required_text(value: str | None, field: str, label: str, max_len: int = REASON) -> str:
     """The text without surrounding spaces; refused when empty or longer than `max_len`."""
     problem = text_problem(value, label, max_len)
     if problem or value is None:
         raise ValidationError(field, problem or "")
     return value.strip()
+
+
+def optional_text(value: str | None, field: str, label: str, max_len: int) -> str:
+    """The text without surrounding spaces ("" for none); refused when longer than `max_len`."""
+    text = (value or "").strip()
+    problem = too_long(text, label, max_len)
+    if problem:
+        raise ValidationError(field, problem)
+    return text
 
 
 def enum_value(enum: type[E], value: str, field: str, label: str) -> E:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from mesa_tui.domain import limits
 from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.catalog import ServiceRef
 from mesa_tui.domain.sla import ticket_targets
@@ -23,7 +24,7 @@ from mesa_tui.domain.ticket_record import AUDITED, TicketRecord, audit_changes
 from mesa_tui.domain.tickets import ActorInfo, TicketInfo, contact_problem, permission_problem
 from mesa_tui.domain.vocab import LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, Channel, Nature, SolutionMode, Status, TicketType
 from mesa_tui.domain.workflow import Action, TransitionError, next_status
-from mesa_tui.services.checks import enum_value, required_text, scale_value
+from mesa_tui.services.checks import enum_value, optional_text, required_text, scale_value
 from mesa_tui.services.desk_reads import DeskReads
 from mesa_tui.services.errors import (
     ConflictError,
@@ -62,17 +63,17 @@ class Desk(DeskReads):
     # --- log ---------------------------------------------------------------
 
     def log(self, actor: ActorInfo, new: NewTicket) -> TicketInfo:
-        name = required_text(new.requester_name, "requester_name", "El nombre del solicitante", 120)
-        dependency = (new.requester_dependency or "").strip()
-        if len(dependency) > 120:
-            raise ValidationError("requester_dependency", "La dependencia admite hasta 120 caracteres.")
+        name = required_text(new.requester_name, "requester_name", "El nombre del solicitante", limits.REQUESTER_NAME)
+        dependency = optional_text(
+            new.requester_dependency, "requester_dependency", "La dependencia", limits.REQUESTER_DEPENDENCY
+        )
         problem = contact_problem(new.requester_contact or "")
         if problem:
             raise ValidationError("requester_contact", problem)
         channel = enum_value(Channel, new.channel, "channel", "El canal")
         ttype = enum_value(TicketType, new.type, "type", "El tipo")
-        subject = required_text(new.subject, "subject", "El asunto", 200)
-        description = (new.description or "").strip()
+        subject = required_text(new.subject, "subject", "El asunto", limits.SUBJECT)
+        description = optional_text(new.description, "description", "La descripción", limits.DESCRIPTION)
         impact = scale_value(new.impact, "impact", "El impacto")
         urgency = scale_value(new.urgency, "urgency", "La urgencia")
         legal_days = new.legal_days if new.legal_days is not None else PQRS_LEGAL_DAYS
@@ -147,6 +148,7 @@ class Desk(DeskReads):
     ) -> TicketInfo:
         if agent_login is None and group_id is None:
             raise ValidationError("agent", "Indique el agente o el grupo al que se asigna el caso.")
+        note = optional_text(note, "note", "La nota", limits.REASON)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
             if group_id is not None:
@@ -211,7 +213,7 @@ class Desk(DeskReads):
         group_id: int | None = None,
         expected_version: int | None = None,
     ) -> TicketInfo:
-        reason = required_text(reason, "reason", "El motivo del escalamiento", 500)
+        reason = required_text(reason, "reason", "El motivo del escalamiento", limits.REASON)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
             if group_id is not None:
@@ -231,7 +233,7 @@ class Desk(DeskReads):
         return self._act(actor, ticket_id, Action.ESCALAR, expected_version, mutate, note=reason)
 
     def wait(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
-        reason = required_text(reason, "reason", "El motivo de la espera", 200)
+        reason = required_text(reason, "reason", "El motivo de la espera", limits.WAIT_REASON)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
             t.pause(now, cal)
@@ -242,11 +244,13 @@ class Desk(DeskReads):
     def resume(
         self, actor: ActorInfo, ticket_id: int, note: str = "", expected_version: int | None = None
     ) -> TicketInfo:
+        note = optional_text(note, "note", "La nota", limits.REASON)
+
         def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
             t.resume(now, cal)
             t.wait_reason = None
 
-        return self._act(actor, ticket_id, Action.REANUDAR, expected_version, mutate, note=note.strip())
+        return self._act(actor, ticket_id, Action.REANUDAR, expected_version, mutate, note=note)
 
     def resolve(
         self,
@@ -256,7 +260,7 @@ class Desk(DeskReads):
         mode: str,
         expected_version: int | None = None,
     ) -> TicketInfo:
-        solution = required_text(solution, "solution", "La solución", 4000)
+        solution = required_text(solution, "solution", "La solución", limits.SOLUTION)
         if not mode:
             raise ValidationError("mode", "Indique si la solución fue remota o en sitio.")
         mode_v = enum_value(SolutionMode, mode, "mode", "La forma de solución")
@@ -273,13 +277,15 @@ class Desk(DeskReads):
     def close(
         self, actor: ActorInfo | None, ticket_id: int, note: str = "", expected_version: int | None = None
     ) -> TicketInfo:
+        note = optional_text(note, "note", "La nota", limits.REASON)
+
         def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
             t.closed_at = now
 
-        return self._act(actor, ticket_id, Action.CERRAR, expected_version, mutate, note=note.strip())
+        return self._act(actor, ticket_id, Action.CERRAR, expected_version, mutate, note=note)
 
     def reopen(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
-        reason = required_text(reason, "reason", "El motivo de la reapertura", 500)
+        reason = required_text(reason, "reason", "El motivo de la reapertura", limits.REASON)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
             t.reopened(now, cal)
@@ -288,7 +294,7 @@ class Desk(DeskReads):
         return self._act(actor, ticket_id, Action.REABRIR, expected_version, mutate, note=reason)
 
     def cancel(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
-        reason = required_text(reason, "reason", "El motivo de la anulación", 500)
+        reason = required_text(reason, "reason", "El motivo de la anulación", limits.REASON)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
             t.wait_reason = None
@@ -296,7 +302,7 @@ class Desk(DeskReads):
         return self._act(actor, ticket_id, Action.ANULAR, expected_version, mutate, note=reason)
 
     def comment(self, actor: ActorInfo, ticket_id: int, body: str, public: bool = False) -> TicketInfo:
-        body = required_text(body, "body", "El comentario", 4000)
+        body = required_text(body, "body", "El comentario", limits.COMMENT)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
             assert who is not None and t.id is not None  # an agent comments on a saved ticket

@@ -170,6 +170,12 @@ class Reports:
         """Tickets created from `date_from` to `date_to` (Bogotá dates, both
         included) with their SLA outcome; returns how many were written."""
         fmt = check_format(fmt)
+        for field, which, day in (("date_from", "inicial", date_from), ("date_to", "final", date_to)):
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the indicators' years: no 0001 or 9999
+                raise ValidationError(
+                    field,
+                    f"La fecha {which} debe estar entre los años {FIRST_YEAR} y {LAST_YEAR} (recibida: {day.isoformat()}).",
+                )
         if date_from > date_to:
             raise ValidationError(
                 "date_from",

@@ -123,7 +123,7 @@ class AdminScreen(MesaScreen[None]):
 
     def action_reload(self) -> None:
         self.current_panel.reload()
-        self.notify("Lista actualizada", timeout=2)
+        self.notify("Lista actualizada", timeout=2, markup=False)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -11,9 +11,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.markup import escape
 from textual.widgets import Input, Select, Static
 
+from mesa_tui.domain.limits import AGENT_NAME, GROUP_NAME, LOGIN
 from mesa_tui.domain.priority import LEVELS
 from mesa_tui.domain.staff import AgentInfo, GroupInfo
 from mesa_tui.domain.vocab import Role
@@ -22,6 +22,8 @@ from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import level_label
 from mesa_tui.widgets.keyed_table import Column, Row
+from mesa_tui.widgets.limited import LimitedInput
+from mesa_tui.widgets.plain import plain, plain_options
 from mesa_tui.widgets.search_box import SearchBox, matches
 
 NO_GROUP = 0  # the Select value of "no group" (a Select value can't be None)
@@ -113,7 +115,7 @@ class AgentsPanel(AdminPanel[_Staff]):
         summary = f"{counted(len(self.agents), 'agente', 'agentes')} · {counted(active, 'activo', 'activos')}"
         if query.strip():
             summary = f"{len(shown)} de {summary}"
-        self.query_one("#agents-summary", Static).update(summary)
+        self.query_one("#agents-summary", Static).update(plain(summary))
 
     def current(self) -> AgentInfo | None:
         key = self.table.current_key
@@ -177,7 +179,7 @@ class AgentsPanel(AdminPanel[_Staff]):
         agent = self.current()
         if agent is None or agent.active == active:
             return
-        who = f"{escape(agent.full_name)} ({agent.login})"
+        who = f"{agent.full_name} ({agent.login})"
         if active:
             dialog = ConfirmDialog(
                 f"Activar {agent.login}",
@@ -225,14 +227,20 @@ class AgentDialog(AdminForm[AgentInfo]):
         with Horizontal(classes="field-row"):
             yield FormField(
                 "Usuario (login)",
-                Input(a.login if a else "", placeholder="p. ej. mgomez", id="input-login", compact=True, max_length=60),
+                LimitedInput(
+                    a.login if a else "", placeholder="p. ej. mgomez", id="input-login", compact=True, limit=LOGIN
+                ),
                 "login",
                 hint="El usuario del equipo con el que entra.",
             )
             yield FormField(
                 "Nombre completo",
-                Input(
-                    a.full_name if a else "", placeholder="p. ej. María Gómez Salas", id="input-full_name", compact=True
+                LimitedInput(
+                    a.full_name if a else "",
+                    placeholder="p. ej. María Gómez Salas",
+                    id="input-full_name",
+                    compact=True,
+                    limit=AGENT_NAME,
                 ),
                 "full_name",
             )
@@ -251,7 +259,7 @@ class AgentDialog(AdminForm[AgentInfo]):
             yield FormField(
                 "Grupo",
                 Select(
-                    [("Sin grupo", NO_GROUP), *((f"{g.name} (nivel {g.level})", g.id) for g in groups)],
+                    plain_options([("Sin grupo", NO_GROUP), *((f"{g.name} (nivel {g.level})", g.id) for g in groups)]),
                     allow_blank=False,
                     value=(a.group_id or NO_GROUP) if a else (groups[0].id if groups else NO_GROUP),
                     id="input-group_id",
@@ -370,7 +378,7 @@ class GroupsPanel(AdminPanel[list[GroupInfo]]):
         if group is None:
             return
         dialog = GroupDialog(
-            f"Editar grupo «{escape(group.name)}»",
+            f"Editar grupo «{group.name}»",
             group,
             lambda v: self.admin.update_group(self.actor, group.id, v["name"], v["level"]),
         )
@@ -392,12 +400,12 @@ class GroupsPanel(AdminPanel[list[GroupInfo]]):
             return
         if active:
             title, confirm, question = (
-                f"Activar «{escape(group.name)}»",
+                f"Activar «{group.name}»",
                 "Activar",
                 "Vuelve a recibir casos nuevos y escalamientos.",
             )
         else:
-            title, confirm = f"Desactivar «{escape(group.name)}»", "Desactivar"
+            title, confirm = f"Desactivar «{group.name}»", "Desactivar"
             question = (
                 f"No recibirá casos nuevos ni escalamientos. Sus {group.agents} agentes activos y "
                 f"{open_tickets_text(group.open_tickets)} siguen donde están. El grupo no se borra."
@@ -419,7 +427,8 @@ class GroupDialog(AdminForm[GroupInfo]):
 
     def fields(self) -> ComposeResult:
         g = self.group
-        yield FormField("Nombre del grupo", Input(g.name if g else "", id="input-name", compact=True), "name")
+        name = LimitedInput(g.name if g else "", id="input-name", compact=True, limit=GROUP_NAME)
+        yield FormField("Nombre del grupo", name, "name")
         yield FormField(
             "Nivel de soporte",
             Select(

@@ -12,12 +12,15 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, Static, TextArea
 
+from mesa_tui.domain import limits
 from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.tickets import ActorInfo, TicketInfo
 from mesa_tui.domain.vocab import NATURE_LABELS, TYPE_LABELS, SolutionMode
 from mesa_tui.screens.dialogs import ActionDialog
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import IMPACT_LABELS, URGENCY_LABELS, level_label, priority_text
+from mesa_tui.widgets.limited import LimitedInput, LimitedTextArea
+from mesa_tui.widgets.plain import plain_options
 
 SCALE_OPTIONS_IMPACT = [(label, value) for value, label in IMPACT_LABELS.items()]
 SCALE_OPTIONS_URGENCY = [(label, value) for value, label in URGENCY_LABELS.items()]
@@ -65,8 +68,8 @@ def matrix_priority(matrix: dict[tuple[int, int], str], impact: object, urgency:
     return None
 
 
-def service_options(services: Sequence[CatalogEntry]) -> list[tuple[str, str]]:
-    return [(f"{s.code} · {s.name}", s.code) for s in services]
+def service_options(services: Sequence[CatalogEntry]) -> list[tuple[Text, str]]:
+    return plain_options((f"{s.code} · {s.name}", s.code) for s in services)
 
 
 class EscalateDialog(ActionDialog[TicketInfo]):
@@ -84,7 +87,7 @@ class EscalateDialog(ActionDialog[TicketInfo]):
         self.default = higher[0][0] if higher else (self.groups[0][0] if self.groups else Select.NULL)
 
     def fields(self) -> ComposeResult:
-        options = [(f"{name} ({level_label(level)})", gid) for gid, name, level in self.groups]
+        options = plain_options((f"{name} ({level_label(level)})", gid) for gid, name, level in self.groups)
         yield FormField(
             "Grupo que recibe el caso",
             Select(options, allow_blank=False, value=self.default, id="input-group", compact=True)
@@ -92,7 +95,11 @@ class EscalateDialog(ActionDialog[TicketInfo]):
             else Static("No hay otros grupos activos."),
             "group",
         )
-        yield FormField("Motivo del escalamiento", Input(placeholder="Por qué lo escala", id="input-reason"), "reason")
+        yield FormField(
+            "Motivo del escalamiento",
+            LimitedInput(placeholder="Por qué lo escala", id="input-reason", limit=limits.REASON),
+            "reason",
+        )
 
     def values(self) -> dict[str, Any]:
         selects = self.query("#input-group").results(Select)
@@ -120,11 +127,11 @@ class AssignDialog(ActionDialog[TicketInfo]):
 
     def fields(self) -> ComposeResult:
         names: dict[int | None, str] = {gid: name for gid, name, _ in self.groups}
-        agent_options = [
+        agent_options = plain_options(
             (f"{a.full_name} ({names.get(a.group_id, 'sin grupo')})", a.login)
             for a in self.agents
             if a.id != self.current_agent_id
-        ]
+        )
         yield FormField(
             "Agente",
             Select(agent_options, prompt="Sin agente: solo el grupo", id="input-agent", compact=True),
@@ -134,14 +141,14 @@ class AssignDialog(ActionDialog[TicketInfo]):
         yield FormField(
             "Grupo",
             Select(
-                [(f"{n} ({level_label(lv)})", gid) for gid, n, lv in self.groups],
+                plain_options((f"{n} ({level_label(lv)})", gid) for gid, n, lv in self.groups),
                 prompt="El grupo del agente",
                 id="input-group",
                 compact=True,
             ),
             "group",
         )
-        yield FormField("Nota (opcional)", Input(id="input-note"), "note")
+        yield FormField("Nota (opcional)", LimitedInput(id="input-note", limit=limits.REASON), "note")
 
     def values(self) -> dict[str, Any]:
         agent = self.query_one("#input-agent", Select).value
@@ -254,7 +261,7 @@ class ResolveDialog(ActionDialog[TicketInfo]):
     def fields(self) -> ComposeResult:
         yield FormField(
             "Solución",
-            TextArea(id="input-solution", tab_behavior="focus"),
+            LimitedTextArea(id="input-solution", tab_behavior="focus", limit=limits.SOLUTION),
             "solution",
             hint="Qué se hizo. Ctrl+S para confirmar.",
         )
@@ -277,7 +284,10 @@ class CommentDialog(ActionDialog[TicketInfo]):
 
     def fields(self) -> ComposeResult:
         yield FormField(
-            "Comentario", TextArea(id="input-body", tab_behavior="focus"), "body", hint="Ctrl+S para guardar."
+            "Comentario",
+            LimitedTextArea(id="input-body", tab_behavior="focus", limit=limits.COMMENT),
+            "body",
+            hint="Ctrl+S para guardar.",
         )
         yield Checkbox("Público: se comunica al solicitante (cuenta como primera respuesta)", id="input-public")
 
