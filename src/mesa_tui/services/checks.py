@@ -6,9 +6,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
+from mesa_tui.domain.classification import Reclassification, classification_problem, reason_wanted
 from mesa_tui.domain.priority import LEVELS
-from mesa_tui.domain.tickets import text_problem
-from mesa_tui.services.errors import ValidationError
+from mesa_tui.domain.tickets import ActorInfo, text_problem
+from mesa_tui.services.errors import PermissionDenied, ValidationError
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -19,6 +20,24 @@ def required_text(value: str | None, field: str, label: str, max_len: int = 2000
     if problem or value is None:
         raise ValidationError(field, problem or "")
     return value.strip()
+
+
+def optional_text(value: str | None, field: str, label: str, max_len: int) -> str:
+    """The text without surrounding spaces, maybe empty; refused when longer than `max_len`."""
+    text = (value or "").strip()
+    if len(text) > max_len:
+        raise ValidationError(field, f"{label} admite hasta {max_len} caracteres.")
+    return text
+
+
+def check_reclassification(actor: ActorInfo, change: Reclassification, reason: str) -> None:
+    """The domain's classification rules as refusals: who may, then whether a reason is due."""
+    problem = classification_problem(actor, change)
+    if problem:
+        raise PermissionDenied(problem)
+    wanted = reason_wanted(actor, change)
+    if wanted and not reason:
+        raise ValidationError("reason", wanted)
 
 
 def enum_value(enum: type[E], value: str, field: str, label: str) -> E:
