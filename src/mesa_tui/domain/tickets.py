@@ -152,6 +152,11 @@ _OWNER_ACTIONS = {
     Action.CERRAR,
 }
 _SUPERVISOR_ONLY = {Action.ANULAR}
+# Recording a survey speaks for the requester: the agent who handled the ticket
+# (closed tickets have one) or a supervisor, never a colleague. The requester's own
+# reply by mail is to come in as the system, which is not an agent these rules judge
+# (like the automatic close).
+_HOLDER_ONLY = {Action.ENCUESTA}
 
 
 def permission_problem(actor: ActorInfo, action: Action, holder_id: int | None) -> str | None:
@@ -164,6 +169,8 @@ def permission_problem(actor: ActorInfo, action: Action, holder_id: int | None) 
         return f"Solo un supervisor puede {action.verb} casos."
     if action in _OWNER_ACTIONS and holder_id not in (None, actor.id):
         return f"El caso está asignado a otro agente: solo un supervisor puede {action.verb} casos ajenos."
+    if action in _HOLDER_ONLY and holder_id != actor.id:
+        return f"Solo el agente a cargo del caso o un supervisor puede {action.verb} este caso."
     return None
 
 

@@ -27,6 +27,7 @@ from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.store import catalog_repo
 from mesa_tui.store.audit import write_event
 from mesa_tui.store.engine import Database, Session
+from mesa_tui.store.files import replacing
 
 EVENT_ENTITY = "service"
 EVENT_ACTIONS = {ImportStatus.NUEVO: "crear", ImportStatus.MODIFICADO: "modificar"}
@@ -129,7 +130,13 @@ def read_catalog_file(path: str) -> str:
 
 
 def write_catalog_file(path: str, text: str) -> tuple[str, int]:
-    """Write an exported catalog to `path`: (the full path, how many services)."""
+    """Write an exported catalog to `path`: (the full path, how many services).
+
+    Written beside `path` and renamed into place like the reports (store/files.py).
+    Its values are written as they are, with no apostrophe before a leading "=":
+    the file is mesa's own exchange format, read back by the import, and an
+    apostrophe would become part of the service's name; its texts are the
+    administrators' catalog, not what requesters or mail supply."""
     if not path.strip():
         raise ValidationError("path", "Escriba la ruta del archivo del catálogo.")
     file = Path(path.strip()).expanduser()
@@ -138,7 +145,8 @@ def write_catalog_file(path: str, text: str) -> tuple[str, int]:
     if not file.parent.is_dir():
         raise ValidationError("path", f"No existe la carpeta {file.parent}.")
     try:
-        file.write_text(text, encoding="utf-8")
+        with replacing(file) as out:
+            out.write(text.encode("utf-8"))
     except OSError as exc:
         raise ValidationError("path", describe_os_error(exc, file)) from None
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]

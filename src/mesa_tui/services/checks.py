@@ -6,10 +6,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
+from mesa_tui.domain.classification import Reclassification, classification_problem, reason_wanted
 from mesa_tui.domain.limits import REASON, too_long
 from mesa_tui.domain.priority import LEVELS
-from mesa_tui.domain.tickets import text_problem
-from mesa_tui.services.errors import ValidationError
+from mesa_tui.domain.tickets import ActorInfo, text_problem
+from mesa_tui.services.errors import PermissionDenied, ValidationError
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -29,6 +30,16 @@ def optional_text(value: str | None, field: str, label: str, max_len: int) -> st
     if problem:
         raise ValidationError(field, problem)
     return text
+
+
+def check_reclassification(actor: ActorInfo, change: Reclassification, reason: str) -> None:
+    """The domain's classification rules as refusals: who may, then whether a reason is due."""
+    problem = classification_problem(actor, change)
+    if problem:
+        raise PermissionDenied(problem)
+    wanted = reason_wanted(actor, change)
+    if wanted and not reason:
+        raise ValidationError("reason", wanted)
 
 
 def enum_value(enum: type[E], value: str, field: str, label: str) -> E:

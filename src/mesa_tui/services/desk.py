@@ -18,13 +18,14 @@ from datetime import datetime
 from mesa_tui.domain import limits
 from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.catalog import ServiceRef
+from mesa_tui.domain.classification import REASON_MAX, Reclassification
 from mesa_tui.domain.sla import ticket_targets
 from mesa_tui.domain.staff import Group
 from mesa_tui.domain.ticket_record import AUDITED, TicketRecord, audit_changes
 from mesa_tui.domain.tickets import ActorInfo, TicketInfo, contact_problem, permission_problem
 from mesa_tui.domain.vocab import LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, Channel, Nature, SolutionMode, Status, TicketType
 from mesa_tui.domain.workflow import Action, TransitionError, next_status
-from mesa_tui.services.checks import enum_value, optional_text, required_text, scale_value
+from mesa_tui.services.checks import check_reclassification, enum_value, optional_text, required_text, scale_value
 from mesa_tui.services.desk_reads import DeskReads
 from mesa_tui.services.errors import (
     ConflictError,
@@ -176,7 +177,9 @@ class Desk(DeskReads):
         type: str | None = None,
         service_code: str | None = None,
         expected_version: int | None = None,
+        reason: str = "",  # the event's note; some changes need one (domain.classification)
     ) -> TicketInfo:
+        reason = optional_text(reason, "reason", "El motivo", REASON_MAX)
         impact = scale_value(impact, "impact", "El impacto")
         urgency = scale_value(urgency, "urgency", "La urgencia")
         nature_v = enum_value(Nature, nature, "nature", "La naturaleza")
@@ -190,8 +193,8 @@ class Desk(DeskReads):
             if service_code is not None and service_code.strip().upper() != service.code:
                 service = _usable_service(s, service_code)
             priority = repo.priority_matrix(s)[(impact, urgency)]
-            if priority != t.priority and t.nature is not None and not who.is_supervisor:
-                raise PermissionDenied("Solo un supervisor puede cambiar la prioridad de un caso ya clasificado.")
+            change = Reclassification(t.agent_id, t.nature is not None, t.type, ttype or t.type, t.priority, priority)
+            check_reclassification(who, change, reason)
             retarget = (
                 priority != t.priority or service.id != t.service_id or (ttype is not None and ttype.value != t.type)
             )
@@ -203,7 +206,7 @@ class Desk(DeskReads):
                 t.retarget(targets, repo.calendar(s, t.sla_calendar), repo.calendar(s, targets.calendar), now)
                 t.priority = priority
 
-        return self._act(actor, ticket_id, Action.CLASIFICAR, expected_version, mutate)
+        return self._act(actor, ticket_id, Action.CLASIFICAR, expected_version, mutate, note=reason)
 
     def escalate(
         self,

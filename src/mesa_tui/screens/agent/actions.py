@@ -91,6 +91,7 @@ def _classify(t: TicketLike, ref: Reference, desk: Desk, actor: ActorInfo) -> Di
         t,
         ref.services,
         ref.matrix,
+        actor,
         lambda v: desk.classify(
             actor,
             tid,
@@ -100,6 +101,7 @@ def _classify(t: TicketLike, ref: Reference, desk: Desk, actor: ActorInfo) -> Di
             type=v["type"],
             service_code=v["service"],
             expected_version=version,
+            reason=v["reason"],
         ),
     )
 

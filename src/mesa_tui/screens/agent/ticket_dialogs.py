@@ -14,9 +14,12 @@ from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, Stat
 
 from mesa_tui.domain import limits
 from mesa_tui.domain.catalog import CatalogEntry
+from mesa_tui.domain.classification import Reclassification, classification_problem, reason_wanted
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.tickets import ActorInfo, TicketInfo
 from mesa_tui.domain.vocab import NATURE_LABELS, TYPE_LABELS, SolutionMode
 from mesa_tui.screens.dialogs import ActionDialog
+from mesa_tui.services.errors import ValidationError
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import IMPACT_LABELS, URGENCY_LABELS, level_label, priority_text
 from mesa_tui.widgets.limited import LimitedInput, LimitedTextArea
@@ -161,19 +164,23 @@ class AssignDialog(ActionDialog[TicketInfo]):
 
 
 class ClassifyDialog(ActionDialog[TicketInfo]):
-    """Impact, urgency, nature, type and service, with the resulting priority live."""
+    """Impact, urgency, nature, type and service, with the resulting priority live;
+    a reason appears when the change asks for one (domain.classification)."""
 
     def __init__(
         self,
         ticket: TicketLike,
         services: Sequence[CatalogEntry],
         matrix: dict[tuple[int, int], str],
+        actor: ActorInfo,
         run: Run,
     ) -> None:
         super().__init__(f"Clasificar {ticket.code}", run, confirm="Clasificar")
         self.ticket = ticket
         self.services = services
         self.matrix = matrix
+        self.actor = actor
+        self.reason_wanted: str | None = None
 
     def fields(self) -> ComposeResult:
         t = self.ticket
@@ -222,15 +229,19 @@ class ClassifyDialog(ActionDialog[TicketInfo]):
             ),
             "service",
         )
+        reason = FormField("Motivo del cambio", Input(id="input-reason"), "reason", hint=" ")
+        reason.display = False
+        yield reason
 
     def on_mount(self) -> None:
         self._preview()
 
-    @on(Select.Changed, "#input-impact, #input-urgency")
+    @on(Select.Changed, "#input-impact, #input-urgency, #input-type")
     def _preview(self) -> None:
         priority = matrix_priority(
             self.matrix, self.query_one("#input-impact", Select).value, self.query_one("#input-urgency", Select).value
         )
+        self._ask_reason(priority)
         line = Text("Prioridad resultante: ")
         if priority is None:
             line.append("—")
@@ -240,18 +251,49 @@ class ClassifyDialog(ActionDialog[TicketInfo]):
                 line.append("  (cambia la prioridad y recalcula el ANS)", style="dim")
         self.query_one("#priority-preview", Static).update(line)
 
+    def _ask_reason(self, priority: str | None) -> None:
+        """Show the reason field when this change needs one from this agent (one
+        they may not make at all is the service's to refuse)."""
+        t, new_type = self.ticket, self.query_one("#input-type", Select).value
+        change = Reclassification(
+            t.agent_id,
+            t.nature is not None,
+            t.type,
+            new_type if isinstance(new_type, str) else t.type,
+            t.priority,
+            priority or t.priority,
+        )
+        allowed = classification_problem(self.actor, change) is None
+        self.reason_wanted = reason_wanted(self.actor, change) if allowed else None
+        self._show_reason(self.reason_wanted)
+
+    def _show_reason(self, why: str | None) -> None:
+        field = self.query_one("#field-reason", FormField)
+        field.display = why is not None
+        field.query_one(".field-hint", Static).update(why or "")
+
     def values(self) -> dict[str, Any]:
         nature = self.query_one("#input-nature", Select).value
+        shown = self.query_one("#field-reason", FormField).display
         return {
             "impact": self.query_one("#input-impact", Select).value,
             "urgency": self.query_one("#input-urgency", Select).value,
             "nature": nature if isinstance(nature, str) else "",
             "type": self.query_one("#input-type", Select).value,
             "service": self.query_one("#input-service", Select).value,
+            "reason": self.query_one("#input-reason", Input).value if shown else "",
         }
 
     def problems(self, values: dict[str, Any]) -> dict[str, str]:
-        return {} if values["nature"] else {"nature": "Elija la naturaleza del caso."}
+        problems = {} if values["nature"] else {"nature": "Elija la naturaleza del caso."}
+        if self.reason_wanted and not values["reason"].strip():
+            problems["reason"] = self.reason_wanted
+        return problems
+
+    def _failed(self, error: DeskError) -> None:
+        if isinstance(error, ValidationError) and error.field == "reason":
+            self._show_reason(error.message)  # the service knew better (the matrix changed meanwhile)
+        super()._failed(error)
 
 
 class ResolveDialog(ActionDialog[TicketInfo]):
