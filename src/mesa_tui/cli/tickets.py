@@ -66,6 +66,7 @@ def register(subparsers: common.Subparsers) -> None:
     c.add_argument("--nature", required=True, help="hardware|software|red|accesos|otro")
     c.add_argument("--type")
     c.add_argument("--service")
+    c.add_argument("--reason", help="motivo (para bajar la prioridad de un caso ajeno o sacar un PQRS de PQRS)")
     e = action("escalate", "escalar")
     e.add_argument("--reason", required=True)
     e.add_argument("--group", type=int)
@@ -181,6 +182,7 @@ def cmd_change(args: argparse.Namespace) -> int:
             type=args.type,
             service_code=args.service,
             expected_version=version,
+            reason=args.reason or "",
         ),
         "escalate": lambda: desk.escalate(actor, ticket_id, args.reason, group_id=args.group, expected_version=version),
         "wait": lambda: desk.wait(actor, ticket_id, args.reason, expected_version=version),
