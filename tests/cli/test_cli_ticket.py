@@ -92,7 +92,7 @@ def test_show_by_code_or_id_with_the_timeline(mesa):
     code, out, _ = mesa("ticket", "show", t["code"])
     assert code == 0
     assert "registrar Canal: Correo electrónico" in out
-    assert "comentario Se llamó al usuario" in out
+    assert "nota interna (no sale de la mesa):\n      Se llamó al usuario" in out
 
 
 def test_the_whole_lifecycle_from_the_command_line(mesa, db):
