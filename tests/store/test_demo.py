@@ -5,7 +5,7 @@ from collections import Counter as Tally
 import sqlalchemy as sa
 
 from mesa_tui.demo import generate
-from mesa_tui.domain.calendar import calendar_for
+from mesa_tui.domain.schedules import calendar_for
 from mesa_tui.domain.vocab import Status
 from mesa_tui.store import ticket_rows as tickets_repo
 from mesa_tui.store.models import Ticket, TicketEvent

@@ -11,8 +11,9 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from mesa_tui.domain.calendar import calendar_for
-from mesa_tui.domain.sla import default_targets
+from mesa_tui.domain.schedules import calendar_for
+from mesa_tui.domain.sla import SlaTargets, ticket_targets
+from mesa_tui.domain.vocab import TicketType
 from mesa_tui.store.demo_rows import COLUMNS, DATETIME_COLUMNS, Reference, rows, year_starts
 from mesa_tui.store.engine import Database
 from mesa_tui.store.models import Agent, CatalogService, Counter, SlaPolicy, SupportGroup, Ticket, table_of
@@ -39,20 +40,20 @@ def _reference(db: Database) -> tuple[Reference, dict[int, int]]:
         agents = list(s.exec(select(Agent.id, Agent.group_id, Agent.level).where(Agent.role == "agent")).all())
         groups = {g.id: g.level for g in s.exec(select(SupportGroup)).all()}
         policies = {
-            p.priority: (p.tto_minutes, p.ttr_minutes, p.calendar)
+            p.priority: SlaTargets(
+                timedelta(minutes=p.tto_minutes), timedelta(minutes=p.ttr_minutes), p.calendar, p.all_types
+            )
             for p in s.exec(
                 select(SlaPolicy).where(col(SlaPolicy.service_id).is_(None), col(SlaPolicy.category_id).is_(None))
             ).all()
         }
         year_counts = {int(n.split(":")[1]): v for n, v in s.exec(select(Counter.name, Counter.value)).all()}
-    targets: dict[str, tuple[timedelta, timedelta, str]] = {}
+    # Demo services count the office schedule (the demo attaches none of their own).
+    targets: dict[tuple[str, str], tuple[timedelta, timedelta, str]] = {}
     for pr in ("crítica", "alta", "media", "baja"):
-        if pr in policies:
-            tto_m, ttr_m, kind = policies[pr]
-            targets[pr] = (timedelta(minutes=tto_m), timedelta(minutes=ttr_m), kind)
-        else:
-            d = default_targets(pr)
-            targets[pr] = (d.tto, d.ttr, d.calendar)
+        for ttype in TicketType:
+            t = ticket_targets(policies.get(pr), pr, ttype.value)
+            targets[(pr, ttype.value)] = (t.tto, t.ttr, t.calendar)
     ref = Reference(
         services=services,
         agents=[(a, g, lv) for a, g, lv in agents if a is not None],

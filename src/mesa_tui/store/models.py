@@ -66,6 +66,27 @@ class CatalogService(SQLModel, table=True):
     active: bool = Field(default=True)
 
 
+class Schedule(SQLModel, table=True):
+    """Named weekly hours that SLA clocks count (domain.schedules). Never deleted: tickets
+    keep its code in `sla_calendar`. "office" and "24x7" are built in and fixed."""
+
+    __tablename__ = "schedule"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=8, unique=True)
+    name: str = Field(max_length=60, unique=True)
+    week: str = Field(sa_type=sa.Text())  # JSON: seven day texts, Monday first ("08:00-12:00, 14:00-18:00")
+    holidays: bool = Field(default=True)  # closes on public holidays and the entity's closures
+    active: bool = Field(default=True)
+
+
+class ServiceSchedule(SQLModel, table=True):
+    """The schedule of a service that has its own; a service without a row keeps Oficina."""
+
+    __tablename__ = "service_schedule"
+    service_id: int = Field(foreign_key="catalog_service.id", primary_key=True)
+    schedule_id: int = Field(foreign_key="schedule.id", index=True)
+
+
 class SupportGroup(SQLModel, table=True):
     __tablename__ = "support_group"
     id: int | None = Field(default=None, primary_key=True)
@@ -141,7 +162,7 @@ class Ticket(SQLModel, table=True):
     legal_due_on: date | None = Field(default=None)
     wait_reason: str | None = Field(default=None, max_length=200)
     # SLA: the calendar both clocks run on and the two clocks' state.
-    sla_calendar: str = Field(max_length=8)  # office | 24x7
+    sla_calendar: str = Field(max_length=8)  # code of a schedule: office | 24x7 | HOR-001...
     tto_target_s: int
     tto_consumed_us: int = Field(default=0, sa_type=sa.BigInteger())
     tto_anchor_at: datetime | None = _dt(nullable=True)
@@ -206,7 +227,9 @@ class SlaPolicy(SQLModel, table=True):
     priority: str = Field(max_length=10)
     tto_minutes: int
     ttr_minutes: int
-    calendar: str = Field(default="office", max_length=8)
+    calendar: str = Field(default="office", max_length=8)  # office (the service's hours) | 24x7
+    # Whether the 24x7 hours cover every ticket type; by default only incidents.
+    all_types: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class PriorityRule(SQLModel, table=True):

@@ -1,5 +1,6 @@
 """The open tickets an administrator's change recomputes (an SLA policy, a service's
-category, a calendar closure), read and written back in bulk with their events.
+category or schedule, a calendar closure, a schedule's hours), read and written back
+in bulk with their events.
 
 Thousands of tickets are recomputed at once: Core statements and plain records cost
 a fraction of ORM objects, whose attribute tracking dominates at that size."""
@@ -7,7 +8,7 @@ a fraction of ORM objects, whose attribute tracking dominates at that size."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -96,14 +97,18 @@ def open_tickets_of_service(s: Session, service_id: int) -> list[TicketRecord]:
     return _open_tickets(s, _TICKETS.c.service_id == service_id)
 
 
-def open_tickets_on_office_days(s: Session, created_before: datetime) -> list[TicketRecord]:
-    """Open tickets opened before `created_before` whose SLA clocks or PQRS legal due date
-    count office business days."""
-    return _open_tickets(
-        s,
-        _TICKETS.c.created_at < created_before,
-        sa.or_(_TICKETS.c.sla_calendar == "office", _TICKETS.c.legal_due_on.is_not(None)),
-    )
+def open_tickets_on_calendars(
+    s: Session, codes: Collection[str], created_before: datetime | None = None, legal_terms: bool = False
+) -> list[TicketRecord]:
+    """Open tickets whose SLA clocks count one of the schedules `codes` (or, with
+    `legal_terms`, that have a PQRS legal due date), opened before `created_before`."""
+    counts: sa.ColumnElement[bool] = _TICKETS.c.sla_calendar.in_(list(codes))
+    if legal_terms:
+        counts = sa.or_(counts, _TICKETS.c.legal_due_on.is_not(None))
+    where = [counts]
+    if created_before is not None:
+        where.append(_TICKETS.c.created_at < created_before)
+    return _open_tickets(s, *where)
 
 
 def tickets_computed_across(s: Session, start: datetime, end: datetime) -> int:
