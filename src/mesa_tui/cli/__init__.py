@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mesa_tui.cli import admin, catalog, common, reports, tickets
+from mesa_tui.cli import admin, audit, catalog, common, reports, tickets
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin.register_db(sub)
     catalog.register(sub)
     admin.register(sub)
+    audit.register(sub)
     tickets.register(sub)
     return p
 

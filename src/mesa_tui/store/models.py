@@ -164,8 +164,8 @@ class Ticket(SQLModel, table=True):
 
 
 class TicketEvent(SQLModel, table=True):
-    """Append-only audit trail. Ticket events carry ticket_id; admin changes
-    carry entity/entity_key instead."""
+    """Append-only audit trail, hash-chained. Ticket events carry ticket_id;
+    admin changes carry entity/entity_key instead."""
 
     __tablename__ = "ticket_event"
     __table_args__ = (
@@ -181,6 +181,22 @@ class TicketEvent(SQLModel, table=True):
     action: str = Field(max_length=30)
     changes: str = Field(default="{}", sa_type=sa.Text())  # JSON {field: [old, new]}
     note: str = Field(default="", sa_type=sa.Text())
+    # The hash chain (store/audit_chain.py): the previous event's hash, this
+    # event's, and the version of the canonical form it was computed over.
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    hash_version: int
+
+
+class AuditHead(SQLModel, table=True):
+    """The audit chain's last event (one row, id 1): what the next event chains
+    to, locked by each writer on PostgreSQL, and what the newest events are
+    checked against."""
+
+    __tablename__ = "audit_head"
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_id: int
+    last_hash: str = Field(max_length=64)
 
 
 class Comment(SQLModel, table=True):
