@@ -1,5 +1,6 @@
 """PostgreSQL: the desk runs as an application role that works the desk but
-cannot rewrite history or change the schema. Skipped on SQLite.
+cannot rewrite history or change the schema (SQLite has no roles: one test
+checks the flag is refused there, the rest skip).
 
 CI runs the suite as the superuser `postgres`: the test makes a role with a
 unique name and a password, connects with it over TCP, and drops it after."""
@@ -151,7 +152,7 @@ def test_mesa_db_upgrade_takes_the_password_from_the_environment_and_masks_urls(
     assert code == 0
     assert "s3creto-del-dueno" not in out and role.password not in out
     assert "Base de datos al día: postgresql+psycopg://postgres:***@127.0.0.1" in out
-    assert f"Rol de la aplicación {role.name} (creado, con clave)" in out
+    assert f"Rol de la aplicación {role.name} creado: inicia sesión con su clave; permisos en " in out
     app = as_role(db, role)
     try:
         with app.engine.connect() as conn:
@@ -164,3 +165,13 @@ def test_mesa_db_upgrade_takes_the_password_from_the_environment_and_masks_urls(
 def test_sqlite_has_no_app_role(empty_db):
     with pytest.raises(RoleRefused, match="PostgreSQL"):
         migrate.upgrade(empty_db, app_role=AppRole("mesa_app"))
+
+
+def test_the_password_is_asked_twice_and_never_taken_from_the_command_line(db_url, monkeypatch, capsys):
+    monkeypatch.delenv("MESA_APP_PASSWORD", raising=False)
+    answers = iter(["una-clave", "otra-clave"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    code = cli.main(["--db", db_url, "db", "upgrade", "--app-role", "mesa_app", "--ask-password"])
+    assert code == 2 and "no coinciden" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["--db", db_url, "db", "upgrade", "--app-role", "mesa_app", "--password", "x"])

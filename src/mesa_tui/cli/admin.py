@@ -42,10 +42,10 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     seed_reference_data(db)
     print(f"Base de datos al día: {safe_url(db.url)}")
     for g in granted:
-        login = "con clave" if g.can_login else "sin inicio de sesión (NOLOGIN)"
+        login = "inicia sesión con su clave" if g.can_login else "sin inicio de sesión (NOLOGIN)"
         print(
-            f"Rol de la aplicación {g.name} ({'creado' if g.created else 'revisado'}, {login}): "
-            f"permisos en {g.tables} tablas; el registro de auditoría, solo lectura y nuevas entradas."
+            f"Rol de la aplicación {g.name} {'creado' if g.created else 'revisado'}: {login}; permisos en "
+            f"{g.tables} tablas (auditoría, comentarios y encuestas: solo leer y agregar)."
         )
     return 0
 

@@ -45,7 +45,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from mesa_tui.store.errors import SchemaMismatch
-from mesa_tui.store.models import AuditHead, TicketEvent, table_of
+from mesa_tui.store.models import AuditHead, TicketEvent, sqlite_text, table_of
 
 GENESIS = "0" * 64
 VERSION = 1
@@ -137,32 +137,44 @@ class NewEvent(NamedTuple):
     note: str
 
 
+_COLUMNS = (
+    "id",
+    "ticket_id",
+    "entity",
+    "entity_key",
+    "at",
+    "actor_id",
+    "action",
+    "changes",
+    "note",
+    "prev_hash",
+    "hash",
+    "hash_version",
+)
+
+
 def append(conn: sa.Connection, events: Iterable[NewEvent], chunk: int = 20_000) -> int:
     """Write `events` at the end of the chain, in order, in the caller's write
-    transaction; returns how many. Streams: `events` may be a generator of millions."""
+    transaction; returns how many. Streams: `events` may be a generator of
+    millions (the demo's), so rows go to the driver as plain tuples."""
     last_id, prev = lock_head(conn)
+    sqlite = conn.dialect.name == "sqlite"
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    insert = f"INSERT INTO ticket_event ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))})"
     written = 0
     for batch in _batches(events, chunk):
         ids = _next_ids(conn, len(batch))
         rows = []
-        for event_id, e in zip(ids, batch, strict=True):
+        for event_id, (ticket_id, entity, key, at, actor_id, action, changes, note) in zip(ids, batch, strict=True):
             digest = chain_hash(
-                prev,
-                canonical_v1(
-                    event_id,
-                    e.ticket_id,
-                    e.entity,
-                    e.entity_key,
-                    iso_utc(e.at),
-                    e.actor_id,
-                    e.action,
-                    e.changes,
-                    e.note,
-                ),
+                prev, canonical_v1(event_id, ticket_id, entity, key, iso_utc(at), actor_id, action, changes, note)
             )
-            rows.append({**e._asdict(), "id": event_id, "prev_hash": prev, "hash": digest, "hash_version": VERSION})
+            stored_at = sqlite_text(at) if sqlite else at
+            rows.append(
+                (event_id, ticket_id, entity, key, stored_at, actor_id, action, changes, note, prev, digest, VERSION)
+            )
             prev = digest
-        conn.execute(sa.insert(_EVENTS), rows)
+        conn.exec_driver_sql(insert, rows)
         last_id, written = ids[-1], written + len(batch)
     if written:
         conn.execute(sa.update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_id=last_id, last_hash=prev))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -17,7 +17,16 @@ from mesa_tui.domain.sla import default_targets
 from mesa_tui.store import audit_chain
 from mesa_tui.store.demo_rows import COLUMNS, DATETIME_COLUMNS, Reference, rows, year_starts
 from mesa_tui.store.engine import Database
-from mesa_tui.store.models import Agent, CatalogService, Counter, SlaPolicy, SupportGroup, Ticket, table_of
+from mesa_tui.store.models import (
+    Agent,
+    CatalogService,
+    Counter,
+    SlaPolicy,
+    SupportGroup,
+    Ticket,
+    sqlite_text,
+    table_of,
+)
 
 _DEMO_NOTE = "Datos de demostración"
 
@@ -64,11 +73,6 @@ def _reference(db: Database) -> tuple[Reference, dict[int, int]]:
         targets=targets,
     )
     return ref, year_counts
-
-
-def _sqlite_value(v: datetime, _utc: tzinfo = UTC) -> str:
-    # SQLAlchemy's SQLite DATETIME text format, in UTC.
-    return v.astimezone(_utc).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _span(count: int, now: datetime) -> tuple[datetime, float]:
@@ -151,7 +155,7 @@ def _generate_part(job: _Part) -> dict[int, int]:
             if v is not None:
                 text = done.get(id(v))
                 if text is None:
-                    text = done[id(v)] = _sqlite_value(v)
+                    text = done[id(v)] = sqlite_text(v)
                 row[i] = text
         batch.append(row)
         if len(batch) >= 50_000:

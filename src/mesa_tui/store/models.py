@@ -42,6 +42,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def sqlite_text(value: datetime) -> str:
+    """How UTCDateTime stores an instant in SQLite (SQLAlchemy's DATETIME text, in
+    UTC), for the bulk inserts that hand rows to the driver directly."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def _dt(nullable: bool = False, index: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime(), nullable=nullable, index=index)
 
