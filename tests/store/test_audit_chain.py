@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -15,9 +16,18 @@ import sqlalchemy as sa
 from mesa_tui.domain.audit import BreakKind
 from mesa_tui.services.admin import Admin
 from mesa_tui.store import migrate
-from mesa_tui.store.audit_chain import GENESIS, canonical_v1, chain_hash, drop_sqlite_guards, iso_utc
+from mesa_tui.store.audit_chain import (
+    GENESIS,
+    canonical_v1,
+    chain_hash,
+    drop_sqlite_guards,
+    iso_to_sqlite,
+    iso_utc,
+    sqlite_to_iso,
+)
 from mesa_tui.store.audit_verify import verify_chain
 from mesa_tui.store.engine import Database
+from mesa_tui.store.models import sqlite_text
 from tests.support import new_ticket
 
 
@@ -94,6 +104,21 @@ def test_the_canonical_form_is_sorted_compact_json():
     )
     assert canonical_v1(**args) == expected
     assert iso_utc(datetime(2026, 11, 18, 9, 0, tzinfo=UTC)) == "2026-11-18T09:00:00.000000+00:00"
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime(2026, 11, 18, 9, 0, tzinfo=UTC),
+        datetime(2026, 1, 2, 23, 59, 59, 999999, tzinfo=ZoneInfo("America/Bogota")),
+        datetime(1999, 12, 31, 0, 0, 0, 1, tzinfo=UTC),
+    ],
+)
+def test_the_chain_reads_and_writes_sqlite_text_as_the_column_type_does(at):
+    iso = iso_utc(at)
+    assert iso_to_sqlite(iso) == sqlite_text(at)
+    assert sqlite_to_iso(sqlite_text(at)) == iso
+    assert sqlite_to_iso(sqlite_text(at)[:19]) == iso_utc(at.replace(microsecond=0))  # text written by hand
 
 
 def test_a_worked_desk_verifies_whole(worked):

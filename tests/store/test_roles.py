@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -66,6 +67,8 @@ def test_the_app_role_works_the_desk_but_cannot_rewrite_history(db, role, now):
         boss = desk.actor("admin")
         admin.save_policy(boss, "SER-001", "media", 30, 300, "office")
         admin.delete_policy(boss, "SER-001", "media")
+        admin.add_closure(boss, date(2026, 11, 27), "Jornada de inventario")
+        admin.remove_closure(boss, date(2026, 11, 27))
         assert verify_chain(app).ok
         refused = [
             "UPDATE ticket_event SET note = 'otra cosa'",

@@ -45,7 +45,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from mesa_tui.store.errors import SchemaMismatch
-from mesa_tui.store.models import AuditHead, TicketEvent, sqlite_text, table_of
+from mesa_tui.store.models import AuditHead, TicketEvent, table_of
 
 GENESIS = "0" * 64
 VERSION = 1
@@ -86,6 +86,23 @@ def drop_sqlite_guards(conn: sa.Connection) -> None:
 def iso_utc(at: datetime) -> str:
     """An instant as the chain writes it: UTC, ISO 8601, always with microseconds."""
     return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+# SQLite keeps an instant as SQLAlchemy's DATETIME text in UTC ("2026-11-18
+# 14:00:00.000000", models.sqlite_text): the chain converts between that and
+# its ISO form by slicing, since it does so once per event of the trail.
+
+
+def iso_to_sqlite(iso: str) -> str:
+    """The SQLite text of an instant in `iso_utc` form."""
+    return f"{iso[:10]} {iso[11:26]}"
+
+
+def sqlite_to_iso(text: str) -> str:
+    """`iso_utc` of an instant as SQLite stores it."""
+    if len(text) == 26 and text[10] == " ":
+        return f"{text[:10]}T{text[11:]}+00:00"
+    return iso_utc(datetime.fromisoformat(text).replace(tzinfo=UTC))
 
 
 def _int(value: int | None) -> str:
@@ -166,10 +183,11 @@ def append(conn: sa.Connection, events: Iterable[NewEvent], chunk: int = 20_000)
         ids = _next_ids(conn, len(batch))
         rows = []
         for event_id, (ticket_id, entity, key, at, actor_id, action, changes, note) in zip(ids, batch, strict=True):
+            iso = iso_utc(at)
             digest = chain_hash(
-                prev, canonical_v1(event_id, ticket_id, entity, key, iso_utc(at), actor_id, action, changes, note)
+                prev, canonical_v1(event_id, ticket_id, entity, key, iso, actor_id, action, changes, note)
             )
-            stored_at = sqlite_text(at) if sqlite else at
+            stored_at = iso_to_sqlite(iso) if sqlite else at
             rows.append(
                 (event_id, ticket_id, entity, key, stored_at, actor_id, action, changes, note, prev, digest, VERSION)
             )

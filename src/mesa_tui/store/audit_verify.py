@@ -16,13 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from mesa_tui.domain.audit import BreakKind, ChainBreak, ChainReport
-from mesa_tui.store.audit_chain import CANONICAL, GENESIS, HEAD_ID, chain_hash, iso_utc
+from mesa_tui.store.audit_chain import CANONICAL, GENESIS, HEAD_ID, chain_hash, iso_utc, sqlite_to_iso
 from mesa_tui.store.engine import Database, unusable
 from mesa_tui.store.models import AuditHead, TicketEvent, table_of
 
@@ -52,14 +51,6 @@ def _snapshot(db: Database) -> Iterator[sa.Connection]:
             yield conn
 
 
-def _sqlite_iso(text: str) -> str:
-    """`iso_utc` of an instant as SQLite stores it (UTC, "2026-11-18 14:00:00.000000"),
-    without parsing it in the usual case."""
-    if len(text) == 26 and text[10] == " ":
-        return f"{text[:10]}T{text[11:]}+00:00"
-    return iso_utc(datetime.fromisoformat(text).replace(tzinfo=UTC))
-
-
 def _walk(conn: sa.Connection) -> ChainReport:
     found = conn.execute(sa.select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == HEAD_ID)).first()
     head = (int(found[0]), str(found[1])) if found is not None else None
@@ -67,7 +58,7 @@ def _walk(conn: sa.Connection) -> ChainReport:
     at_iso: Callable[[Any], str]
     if conn.dialect.name == "sqlite":
         at_col: sa.ColumnElement[Any] = sa.type_coerce(_EVENTS.c.at, sa.String())
-        at_iso = _sqlite_iso
+        at_iso = sqlite_to_iso
     else:
         at_col, at_iso = _EVENTS.c.at, iso_utc
     c = _EVENTS.c
