@@ -158,7 +158,7 @@ def test_edited_hash_columns_are_caught_too(worked):
     target = ticket_event_ids(worked)[3]
     tamper(worked, f"UPDATE ticket_event SET hash_version = 9 WHERE id = {target}")
     broken = verify_chain(worked).broken
-    assert broken is not None and broken.event_id == target
+    assert broken is not None and (broken.kind, broken.event_id) == (BreakKind.EDITED, target)
 
 
 def test_a_deleted_event_is_caught_at_the_next_one(worked):
