@@ -1,11 +1,12 @@
 """Bulk insert of demo tickets: Core inserts on PostgreSQL; on SQLite, one worker
 process per core writes rows into a scratch file and SQLite copies them in. One
-"registrar" event per ticket, written by the database itself."""
+"registrar" event per ticket, appended to the audit chain."""
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -14,9 +15,21 @@ from sqlmodel import col, select
 from mesa_tui.domain.schedules import calendar_for
 from mesa_tui.domain.sla import SlaTargets, ticket_targets
 from mesa_tui.domain.vocab import TicketType
+from mesa_tui.store import audit_chain
 from mesa_tui.store.demo_rows import COLUMNS, DATETIME_COLUMNS, Reference, rows, year_starts
 from mesa_tui.store.engine import Database
-from mesa_tui.store.models import Agent, CatalogService, Counter, SlaPolicy, SupportGroup, Ticket, table_of
+from mesa_tui.store.models import (
+    Agent,
+    CatalogService,
+    Counter,
+    SlaPolicy,
+    SupportGroup,
+    Ticket,
+    sqlite_text,
+    table_of,
+)
+
+_DEMO_NOTE = "Datos de demostración"
 
 
 class _Part(NamedTuple):
@@ -63,11 +76,6 @@ def _reference(db: Database) -> tuple[Reference, dict[int, int]]:
     return ref, year_counts
 
 
-def _sqlite_value(v: datetime, _utc: tzinfo = UTC) -> str:
-    # SQLAlchemy's SQLite DATETIME text format, in UTC.
-    return v.astimezone(_utc).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
 def _span(count: int, now: datetime) -> tuple[datetime, float]:
     # Two years for a million tickets, a few months for fewer.
     span = timedelta(days=min(730, max(60, count // 1400)))
@@ -105,16 +113,26 @@ def insert_tickets(db: Database, count: int, seed: int, now: datetime) -> int:
             updated = conn.execute(sa.update(counters).where(counters.c.name == name).values(value=value))
             if updated.rowcount == 0:
                 conn.execute(sa.insert(counters).values(name=name, value=value))
-        # One "registrar" event per ticket, written by the database itself.
-        conn.execute(
-            sa.text(
-                "INSERT INTO ticket_event (ticket_id, entity, entity_key, at, actor_id, action, changes, note) "
-                "SELECT id, 'ticket', code, created_at, NULL, 'registrar', '{}', 'Datos de demostración' "
-                "FROM ticket WHERE id > :before ORDER BY id"
-            ),
-            {"before": before},
-        )
+        audit_chain.append(conn, _registrar_events(conn, before))
     return made
+
+
+def _registrar_events(conn: sa.Connection, after: int, chunk: int = 50_000) -> Iterator[audit_chain.NewEvent]:
+    """One "registrar" event per ticket inserted after id `after`, in id order, read a chunk at a time."""
+    table = table_of(Ticket)
+    while True:
+        q = (
+            sa.select(table.c.id, table.c.code, table.c.created_at)
+            .where(table.c.id > after)
+            .order_by(table.c.id)
+            .limit(chunk)
+        )
+        batch = conn.execute(q).all()
+        for ticket_id, code, created_at in batch:
+            yield audit_chain.NewEvent(ticket_id, "ticket", code, created_at, None, "registrar", "{}", _DEMO_NOTE)
+        if len(batch) < chunk:
+            return
+        after = batch[-1][0]
 
 
 def _generate_part(job: _Part) -> dict[int, int]:
@@ -138,7 +156,7 @@ def _generate_part(job: _Part) -> dict[int, int]:
             if v is not None:
                 text = done.get(id(v))
                 if text is None:
-                    text = done[id(v)] = _sqlite_value(v)
+                    text = done[id(v)] = sqlite_text(v)
                 row[i] = text
         batch.append(row)
         if len(batch) >= 50_000:

@@ -42,6 +42,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def sqlite_text(value: datetime) -> str:
+    """How UTCDateTime stores an instant in SQLite (SQLAlchemy's DATETIME text, in
+    UTC), for the bulk inserts that hand rows to the driver directly."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def _dt(nullable: bool = False, index: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime(), nullable=nullable, index=index)
 
@@ -185,8 +191,8 @@ class Ticket(SQLModel, table=True):
 
 
 class TicketEvent(SQLModel, table=True):
-    """Append-only audit trail. Ticket events carry ticket_id; admin changes
-    carry entity/entity_key instead."""
+    """Append-only audit trail, hash-chained. Ticket events carry ticket_id;
+    admin changes carry entity/entity_key instead."""
 
     __tablename__ = "ticket_event"
     __table_args__ = (
@@ -202,6 +208,22 @@ class TicketEvent(SQLModel, table=True):
     action: str = Field(max_length=30)
     changes: str = Field(default="{}", sa_type=sa.Text())  # JSON {field: [old, new]}
     note: str = Field(default="", sa_type=sa.Text())
+    # The hash chain (store/audit_chain.py): the previous event's hash, this
+    # event's, and the version of the canonical form it was computed over.
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    hash_version: int
+
+
+class AuditHead(SQLModel, table=True):
+    """The audit chain's last event (one row, id 1): what the next event chains
+    to, locked by each writer on PostgreSQL, and what the newest events are
+    checked against."""
+
+    __tablename__ = "audit_head"
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_id: int
+    last_hash: str = Field(max_length=64)
 
 
 class Comment(SQLModel, table=True):
