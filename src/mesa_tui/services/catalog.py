@@ -59,9 +59,9 @@ def import_catalog(db: Database, text: str, actor: Any = None, now: datetime | N
     """
     if actor is not None and actor.role != Role.ADMIN:
         raise PermissionDenied("Solo un administrador puede importar el catálogo de servicios.")
-    at = now or utcnow()
     actor_id = actor.id if actor is not None else None
-    return db.write(lambda s: import_in(s, text, actor_id, at)[0])
+    # The instant is read inside the transaction, once the write lock is held.
+    return db.write(lambda s: import_in(s, text, actor_id, now or utcnow())[0])
 
 
 def import_in(s: Session, text: str, actor_id: int | None, at: datetime) -> tuple[ImportResult, list[str]]:

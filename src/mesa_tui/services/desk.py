@@ -80,9 +80,9 @@ class Desk(DeskReads):
         legal_days = new.legal_days if new.legal_days is not None else PQRS_LEGAL_DAYS
         if ttype.is_pqrs and legal_days not in LEGAL_DAY_CHOICES:
             raise ValidationError("legal_days", "El plazo legal de una PQRS es de 10, 15 o 30 días hábiles.")
-        now = self.now()
 
         def tx(s: Session) -> TicketInfo:
+            now = self.now()  # inside the transaction: stamped in commit order
             who = self._fresh_actor(s, actor)
             service = _usable_service(s, new.service_code)
             priority = repo.priority_matrix(s)[(impact, urgency)]

@@ -155,6 +155,9 @@ class Database:
     @contextmanager
     def _write_session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            # Begin for real now (BEGIN IMMEDIATE on SQLite takes the write lock), so
+            # whatever the use case reads first, its `now` included, comes after the lock.
+            session.connection()
             session.info[_LAST] = []
             yield session
             for fn in session.info.pop(_LAST):

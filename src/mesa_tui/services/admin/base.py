@@ -37,9 +37,11 @@ class AdminBase:
         self.now = now
 
     def _write(self, actor: ActorInfo, what: str, fn: Change[T]) -> T:
-        now = self.now()
-
         def tx(s: Session) -> T:
+            # The instant is read once the write lock is held, so a change that waited
+            # behind an agent's transaction is never stamped before it (nor moves a
+            # running clock's anchor back into time that was paused).
+            now = self.now()
             # The role is checked again inside the transaction: it may have changed since login.
             who = tickets_repo.actor_by_id(s, actor.id)
             if who is None or not who.active or who.role != Role.ADMIN:
