@@ -6,6 +6,7 @@ import argparse
 import time
 
 from mesa_tui.cli import common
+from mesa_tui.domain.text import thousands
 
 MAX_DEMO_TICKETS = 5_000_000
 
@@ -27,11 +28,11 @@ def register(subparsers: common.Subparsers) -> None:
     demo = subparsers.add_parser("demo", help="crear datos de demostración")
     demo.add_argument(
         "--tickets",
-        type=common.whole_number(MAX_DEMO_TICKETS),
+        type=common.number_between(0, MAX_DEMO_TICKETS),
         default=400,
-        help=f"cuántos casos (0 a {MAX_DEMO_TICKETS:,})".replace(",", "."),
+        help=f"cuántos casos (0 a {thousands(MAX_DEMO_TICKETS)})",
     )
-    demo.add_argument("--seed", type=common.whole_number(2**31), default=7)
+    demo.add_argument("--seed", type=common.number_between(0, 2**31), default=7)
     demo.set_defaults(func=cmd_demo)
 
     subparsers.add_parser("maintenance", help="cierre automático de casos resueltos").set_defaults(func=cmd_maintenance)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mesa_tui.cli import common
+from mesa_tui.domain.text import thousands
 
 if TYPE_CHECKING:
     from mesa_tui.store.backup import Manifest
@@ -57,9 +58,9 @@ def default_file(db: Database) -> Path:
 def _summary(manifest: Manifest) -> str:
     counts = manifest.counts
     return (
-        f"{counts.get('ticket', 0):,} casos, {counts.get('ticket_event', 0):,} eventos, "
+        f"{thousands(counts.get('ticket', 0))} casos, {thousands(counts.get('ticket_event', 0))} eventos, "
         f"{len(counts)} tablas; revisión {manifest.revision or '-'}; hecho {manifest.created_at[:19]} UTC"
-    ).replace(",", ".")
+    )
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from mesa_tui.domain.text import thousands
+
 if TYPE_CHECKING:
     from mesa_tui.domain.tickets import ActorInfo
     from mesa_tui.services.desk import Desk
@@ -77,26 +79,13 @@ def print_json(value: Any) -> None:
     print(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
 
 
-def positive_int(limit: int) -> Callable[[str], int]:
-    """An argparse type: a whole number from 1 to `limit`."""
+def number_between(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (0 or more)."""
 
     def parse(text: str) -> int:
-        if not text.strip().isdigit() or not 1 <= int(text) <= limit:
+        if not text.strip().isdigit() or not low <= int(text) <= high:
             raise argparse.ArgumentTypeError(
-                f"«{text}» no es válido: use un número entero de 1 a {limit:,}".replace(",", ".")
-            )
-        return int(text)
-
-    return parse
-
-
-def whole_number(limit: int) -> Callable[[str], int]:
-    """An argparse type: a whole number from 0 to `limit`."""
-
-    def parse(text: str) -> int:
-        if not text.strip().isdigit() or int(text) > limit:
-            raise argparse.ArgumentTypeError(
-                f"«{text}» no es válido: use un número entero de 0 a {limit:,}".replace(",", ".")
+                f"«{text}» no es válido: use un número entero de {low} a {thousands(high)}"
             )
         return int(text)
 

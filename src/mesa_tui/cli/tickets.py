@@ -55,7 +55,9 @@ def register(subparsers: common.Subparsers) -> None:
     ls.add_argument("--view", default="open", choices=["mine", "unassigned", "group", "open"])
     ls.add_argument("--text")
     ls.add_argument("--status")
-    ls.add_argument("--limit", type=common.positive_int(MAX_LIST), default=50, help=f"cuántos casos (1 a {MAX_LIST})")
+    ls.add_argument(
+        "--limit", type=common.number_between(1, MAX_LIST), default=50, help=f"cuántos casos (1 a {MAX_LIST})"
+    )
     action("show", "ver un caso", cmd_show)
     action("take", "tomar")
     a = action("assign", "asignar")
