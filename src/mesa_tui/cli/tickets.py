@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from mesa_tui.cli import common
 
 if TYPE_CHECKING:
-    from mesa_tui.domain.tickets import TicketInfo
+    from mesa_tui.domain.tickets import ActorInfo, TicketInfo
     from mesa_tui.services.desk import Desk
 
 
@@ -128,20 +128,20 @@ def cmd_log(args: argparse.Namespace) -> int:
             legal_days=args.legal_days,
         ),
     )
-    _print_ticket(info, desk, args.json)
+    _print_ticket(info, desk, actor, args.json)
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     desk = common.desk(args)
-    common.actor(args, desk)  # an unknown user is refused before anything is shown
-    ticket_id, _version = _ticket_id(desk, args.ticket)
-    _print_ticket(desk.get(ticket_id), desk, args.json)
+    actor = common.actor(args, desk)  # an unknown user is refused before anything is shown
+    ticket_id, _version = _ticket_id(desk, actor, args.ticket)
+    _print_ticket(desk.get(actor, ticket_id), desk, actor, args.json)
     if not args.json:
-        cal_tz = desk.calendar("office").tz
-        for item in desk.timeline(ticket_id):
+        cal_tz = desk.calendar(actor, "office").tz
+        for item in desk.timeline(actor, ticket_id):
             text = getattr(item, "note", None) or getattr(item, "body", "")
-            who = getattr(item, "actor_name", None) or getattr(item, "author_name", "")
+            who = getattr(item, "by", None) or getattr(item, "author_name", "")
             what = getattr(item, "action", "comentario")
             print(f"  {item.at.astimezone(cal_tz):%Y-%m-%d %H:%M} {who}: {what} {text}")
     return 0
@@ -151,7 +151,7 @@ def cmd_change(args: argparse.Namespace) -> int:
     """One verb on one ticket."""
     desk = common.desk(args)
     actor = common.actor(args, desk)
-    ticket_id, version = _ticket_id(desk, args.ticket)
+    ticket_id, version = _ticket_id(desk, actor, args.ticket)
     calls: dict[str, Callable[[], TicketInfo]] = {
         "take": lambda: desk.take(actor, ticket_id, expected_version=version),
         "assign": lambda: desk.assign(
@@ -177,16 +177,16 @@ def cmd_change(args: argparse.Namespace) -> int:
         "comment": lambda: desk.comment(actor, ticket_id, args.body, public=args.public),
         "survey": lambda: desk.survey(actor, ticket_id, args.score, args.comment or ""),
     }
-    _print_ticket(calls[args.action](), desk, args.json)
+    _print_ticket(calls[args.action](), desk, actor, args.json)
     return 0
 
 
-def _ticket_id(desk: Desk, ref: str) -> tuple[int, int]:
-    info = desk.get(int(ref)) if ref.isdigit() else desk.find(ref)
+def _ticket_id(desk: Desk, actor: ActorInfo, ref: str) -> tuple[int, int]:
+    info = desk.get(actor, int(ref)) if ref.isdigit() else desk.find(actor, ref)
     return info.id, info.version
 
 
-def _print_ticket(info: TicketInfo, desk: Desk, as_json: bool) -> None:
+def _print_ticket(info: TicketInfo, desk: Desk, actor: ActorInfo, as_json: bool) -> None:
     from mesa_tui.domain.sla import format_remaining
 
     if as_json:
@@ -194,9 +194,9 @@ def _print_ticket(info: TicketInfo, desk: Desk, as_json: bool) -> None:
         return
     from mesa_tui.services.clock import utcnow
 
-    cal = desk.calendar(info.sla_calendar)
+    cal = desk.calendar(actor, info.sla_calendar)
     now = utcnow()
-    risk = desk.risk_threshold()
+    risk = desk.risk_threshold(actor)
     print(f"{info.code}  [{info.status}]  {info.subject}")
     print(f"  Solicitante: {info.requester_name} · {info.requester_dependency} · {info.requester_contact}")
     print(f"  Servicio: {info.service_code} {info.service_name}  Tipo: {info.type}  Prioridad: {info.priority}")

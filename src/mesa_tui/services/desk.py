@@ -23,6 +23,7 @@ from mesa_tui.domain.ticket_record import AUDITED, TicketRecord, audit_changes
 from mesa_tui.domain.tickets import ActorInfo, TicketInfo, contact_problem, permission_problem
 from mesa_tui.domain.vocab import LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, Channel, Nature, SolutionMode, Status, TicketType
 from mesa_tui.domain.workflow import Action, TransitionError, next_status
+from mesa_tui.services.actors import current_actor, require_actor
 from mesa_tui.services.checks import enum_value, required_text, scale_value
 from mesa_tui.services.desk_reads import DeskReads
 from mesa_tui.services.errors import (
@@ -32,12 +33,13 @@ from mesa_tui.services.errors import (
     TransitionRefused,
     ValidationError,
 )
+from mesa_tui.store import identity_repo
 from mesa_tui.store import tickets_repo as repo
 from mesa_tui.store.audit import write_event
 from mesa_tui.store.engine import Session
 
 # What an action does to the ticket it acts on, after the checks every action shares.
-Mutation = Callable[[Session, TicketRecord, ActorInfo | None, datetime, BusinessCalendar], None]
+Mutation = Callable[[Session, TicketRecord, ActorInfo, datetime, BusinessCalendar], None]
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Desk(DeskReads):
     # --- log ---------------------------------------------------------------
 
     def log(self, actor: ActorInfo, new: NewTicket) -> TicketInfo:
+        require_actor(actor)
         name = required_text(new.requester_name, "requester_name", "El nombre del solicitante", 120)
         dependency = (new.requester_dependency or "").strip()
         if len(dependency) > 120:
@@ -78,10 +81,10 @@ class Desk(DeskReads):
         legal_days = new.legal_days if new.legal_days is not None else PQRS_LEGAL_DAYS
         if ttype.is_pqrs and legal_days not in LEGAL_DAY_CHOICES:
             raise ValidationError("legal_days", "El plazo legal de una PQRS es de 10, 15 o 30 días hábiles.")
-        now = self.now()
 
         def tx(s: Session) -> TicketInfo:
-            who = self._fresh_actor(s, actor)
+            now = self.now()  # inside the transaction: stamped in commit order
+            who = current_actor(s, actor)
             service = _usable_service(s, new.service_code)
             priority = repo.priority_matrix(s)[(impact, urgency)]
             targets = ticket_targets(repo.policy_targets(s, service, priority), priority, ttype)
@@ -103,7 +106,7 @@ class Desk(DeskReads):
                 urgency=urgency,
                 priority=priority,
                 group_id=group.id if group else None,
-                created_by_id=who.id if who else None,
+                created_by_id=who.id,
                 now=now,
                 targets=targets,
                 cal=cal,
@@ -114,7 +117,8 @@ class Desk(DeskReads):
                 s,
                 ticket_id=ticket_id,
                 entity_key=t.code,
-                actor_id=who.id if who else None,
+                actor_id=who.id,
+                operator_id=who.operator_id,
                 action=Action.REGISTRAR.value,
                 at=now,
                 changes=audit_changes(dict.fromkeys(AUDITED), t.audited()),
@@ -127,8 +131,9 @@ class Desk(DeskReads):
     # --- actions on an existing ticket --------------------------------------
 
     def take(self, actor: ActorInfo, ticket_id: int, expected_version: int | None = None) -> TicketInfo:
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
-            assert who is not None  # an agent takes the ticket
+        require_actor(actor)
+
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.agent_id = who.id
             if who.group_id is not None:
                 _route(t, _group(s, who.group_id))
@@ -145,15 +150,16 @@ class Desk(DeskReads):
         expected_version: int | None = None,
         note: str = "",
     ) -> TicketInfo:
+        require_actor(actor)
         if agent_login is None and group_id is None:
             raise ValidationError("agent", "Indique el agente o el grupo al que se asigna el caso.")
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             if group_id is not None:
                 _route(t, _active_group(s, group_id))
             if agent_login is not None:
                 agent = repo.actor_by_login(s, agent_login)
-                if agent is None or not agent.active:
+                if agent is None or not agent.active or agent.is_system:
                     raise ValidationError("agent", f"El agente «{agent_login}» no existe o está inactivo.")
                 t.agent_id = agent.id
                 if group_id is None and agent.group_id is not None:
@@ -175,13 +181,13 @@ class Desk(DeskReads):
         service_code: str | None = None,
         expected_version: int | None = None,
     ) -> TicketInfo:
+        require_actor(actor)
         impact = scale_value(impact, "impact", "El impacto")
         urgency = scale_value(urgency, "urgency", "La urgencia")
         nature_v = enum_value(Nature, nature, "nature", "La naturaleza")
         ttype = enum_value(TicketType, type, "type", "El tipo") if type is not None else None
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
-            assert who is not None  # an agent classifies
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             service = repo.service_by_id(s, t.service_id)
             if service is None:  # the foreign key makes this impossible
                 raise NotFound(f"El servicio {t.service_id} no existe en el catálogo.")
@@ -211,9 +217,10 @@ class Desk(DeskReads):
         group_id: int | None = None,
         expected_version: int | None = None,
     ) -> TicketInfo:
+        require_actor(actor)
         reason = required_text(reason, "reason", "El motivo del escalamiento", 500)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             if group_id is not None:
                 group = _active_group(s, group_id)
                 if group.id == t.group_id:
@@ -231,9 +238,10 @@ class Desk(DeskReads):
         return self._act(actor, ticket_id, Action.ESCALAR, expected_version, mutate, note=reason)
 
     def wait(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
+        require_actor(actor)
         reason = required_text(reason, "reason", "El motivo de la espera", 200)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.pause(now, cal)
             t.wait_reason = reason
 
@@ -242,7 +250,9 @@ class Desk(DeskReads):
     def resume(
         self, actor: ActorInfo, ticket_id: int, note: str = "", expected_version: int | None = None
     ) -> TicketInfo:
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        require_actor(actor)
+
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.resume(now, cal)
             t.wait_reason = None
 
@@ -256,13 +266,13 @@ class Desk(DeskReads):
         mode: str,
         expected_version: int | None = None,
     ) -> TicketInfo:
+        require_actor(actor)
         solution = required_text(solution, "solution", "La solución", 4000)
         if not mode:
             raise ValidationError("mode", "Indique si la solución fue remota o en sitio.")
         mode_v = enum_value(SolutionMode, mode, "mode", "La forma de solución")
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
-            assert who is not None  # an agent resolves
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.solved(now, cal)
             t.solution, t.solution_mode, t.resolved_at, t.wait_reason = solution, mode_v.value, now, None
             if t.agent_id is None:
@@ -271,35 +281,40 @@ class Desk(DeskReads):
         return self._act(actor, ticket_id, Action.RESOLVER, expected_version, mutate)
 
     def close(
-        self, actor: ActorInfo | None, ticket_id: int, note: str = "", expected_version: int | None = None
+        self, actor: ActorInfo, ticket_id: int, note: str = "", expected_version: int | None = None
     ) -> TicketInfo:
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        require_actor(actor)
+
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.closed_at = now
 
         return self._act(actor, ticket_id, Action.CERRAR, expected_version, mutate, note=note.strip())
 
     def reopen(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
+        require_actor(actor)
         reason = required_text(reason, "reason", "El motivo de la reapertura", 500)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.reopened(now, cal)
             t.resolved_at, t.solution, t.solution_mode = None, None, None
 
         return self._act(actor, ticket_id, Action.REABRIR, expected_version, mutate, note=reason)
 
     def cancel(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
+        require_actor(actor)
         reason = required_text(reason, "reason", "El motivo de la anulación", 500)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.wait_reason = None
 
         return self._act(actor, ticket_id, Action.ANULAR, expected_version, mutate, note=reason)
 
     def comment(self, actor: ActorInfo, ticket_id: int, body: str, public: bool = False) -> TicketInfo:
+        require_actor(actor)
         body = required_text(body, "body", "El comentario", 4000)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
-            assert who is not None and t.id is not None  # an agent comments on a saved ticket
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
+            assert t.id is not None  # a saved ticket
             repo.add_comment(s, t.id, who.id, now, body, public)
             if public and t.status != Status.NUEVO:
                 # A public answer to the requester is a first response.
@@ -309,13 +324,14 @@ class Desk(DeskReads):
         return self._act(actor, ticket_id, Action.COMENTAR, None, mutate, note=note)
 
     def survey(self, actor: ActorInfo, ticket_id: int, score: int, comment: str = "") -> TicketInfo:
+        require_actor(actor)
         if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
             raise ValidationError("score", f"La calificación va de 1 a 5 (recibido: {score!r}).")
         comment = (comment or "").strip()
         if score <= 2 and not comment:
             raise ValidationError("comment", "Con una calificación de 1 o 2 el comentario es obligatorio.")
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             assert t.id is not None  # a saved ticket
             if repo.has_survey(s, t.id):
                 raise ValidationError("score", f"El caso {t.code} ya tiene su encuesta de satisfacción.")
@@ -327,10 +343,17 @@ class Desk(DeskReads):
 
     # --- maintenance --------------------------------------------------------
 
-    def auto_close(self) -> list[str]:
-        """Close tickets resolved for N business days (cron-safe, idempotent)."""
+    def auto_close(self, actor: ActorInfo) -> list[str]:
+        """Close tickets resolved for N business days (cron-safe, idempotent). The desk
+        closes them as its own actor ("sistema"); `actor` asks for it (the system actor
+        itself from `mesa maintenance`, or a supervisor)."""
+        require_actor(actor)
         now = self.now()
         with self.db.read() as s:
+            who = current_actor(s, actor)
+            if not (who.is_system or who.is_supervisor):
+                raise PermissionDenied("Solo un supervisor puede ejecutar el cierre automático.")
+            system = identity_repo.system_actor(s) if not who.is_system else who
             days = int(repo.setting(s, "auto_close_business_days", "3"))
             cal = repo.calendar(s, "office")
             today = now.astimezone(cal.tz).date()
@@ -343,7 +366,7 @@ class Desk(DeskReads):
         for ticket_id, version in due:
             try:
                 info = self.close(
-                    None, ticket_id, note=f"Cierre automático: {days} días hábiles resuelto", expected_version=version
+                    system, ticket_id, note=f"Cierre automático: {days} días hábiles resuelto", expected_version=version
                 )
             except (ConflictError, TransitionRefused):
                 continue  # someone reopened or closed it meanwhile
@@ -354,14 +377,17 @@ class Desk(DeskReads):
 
     def _act(
         self,
-        actor: ActorInfo | None,
+        actor: ActorInfo,
         ticket_id: int,
         action: Action,
         expected_version: int | None,
         mutate: Mutation,
         note: str = "",
     ) -> TicketInfo:
+        require_actor(actor)
+
         def tx(s: Session) -> TicketInfo:
+            who = current_actor(s, actor)
             t = repo.ticket_for_update(s, ticket_id)
             if t is None:
                 raise NotFound(f"No existe el caso {ticket_id}.")
@@ -373,11 +399,9 @@ class Desk(DeskReads):
                     f"El caso {t.code} fue modificado por otra persona mientras lo veía: "
                     "se recargó, revise y repita la acción."
                 )
-            who = self._fresh_actor(s, actor)
-            if who is not None:
-                problem = permission_problem(who, action, t.agent_id)
-                if problem:
-                    raise PermissionDenied(problem)
+            problem = permission_problem(who, action, t.agent_id)
+            if problem:
+                raise PermissionDenied(problem)
             try:
                 status = next_status(action, t.status)
             except TransitionError as exc:
@@ -394,7 +418,8 @@ class Desk(DeskReads):
                 s,
                 ticket_id=t.id,
                 entity_key=t.code,
-                actor_id=who.id if who else None,
+                actor_id=who.id,
+                operator_id=who.operator_id,
                 action=action.value,
                 at=now,
                 changes=audit_changes(before, t.audited()),

@@ -32,6 +32,7 @@ def write_event(
     ticket_id: int | None = None,
     entity: str = "ticket",
     entity_key: str = "",
+    operator_id: int | None = None,
 ) -> None:
     payload = {k: [plain(o), plain(n)] for k, (o, n) in (changes or {}).items()}
     s.add(
@@ -44,6 +45,7 @@ def write_event(
             action=action,
             changes=json.dumps(payload, ensure_ascii=False, sort_keys=True),
             note=note,
+            operator_id=operator_id,
         )
     )
 

@@ -81,7 +81,9 @@ class AgentsPanel(AdminPanel[_Staff]):
         )
 
     def fetch(self) -> _Staff:
-        return _Staff(self.admin.agents(include_inactive=True), self.admin.groups(include_inactive=True))
+        return _Staff(
+            self.admin.agents(self.actor, include_inactive=True), self.admin.groups(self.actor, include_inactive=True)
+        )
 
     def show_data(self, data: _Staff, keep: str | None) -> None:
         self.agents, self.groups = data.agents, data.groups
@@ -332,7 +334,7 @@ class GroupsPanel(AdminPanel[list[GroupInfo]]):
         )
 
     def fetch(self) -> list[GroupInfo]:
-        return self.admin.groups(include_inactive=True)
+        return self.admin.groups(self.actor, include_inactive=True)
 
     def show_data(self, data: list[GroupInfo], keep: str | None) -> None:
         self.groups = data

@@ -10,7 +10,7 @@ from mesa_tui.domain.closures import ClosureInfo, HolidayInfo, closure_reason_pr
 from mesa_tui.domain.dates import format_day
 from mesa_tui.domain.policies import RecomputeResult
 from mesa_tui.domain.tickets import ActorInfo
-from mesa_tui.services.admin.base import AdminBase, require_admin
+from mesa_tui.services.admin.base import AdminBase
 from mesa_tui.services.admin.recompute import recalendar
 from mesa_tui.services.checks import named, raise_first
 from mesa_tui.services.errors import NotFound, ValidationError
@@ -26,20 +26,22 @@ _CALENDAR = "cambiar el calendario de atención"
 class CalendarAdmin(AdminBase):
     """Holidays and closures; a closure change moves the due times of the open tickets that count that day."""
 
-    def holidays(self, year: int) -> list[HolidayInfo]:
+    def holidays(self, actor: ActorInfo, year: int) -> list[HolidayInfo]:
         """Public holidays the office calendar observes in `year` (closures apart)."""
+        with self._reading(actor):
+            pass
         if not isinstance(year, int) or isinstance(year, bool) or not _MIN_YEAR <= year <= _MAX_YEAR:
             raise ValidationError("year", f"El año debe estar entre {_MIN_YEAR} y {_MAX_YEAR}.")
         return [HolidayInfo(day=d, name=n) for d, n in calendar_for("office").holidays_in(year)]
 
-    def closures(self) -> list[ClosureInfo]:
-        with self.db.read() as s:
+    def closures(self, actor: ActorInfo) -> list[ClosureInfo]:
+        with self._reading(actor) as s:
             return repo.closures(s)
 
     def add_closure(self, actor: ActorInfo, day: date, reason: str) -> RecomputeResult:
         """Close the office on `day` (a date the entity decrees, not a public holiday) and
         move the due times of the open tickets that count that day."""
-        require_admin(actor, _CALENDAR)
+        self._require_admin(actor, _CALENDAR)
         _check_day(day)
         raise_first(named("reason", closure_reason_problem(reason)))
         reason = reason.strip()
@@ -54,12 +56,12 @@ class CalendarAdmin(AdminBase):
             repo.add_closure(s, day, reason)
             self._event(s, who, now, "closure", day.isoformat(), "crear", {"reason": (None, reason)})
             note = f"Cierre agregado: {format_day(day)} ({reason})"
-            return RecomputeResult(recalendar(s, who, now, day, old_cal, note))
+            return RecomputeResult(recalendar(s, self.now, day, old_cal, note))
 
         return self._write(actor, _CALENDAR, tx)
 
     def remove_closure(self, actor: ActorInfo, day: date) -> RecomputeResult:
-        require_admin(actor, _CALENDAR)
+        self._require_admin(actor, _CALENDAR)
         _check_day(day)
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> RecomputeResult:
@@ -71,7 +73,7 @@ class CalendarAdmin(AdminBase):
             repo.delete_closure(s, day)
             self._event(s, who, now, "closure", day.isoformat(), "eliminar", {"reason": (reason, None)})
             note = f"Cierre eliminado: {format_day(day)} ({reason})"
-            return RecomputeResult(recalendar(s, who, now, day, old_cal, note))
+            return RecomputeResult(recalendar(s, self.now, day, old_cal, note))
 
         return self._write(actor, _CALENDAR, tx)
 

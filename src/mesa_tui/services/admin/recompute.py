@@ -1,7 +1,12 @@
 """Recomputing open tickets after a change that moves due times: new targets from a
 policy, or a calendar that gained or lost a closure. Each ticket that really changes
 gets its new due times, one "recalcular ANS" event and a new version; time already
-consumed and paused is kept."""
+consumed and paused is kept.
+
+The recompute is the desk's own work: its events name the system actor ("sistema"),
+and their instant is read once the tickets are locked (on PostgreSQL an admin change
+may wait there behind an agent's), so no clock is moved back before a change already
+committed."""
 
 from __future__ import annotations
 
@@ -14,12 +19,13 @@ from mesa_tui.domain.sla import SlaTargets, ticket_targets
 from mesa_tui.domain.ticket_record import AUDITED, TicketRecord
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.admin.base import diff
-from mesa_tui.store import recompute_repo, tickets_repo
+from mesa_tui.store import identity_repo, recompute_repo, tickets_repo
 from mesa_tui.store.engine import Session
 
 RECOMPUTE_ACTION = "recalcular ANS"
 # The targets of a policy that governs a ticket (None: no policy at all).
 PolicyOf = Callable[[TicketRecord], SlaTargets | None]
+Clock = Callable[[], datetime]
 
 
 def _snapshot(t: TicketRecord) -> dict[str, Any]:
@@ -41,11 +47,11 @@ def policy_lookup(s: Session) -> PolicyOf:
     return lookup
 
 
-def retarget(
-    s: Session, who: ActorInfo, now: datetime, tickets: list[TicketRecord], policy_of: PolicyOf, note: str
-) -> int:
-    """Give tickets their policy's targets and calendar from `now` on, keeping the time
-    consumed and paused so far (stopped clocks keep their target). Returns how many changed."""
+def retarget(s: Session, clock: Clock, tickets: list[TicketRecord], policy_of: PolicyOf, note: str) -> int:
+    """Give `tickets` (locked by the caller) their policy's targets and calendar from now
+    on, keeping the time consumed and paused so far (stopped clocks keep their target).
+    Returns how many changed."""
+    now = clock()
     cals: dict[str, BusinessCalendar] = {}
 
     def cal(kind: str) -> BusinessCalendar:
@@ -53,7 +59,7 @@ def retarget(
             cals[kind] = tickets_repo.calendar(s, kind)
         return cals[kind]
 
-    changes = _Changes(who, now, note)
+    changes = _Changes(identity_repo.system_actor(s), now, note)
     for t in tickets:
         new = ticket_targets(policy_of(t), t.priority, t.type)
         before = _snapshot(t)
@@ -62,13 +68,14 @@ def retarget(
     return changes.write(s)
 
 
-def recalendar(s: Session, who: ActorInfo, now: datetime, day: date, old_cal: BusinessCalendar, note: str) -> int:
+def recalendar(s: Session, clock: Clock, day: date, old_cal: BusinessCalendar, note: str) -> int:
     """After a closure change: the due times of the open tickets that count office days
     become what their clocks give on the new calendar; PQRS legal due dates move with it."""
     new_cal = tickets_repo.calendar(s, "office")
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=new_cal.tz)
-    changes = _Changes(who, now, note)
-    for t in recompute_repo.open_tickets_on_office_days(s, created_before=end):
+    tickets = recompute_repo.open_tickets_on_office_days(s, created_before=end)
+    changes = _Changes(identity_repo.system_actor(s), clock(), note)
+    for t in tickets:
         before = _snapshot(t)
         if t.sla_calendar == "office":
             t.recompute_due(new_cal)
