@@ -28,7 +28,7 @@ WRITER = textwrap.dedent(
 
     url, acks, stop = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     desk = Desk(Database(url))
-    actor = desk.actor("jperez")
+    actor = actor_of(desk, "jperez")
     deadline = time.monotonic() + 60
     with acks.open("a") as out:
         n = 0

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mesa_tui.domain.calendar import BusinessCalendar
-from mesa_tui.domain.catalog import ServiceRef
 from mesa_tui.domain.sla import ticket_targets
-from mesa_tui.domain.staff import Group
 from mesa_tui.domain.ticket_record import AUDITED, TicketRecord, audit_changes
 from mesa_tui.domain.tickets import ActorInfo, TicketInfo, contact_problem, permission_problem
 from mesa_tui.domain.vocab import LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, Channel, Nature, SolutionMode, Status, TicketType
@@ -33,6 +31,7 @@ from mesa_tui.services.errors import (
     TransitionRefused,
     ValidationError,
 )
+from mesa_tui.services.routing import active_group, group_of, route, usable_service
 from mesa_tui.store import identity_repo
 from mesa_tui.store import tickets_repo as repo
 from mesa_tui.store.audit import write_event
@@ -85,7 +84,7 @@ class Desk(DeskReads):
         def tx(s: Session) -> TicketInfo:
             now = self.now()  # inside the transaction: stamped in commit order
             who = current_actor(s, actor)
-            service = _usable_service(s, new.service_code)
+            service = usable_service(s, new.service_code)
             priority = repo.priority_matrix(s)[(impact, urgency)]
             targets = ticket_targets(repo.policy_targets(s, service, priority), priority, ttype)
             cal = repo.calendar(s, targets.calendar)
@@ -136,7 +135,7 @@ class Desk(DeskReads):
         def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.agent_id = who.id
             if who.group_id is not None:
-                _route(t, _group(s, who.group_id))
+                route(t, group_of(s, who.group_id))
             t.first_response(now, cal)
 
         return self._act(actor, ticket_id, Action.TOMAR, expected_version, mutate)
@@ -156,14 +155,14 @@ class Desk(DeskReads):
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             if group_id is not None:
-                _route(t, _active_group(s, group_id))
+                route(t, active_group(s, group_id))
             if agent_login is not None:
                 agent = repo.actor_by_login(s, agent_login)
                 if agent is None or not agent.active or agent.is_system:
                     raise ValidationError("agent", f"El agente «{agent_login}» no existe o está inactivo.")
                 t.agent_id = agent.id
                 if group_id is None and agent.group_id is not None:
-                    _route(t, _group(s, agent.group_id))
+                    route(t, group_of(s, agent.group_id))
             else:
                 t.agent_id = None
 
@@ -192,7 +191,7 @@ class Desk(DeskReads):
             if service is None:  # the foreign key makes this impossible
                 raise NotFound(f"El servicio {t.service_id} no existe en el catálogo.")
             if service_code is not None and service_code.strip().upper() != service.code:
-                service = _usable_service(s, service_code)
+                service = usable_service(s, service_code)
             priority = repo.priority_matrix(s)[(impact, urgency)]
             if priority != t.priority and t.nature is not None and not who.is_supervisor:
                 raise PermissionDenied("Solo un supervisor puede cambiar la prioridad de un caso ya clasificado.")
@@ -222,7 +221,7 @@ class Desk(DeskReads):
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             if group_id is not None:
-                group = _active_group(s, group_id)
+                group = active_group(s, group_id)
                 if group.id == t.group_id:
                     raise ValidationError("group", "El caso ya está en ese grupo.")
             else:
@@ -232,7 +231,7 @@ class Desk(DeskReads):
                 if found is None:
                     raise ValidationError("group", f"No hay un grupo activo de nivel {t.level + 1}.")
                 group = found
-            _route(t, group)
+            route(t, group)
             t.agent_id = None
 
         return self._act(actor, ticket_id, Action.ESCALAR, expected_version, mutate, note=reason)
@@ -429,32 +428,3 @@ class Desk(DeskReads):
             return repo.ticket_info(s, t)
 
         return self.db.write(tx)
-
-
-def _usable_service(s: Session, code: str | None) -> ServiceRef:
-    """The catalog service a ticket may be logged or classified under."""
-    service = repo.service_by_code(s, (code or "").strip().upper())
-    if service is None:
-        raise ValidationError("service", f"El servicio «{code}» no existe en el catálogo.")
-    if not service.active:
-        raise ValidationError("service", f"El servicio {service.code} está inactivo: elija otro.")
-    return service
-
-
-def _group(s: Session, group_id: int) -> Group:
-    group = repo.group_by_id(s, group_id)
-    if group is None:  # the foreign keys make this impossible
-        raise NotFound(f"No existe el grupo {group_id}.")
-    return group
-
-
-def _active_group(s: Session, group_id: int) -> Group:
-    group = repo.group_by_id(s, group_id)
-    if group is None or not group.active:
-        raise ValidationError("group", "El grupo elegido no existe o está inactivo.")
-    return group
-
-
-def _route(t: TicketRecord, group: Group) -> None:
-    """The ticket goes to `group`, at the group's level."""
-    t.group_id, t.level = group.id, group.level

@@ -16,6 +16,7 @@ from mesa_tui.screens.admin.screen import AdminScreen
 from mesa_tui.services.admin import Admin
 from tests.screens.admin.support import AREA_KEYS
 from tests.screens.support import SIZE, settle
+from tests.support import actor_of
 
 
 def _admin(area: str = "catalog", *keys: str):
@@ -44,7 +45,7 @@ def admin_data(db, desk, now):
     """A little of everything an admin edits beyond the seed: a category policy, an
     inactive service, an extra closure."""
     admin = Admin(db, now=now)
-    boss = desk.actor("admin")
+    boss = actor_of(desk, "admin")
     admin.save_policy(boss, "SEGURIDAD", "alta", 30, 4 * 60, "24x7")
     admin.set_service_active(boss, "SER-026", False)
     admin.add_closure(boss, date(2026, 12, 24), "Decreto 0451 de 2026: jornada compensada")
