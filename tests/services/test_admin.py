@@ -28,6 +28,7 @@ from mesa_tui.services.desk import NewTicket
 from mesa_tui.services.errors import NotFound, PermissionDenied, UnknownLogin, ValidationError
 from mesa_tui.store.models import (
     Agent,
+    AgentCredential,
     CalendarClosure,
     CatalogService,
     PriorityRule,
@@ -48,6 +49,7 @@ def bog(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 
 
 TABLES = (
+    AgentCredential,
     CatalogService,
     ServiceCategory,
     SlaPolicy,
@@ -321,8 +323,10 @@ def test_changing_a_policy_moves_the_due_time_by_exactly_the_new_target(db, desk
     changes = json.loads(ev.changes)
     assert changes["ttr_due_at"] == [iso(bog(11, 20, 10)), iso(bog(11, 20, 14))]
     assert changes["version"] == [resumed.version, after.version]
-    assert ev.actor_id == boss.id and ev.entity_key == ticket.code
+    # The recompute is the desk's own work; the policy change that caused it is the admin's.
+    assert ev.actor_id == system_of(db).id and ev.entity_key == ticket.code
     (policy_ev,) = entity_events(db, "policy", "default:media")
+    assert policy_ev.actor_id == boss.id
     assert json.loads(policy_ev.changes) == {"ttr_minutes": [960, 1200]}
 
 
@@ -799,6 +803,7 @@ MUTATIONS = {
     "add_closure": lambda a, who: a.add_closure(who, date(2026, 11, 19), "Día cívico"),
     "remove_closure": lambda a, who: a.remove_closure(who, date(2026, 11, 19)),
     "set_setting": lambda a, who: a.set_setting(who, "risk_threshold", "0.5"),
+    "issue_enrolment_code": lambda a, who: a.issue_enrolment_code(who, "lmarrugo"),
 }
 
 
@@ -808,6 +813,18 @@ def test_only_administrators_may_change_anything(db, desk, admin, login, name):
     before = everything(db)
     with pytest.raises(PermissionDenied) as err:
         MUTATIONS[name](admin, actor_of(desk, login))
+    assert "administrador" in err.value.message
+    assert everything(db) == before
+
+
+@pytest.mark.parametrize("login", ["supervisor", "jperez"])
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_a_forged_admin_role_changes_nothing(db, desk, admin, login, name):
+    """An ActorInfo built by the caller with role="admin": the role stored for the agent decides."""
+    forged = replace(actor_of(desk, login), role="admin")
+    before = everything(db)
+    with pytest.raises(PermissionDenied) as err:
+        MUTATIONS[name](admin, forged)
     assert "administrador" in err.value.message
     assert everything(db) == before
 

@@ -5,11 +5,11 @@ from collections import Counter as Tally
 import pytest
 import sqlalchemy as sa
 
-from mesa_tui.demo import STAFF, generate
+from mesa_tui.demo import generate
 from mesa_tui.domain.calendar import calendar_for
 from mesa_tui.domain.vocab import Status
-from mesa_tui.store import ticket_rows as tickets_repo
 from mesa_tui.services.catalog import import_catalog
+from mesa_tui.store import ticket_rows as tickets_repo
 from mesa_tui.store.models import Ticket, TicketEvent
 from tests.support import CATALOG, system_of
 

@@ -65,7 +65,7 @@ async def test_create_edit_and_deactivate_an_agent_by_keys(make_app, db, desk, n
 
         await press(app, pilot, "d", "enter")
         assert agent(admin, "jperez").active is True
-        assert [e.action for e in audit(db, "agent", str(jperez.id))] == ["desactivar", "activar"]
+        assert [e.action for e in audit(db, "agent", str(jperez.id))] == ["crear", "desactivar", "activar"]
 
 
 async def test_bad_agents_are_refused_at_the_field_and_nothing_is_saved(make_app, db, now):
