@@ -36,6 +36,7 @@ class LoginScreen(Screen[ActorInfo]):
             "Activar con código",
             id="login.enrol",
             tooltip="Definir su contraseña con el código de activación",
+            priority=True,  # over the text field's own Ctrl+E (end of line)
         ),
         Binding("ctrl+q", "app.quit", "Salir", id="login.quit", tooltip="Salir sin ingresar"),
     ]

@@ -18,6 +18,7 @@ from mesa_tui.domain.priority import LEVELS
 from mesa_tui.domain.staff import AgentInfo, GroupInfo
 from mesa_tui.domain.vocab import Role
 from mesa_tui.screens.admin.base import AdminForm, AdminPanel, active_text, admin_list, counted, offered, selected
+from mesa_tui.screens.admin.enrol import issue_code
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import level_label
@@ -54,6 +55,7 @@ class AgentsPanel(AdminPanel[_Staff]):
             tooltip="Desactivar el agente: ya no entra; sus casos quedan para reasignar",
         ),
         Binding("d", "activate", "Activar", id="agents.activate", tooltip="Volver a activar el agente"),
+        Binding("c", "enrol", "Código", id="agents.enrol", tooltip="Emitir el código para definir la contraseña"),
         Binding("slash", "search", "Buscar", id="agents.search", tooltip="Buscar por usuario, nombre o grupo"),
     ]
 
@@ -168,6 +170,11 @@ class AgentsPanel(AdminPanel[_Staff]):
             lambda a: f"Agente {a.login} sin cambios" if a == agent else f"Agente {a.login} guardado",
             keep=lambda a: str(a.id),
         )
+
+    def action_enrol(self) -> None:
+        agent = self.current()
+        if agent is not None and agent.active:
+            issue_code(self, agent)
 
     def action_deactivate(self) -> None:
         self._set_active(False)
