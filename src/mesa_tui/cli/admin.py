@@ -60,10 +60,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     stats = generate(db, tickets=args.tickets, seed=args.seed, operator=args.operator, force=args.force)
     elapsed = time.perf_counter() - t0
-    print(
-        f"Datos de demostración: {stats['tickets']:,} casos, {stats['agents']} agentes, "
-        f"{stats['events']:,} eventos en {elapsed:.1f} s".replace(",", ".")
-    )
+    tickets, events = (f"{stats[k]:,}".replace(",", ".") for k in ("tickets", "events"))
+    print(f"Datos de demostración: {tickets} casos, {stats['agents']} agentes, {events} eventos en {elapsed:.1f} s")
     return 0
 
 
