@@ -6,7 +6,8 @@
     "queue.filter" = "ctrl+f,slash"
 
 The ids are the ones `?` shows next to each key. A missing file means no
-remapping; a broken one is reported with its path, never ignored silently.
+remapping; a broken or unreadable one (a folder, no permission) is reported
+with its path, never ignored silently.
 """
 
 from __future__ import annotations
@@ -37,10 +38,14 @@ def load_keymap(path: str | os.PathLike[str] | None = None) -> dict[str, str]:
         if path is not None or os.environ.get(ENV_VAR):
             raise KeymapError(f"No existe el archivo de teclas {file}.")
         return {}
+    if file.is_dir():
+        raise KeymapError(f"{file} es una carpeta, no un archivo de teclas.")
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise KeymapError(f"{file}: no es un TOML válido ({exc}).") from None
+    except OSError as exc:  # unreadable: permissions, a broken disk, a folder made meanwhile
+        raise KeymapError(f"No se pudo leer el archivo de teclas {file}: {exc.strerror or exc}.") from None
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         raise KeymapError(f'{file}: [keys] debe ser una tabla de id = "tecla".')

@@ -60,7 +60,7 @@ def desk_url(db, db_url, desk):
     from mesa_tui.services.desk import NewTicket
 
     def add(s):
-        s.add(Agent(login=OS_LOGIN, name="Operador de pruebas", role="admin", level=1, active=True))
+        s.add(Agent(login=OS_LOGIN, full_name="Operador de pruebas", role="admin", level=1, active=True))
 
     db.write(add)
     desk.log(
@@ -110,7 +110,11 @@ def test_empty_database_url():
     assert_refused(run_mesa("ticket", "list", env={"MESA_DATABASE_URL": ""}), "url")
 
 
-@pytest.mark.parametrize("content", [b"", b"esto no es una base de datos" * 100, b"SQLite format 3\x00" + b"\x00" * 50])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"esto no es una base de datos" * 100, b"SQLite format 3\x00" + b"\x00" * 50],
+    ids=["vacio", "texto", "cabecera-sola"],
+)
 def test_corrupt_or_truncated_sqlite_file(tmp_path, content):
     file = tmp_path / "rota.db"
     file.write_bytes(content)
@@ -236,6 +240,7 @@ def test_paths_that_are_folders_or_not_writable(tmp_path, desk_url, db):
         b"codigo\tnombre\n" + "SER-001\tImpresión".encode("latin-1"),
         bytes(range(256)) * 4,
     ],
+    ids=["latin-1", "binario"],
 )
 def test_catalog_file_not_utf8(tmp_path, desk_url, db, content):
     file = tmp_path / "catalogo.tsv"

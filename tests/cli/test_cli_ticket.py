@@ -93,7 +93,7 @@ def test_show_by_code_or_id_with_the_timeline(mesa):
     code, out, _ = mesa("ticket", "show", t["code"])
     assert code == 0
     assert "registrar Canal: Correo electrónico" in out
-    assert "comentario Se llamó al usuario" in out
+    assert "nota interna (no sale de la mesa):\n      Se llamó al usuario" in out
 
 
 def test_the_whole_lifecycle_from_the_command_line(mesa, db):
@@ -121,7 +121,9 @@ def test_the_whole_lifecycle_from_the_command_line(mesa, db):
     assert step("reopen", ref, "--reason", "Sigue fallando", as_login="rcaraballo")["status"] == "en_proceso"
     step("resolve", ref, "--solution", "Se cambió el perfil", "--mode", "remoto", as_login="rcaraballo")
     assert step("close", ref, "--note", "Confirmado", as_login="rcaraballo")["status"] == "cerrado"
-    assert step("survey", ref, "--score", "2", "--comment", "Demoró mucho")["status"] == "cerrado"
+    assert (
+        step("survey", ref, "--score", "2", "--comment", "Demoró mucho", as_login="rcaraballo")["status"] == "cerrado"
+    )
     assert step("comment", ref, "--body", "Cerrado con encuesta", "--public")["status"] == "cerrado"
     assert counts(db) == (1, 13)
 

@@ -93,6 +93,32 @@ def test_a_named_keymap_that_is_missing_is_an_error(tmp_path):
         load_keymap(tmp_path / "nada.toml")
 
 
+def test_a_keymap_that_is_a_folder_says_so(tmp_path, monkeypatch):
+    folder = tmp_path / "keys.toml"
+    folder.mkdir()
+    with pytest.raises(KeymapError) as err:
+        load_keymap(folder)
+    assert str(err.value) == f"{folder} es una carpeta, no un archivo de teclas."
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "config" / "mesa-tui" / "keys.toml").mkdir(parents=True)
+    monkeypatch.delenv("MESA_KEYMAP", raising=False)
+    with pytest.raises(KeymapError, match="es una carpeta"):
+        load_keymap()
+
+
+def test_a_keymap_that_cannot_be_read_names_the_file(tmp_path, monkeypatch):
+    path = tmp_path / "keys.toml"
+    path.write_text("[keys]\n", encoding="utf-8")
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permiso denegado")
+
+    monkeypatch.setattr(type(path), "read_text", refuse)
+    with pytest.raises(KeymapError) as err:
+        load_keymap(path)
+    assert str(err.value) == f"No se pudo leer el archivo de teclas {path}: Permiso denegado."
+
+
 async def test_a_remapped_key_runs_the_action(make_app, desk, log):
     t = log(by="jperez")
     app = make_app("jperez", keymap={"ticket.take": "T", "queue.view_unassigned": "v"})

@@ -22,7 +22,6 @@ from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest
 from mesa_tui.domain.sla import ClockState
 from mesa_tui.services.desk import NewTicket
 from mesa_tui.services.errors import PermissionDenied, ValidationError
-from mesa_tui.services.reports import Reports
 from mesa_tui.store.models import Setting, Ticket, TicketEvent
 from tests.support import actor_of, pin_sla_targets
 
@@ -97,24 +96,6 @@ class Work:
 @pytest.fixture
 def work(desk, now, targets):
     return Work(desk, now)
-
-
-@pytest.fixture
-def reports(db, now):
-    return Reports(db, now=now)
-
-
-@pytest.fixture
-def out(tmp_path):
-    """An empty folder for the files (tmp_path also holds the SQLite database)."""
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def sup(desk):
-    return actor_of(desk, "supervisor")
 
 
 # --- the hand-built year ---------------------------------------------------------------

@@ -338,17 +338,19 @@ def test_reclassifying_as_pqrs_gives_the_legal_deadline_from_the_filing_date(des
     filed = now()
     t = desk.log(staff.jperez, new())
     now.set(bogota(2026, 11, 20, 9))
-    p = desk.classify(staff.jperez, t.id, impact=3, urgency=3, nature="otro", type="queja")
+    p = desk.classify(staff.jperez, t.id, impact=2, urgency=2, nature="otro", type="queja")
     assert p.legal_due_on == OFFICE.add_business_days(filed, 15) == date(2026, 12, 10)
     assert changes(events(desk.db, t.id)[-1])["legal_due_on"] == [None, "2026-12-10"]
-    # Another PQRS type keeps the term already running; leaving PQRS drops it.
+    # Another PQRS type keeps the term already running; leaving PQRS drops it
+    # (a supervisor's call on a ticket nobody holds, with a reason: test_classify_rights.py).
     assert (
-        desk.classify(staff.jperez, t.id, impact=3, urgency=3, nature="otro", type="reclamo").legal_due_on
+        desk.classify(staff.jperez, t.id, impact=2, urgency=2, nature="otro", type="reclamo").legal_due_on
         == p.legal_due_on
     )
-    assert (
-        desk.classify(staff.jperez, t.id, impact=3, urgency=3, nature="otro", type="requerimiento").legal_due_on is None
+    left = desk.classify(
+        staff.supervisor, t.id, impact=2, urgency=2, nature="otro", type="requerimiento", reason="No es un reclamo"
     )
+    assert left.legal_due_on is None
 
 
 def test_classify_refuses_an_inactive_service(desk, staff):
@@ -737,7 +739,7 @@ def test_survey_rules(desk, staff, now):
 
 def test_a_high_score_needs_no_comment(desk, staff, now):
     t = in_status(desk, staff, now, "cerrado")
-    desk.survey(staff.lmarrugo, t.id, 5)
+    desk.survey(staff.jperez, t.id, 5)
     with desk.db.read() as s:
         assert s.exec(select(Survey.score, Survey.comment)).one() == (5, "")
 

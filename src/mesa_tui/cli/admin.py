@@ -8,6 +8,8 @@ import time
 
 from mesa_tui.cli import common
 
+MAX_DEMO_TICKETS = 5_000_000
+
 
 def register_db(subparsers: common.Subparsers) -> None:
     db = subparsers.add_parser("db", help="base de datos").add_subparsers(dest="db_command", required=True)
@@ -16,8 +18,13 @@ def register_db(subparsers: common.Subparsers) -> None:
 
 def register(subparsers: common.Subparsers) -> None:
     demo = subparsers.add_parser("demo", help="crear datos de demostración (solo en una mesa nueva)")
-    demo.add_argument("--tickets", type=int, default=400)
-    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument(
+        "--tickets",
+        type=common.whole_number(MAX_DEMO_TICKETS),
+        default=400,
+        help=f"cuántos casos (0 a {MAX_DEMO_TICKETS:,})".replace(",", "."),
+    )
+    demo.add_argument("--seed", type=common.whole_number(2**31), default=7)
     demo.add_argument(
         "--operator",
         metavar="LOGIN",
@@ -44,12 +51,13 @@ def register(subparsers: common.Subparsers) -> None:
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from mesa_tui.store import migrate
+    from mesa_tui.store.engine import safe_url
     from mesa_tui.store.seed import seed_reference_data
 
-    db = common.database(args)
+    db = common.database(args, create=True)
     migrate.upgrade(db)
     seed_reference_data(db)
-    print(f"Base de datos al día: {db.url}")
+    print(f"Base de datos al día: {safe_url(db.url)}")
     return 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from mesa_tui.cli import common
 
@@ -22,12 +21,12 @@ def register(subparsers: common.Subparsers) -> None:
 
 def cmd_catalog_import(args: argparse.Namespace) -> int:
     from mesa_tui.services.admin import Admin
-    from mesa_tui.services.catalog import import_catalog
+    from mesa_tui.services.catalog import import_catalog, read_catalog_file
     from mesa_tui.services.desk import Desk
 
     db = common.database(args)
     identity = common.identity(db)
-    text = Path(args.file).read_text(encoding="utf-8")
+    text = read_catalog_file(args.file)
     if identity.has_admin() or args.as_login:
         # An admin's import re-targets tickets of moved services.
         result = Admin(db).import_catalog(common.actor(args, Desk(db)), text)
@@ -40,11 +39,11 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_export(args: argparse.Namespace) -> int:
-    from mesa_tui.services.catalog import export_catalog
+    from mesa_tui.services.catalog import export_catalog, write_catalog_file
     from mesa_tui.services.desk import Desk
 
     db = common.database(args)
     text = export_catalog(db, common.actor(args, Desk(db)))
-    Path(args.file).write_text(text, encoding="utf-8")
-    print(f"Catálogo exportado a {args.file}")
+    path, count = write_catalog_file(args.file, text)
+    print(f"Catálogo exportado a {path} ({count} servicios)")
     return 0

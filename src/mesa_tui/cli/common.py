@@ -12,7 +12,9 @@ import argparse
 import json
 import os
 import pwd
+import re
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -49,10 +51,13 @@ def where() -> str:
     return " · ".join(parts)
 
 
-def database(args: argparse.Namespace) -> Database:
-    from mesa_tui.store.engine import Database
+def database(args: argparse.Namespace, create: bool = False) -> Database:
+    """The desk's database, checked: a well-formed URL, an existing file (unless
+    `create`, for `mesa db upgrade`), a server that answers, a schema this
+    program knows. Each failure is one Spanish sentence (a StoreError)."""
+    from mesa_tui.store.migrate import open_database
 
-    return Database(args.db) if args.db else Database()
+    return open_database(args.db, create=create)
 
 
 def desk(args: argparse.Namespace) -> Desk:
@@ -90,3 +95,40 @@ def jsonable(value: Any) -> Any:
 
 def print_json(value: Any) -> None:
     print(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
+
+
+# C0 and C1 control characters but tab and newline: what a terminal would act on.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text from a ticket (typed by someone, or from mail) as it may reach a
+    terminal: escape sequences and other control characters shown as «?»,
+    so a ticket can't move the cursor, retitle the window or hide lines."""
+    return _CONTROL.sub("?", text)
+
+
+def positive_int(limit: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from 1 to `limit`."""
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or not 1 <= int(text) <= limit:
+            raise argparse.ArgumentTypeError(
+                f"«{text}» no es válido: use un número entero de 1 a {limit:,}".replace(",", ".")
+            )
+        return int(text)
+
+    return parse
+
+
+def whole_number(limit: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from 0 to `limit`."""
+
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or int(text) > limit:
+            raise argparse.ArgumentTypeError(
+                f"«{text}» no es válido: use un número entero de 0 a {limit:,}".replace(",", ".")
+            )
+        return int(text)
+
+    return parse

@@ -24,17 +24,26 @@ FORMATS = ("csv", "xlsx")
 
 
 def _date(text: str) -> date:
+    from mesa_tui.services.reports import FIRST_YEAR, LAST_YEAR
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"«{text}» no es una fecha válida: use AAAA-MM-DD (p. ej. 2026-01-31)."
+            f"«{text}» no es una fecha válida: use AAAA-MM-DD (p. ej. 2026-01-31)"
         ) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"la fecha {text} está fuera de los años {FIRST_YEAR} a {LAST_YEAR}")
+    return day
 
 
 def _year(text: str) -> int:
+    from mesa_tui.services.reports import FIRST_YEAR, LAST_YEAR
+
     if not text.isdigit() or len(text) != 4:
-        raise argparse.ArgumentTypeError(f"«{text}» no es un año: use cuatro cifras (p. ej. 2026).")
+        raise argparse.ArgumentTypeError(f"«{text}» no es un año: use cuatro cifras (p. ej. 2026)")
+    if not FIRST_YEAR <= int(text) <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"el año {text} está fuera de {FIRST_YEAR} a {LAST_YEAR}")
     return int(text)
 
 
@@ -66,7 +75,7 @@ def _reports_and_actor(args: argparse.Namespace) -> tuple[Reports, ActorInfo]:
 
 def cmd_report_indicators(args: argparse.Namespace) -> int:
     reports, actor = _reports_and_actor(args)
-    year = args.year or datetime.now(BOGOTA).year
+    year = args.year if args.year is not None else datetime.now(BOGOTA).year
     out = args.out or f"indicadores-{year}.{args.format}"
     path = reports.export_indicators(actor, year, out, args.format)
     print(f"Indicadores {year} escritos en {path}")

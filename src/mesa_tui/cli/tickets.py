@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from mesa_tui.services.desk import Desk
 
 
+# Database ids are 64-bit signed integers on both engines.
+MAX_ID = 2**63 - 1
+MAX_LIST = 10_000
+
+
 def register(subparsers: common.Subparsers) -> None:
     t = subparsers.add_parser("ticket", help="casos, para scripts").add_subparsers(dest="action", required=True)
 
@@ -49,7 +54,7 @@ def register(subparsers: common.Subparsers) -> None:
     ls.add_argument("--view", default="open", choices=["mine", "unassigned", "group", "open"])
     ls.add_argument("--text")
     ls.add_argument("--status")
-    ls.add_argument("--limit", type=int, default=50)
+    ls.add_argument("--limit", type=common.positive_int(MAX_LIST), default=50, help=f"cuántos casos (1 a {MAX_LIST})")
     action("show", "ver un caso", cmd_show)
     action("take", "tomar")
     a = action("assign", "asignar")
@@ -98,12 +103,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     except ValueError:
         raise ValidationError("status", f"El estado «{args.status}» no existe.") from None
     query = QueueQuery(view=QueueView(args.view), text=args.text or "", status=status)
-    rows = QueueService(desk.db).page(actor, query, PageRequest(size=max(1, args.limit))).rows
+    rows = QueueService(desk.db).page(actor, query, PageRequest(size=args.limit)).rows
     if args.json:
         common.print_json(rows)
     else:
         for r in rows:
-            print(f"{r.code}  {r.status:<10} {r.priority:<8} {r.service_code}  {r.subject[:60]}")
+            print(f"{r.code}  {r.status:<10} {r.priority:<8} {r.service_code}  {common.printable(r.subject[:60])}")
     return 0
 
 
@@ -138,13 +143,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     ticket_id, _version = _ticket_id(desk, actor, args.ticket)
     _print_ticket(desk.get(actor, ticket_id), desk, actor, args.json)
     if not args.json:
-        cal_tz = desk.calendar(actor, "office").tz
+        from mesa_tui.domain.calendar import BOGOTA
+        from mesa_tui.domain.tickets import CommentInfo
+
         for item in desk.timeline(actor, ticket_id):
-            text = getattr(item, "note", None) or getattr(item, "body", "")
-            who = getattr(item, "by", None) or getattr(item, "author_name", "")
-            what = getattr(item, "action", "comentario")
-            print(f"  {item.at.astimezone(cal_tz):%Y-%m-%d %H:%M} {who}: {what} {text}")
+            when = f"{item.at.astimezone(BOGOTA):%Y-%m-%d %H:%M}"
+            if isinstance(item, CommentInfo):
+                kind = "respuesta pública" if item.public else "nota interna (no sale de la mesa)"
+                print(f"  {when} {common.printable(item.author_name)} · {kind}:")
+                print(_indented(item.body))
+            else:
+                note = f" {common.printable(item.note)}" if item.note else ""
+                print(f"  {when} {common.printable(item.by)}: {item.action}{note}")
     return 0
+
+
+def _indented(text: str) -> str:
+    return "\n".join(f"      {line}" for line in common.printable(text).splitlines() or [""])
 
 
 def cmd_change(args: argparse.Namespace) -> int:
@@ -182,7 +197,16 @@ def cmd_change(args: argparse.Namespace) -> int:
 
 
 def _ticket_id(desk: Desk, actor: ActorInfo, ref: str) -> tuple[int, int]:
-    info = desk.get(actor, int(ref)) if ref.isdigit() else desk.find(actor, ref)
+    """A code (MDA-2026-000123) or a database id; anything else names no ticket."""
+    from mesa_tui.services.errors import NotFound
+
+    ref = ref.strip()
+    if ref.isdigit():
+        if not 1 <= int(ref) <= MAX_ID:
+            raise NotFound(f"No existe el caso {ref}.")
+        info = desk.get(actor, int(ref))
+    else:
+        info = desk.find(actor, ref)
     return info.id, info.version
 
 
@@ -197,10 +221,11 @@ def _print_ticket(info: TicketInfo, desk: Desk, actor: ActorInfo, as_json: bool)
     cal = desk.calendar(actor, info.sla_calendar)
     now = utcnow()
     risk = desk.risk_threshold(actor)
-    print(f"{info.code}  [{info.status}]  {info.subject}")
-    print(f"  Solicitante: {info.requester_name} · {info.requester_dependency} · {info.requester_contact}")
-    print(f"  Servicio: {info.service_code} {info.service_name}  Tipo: {info.type}  Prioridad: {info.priority}")
-    print(f"  Nivel {info.level} · {info.group_name}  Agente: {info.agent_name or '-'}  Versión: {info.version}")
+    p = common.printable
+    print(f"{info.code}  [{info.status}]  {p(info.subject)}")
+    print(f"  Solicitante: {p(info.requester_name)} · {p(info.requester_dependency)} · {p(info.requester_contact)}")
+    print(f"  Servicio: {info.service_code} {p(info.service_name)}  Tipo: {info.type}  Prioridad: {info.priority}")
+    print(f"  Nivel {info.level} · {p(info.group_name)}  Agente: {p(info.agent_name or '-')}  Versión: {info.version}")
     for label, clock, due in (("Respuesta", info.tto, info.tto_due_at), ("Solución", info.ttr, info.ttr_due_at)):
         print(
             f"  {label}: {clock.state(cal, now, risk)} · vence {due.astimezone(cal.tz):%Y-%m-%d %H:%M}"
@@ -208,5 +233,9 @@ def _print_ticket(info: TicketInfo, desk: Desk, actor: ActorInfo, as_json: bool)
         )
     if info.legal_due_on:
         print(f"  Plazo legal PQRS: {info.legal_due_on.isoformat()}")
+    if info.description:
+        print("  Descripción:")
+        print(_indented(info.description))
     if info.solution:
-        print(f"  Solución ({info.solution_mode}): {info.solution}")
+        print(f"  Solución ({info.solution_mode}):")
+        print(_indented(info.solution))

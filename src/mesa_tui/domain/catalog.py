@@ -17,6 +17,8 @@ from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from typing import NamedTuple
 
+from mesa_tui.domain.limits import CATALOG, CATEGORY_NAME
+from mesa_tui.domain.text import thousands
 from mesa_tui.domain.tickets import text_problem
 
 COLUMNS = ("code", "name", "description", "category", "users", "hours", "channels", "ans_text", "active")
@@ -40,8 +42,6 @@ FIELD_LABELS = {
     "active": "activo",
 }
 
-# Column sizes of the catalog_service table; PostgreSQL enforces them.
-MAX_LENGTHS = {"code": 7, "name": 200, "users": 200, "hours": 120, "channels": 300}
 
 _ACTIVE_IN = {"sí": True, "si": True, "no": False}
 _ACTIVE_OUT = {True: "sí", False: "no"}
@@ -132,9 +132,11 @@ def validate_entry(entry: CatalogEntry, known_categories: Iterable[str]) -> list
         value = getattr(entry, name)
         if any(mark in value for mark in _BREAKS):
             problems.append((name, f"{FIELD_LABELS[name]} no puede contener tabuladores ni saltos de línea"))
-        limit = MAX_LENGTHS.get(name)
+        limit = CATALOG.get(name)
         if limit is not None and len(value) > limit:
-            problems.append((name, f"{FIELD_LABELS[name]} supera los {limit} caracteres ({len(value)})"))
+            problems.append(
+                (name, f"{FIELD_LABELS[name]} supera los {thousands(limit)} caracteres ({thousands(len(value))})")
+            )
     return problems
 
 
@@ -245,7 +247,7 @@ class CategoryInfo:
 
 
 def category_problem(name: str) -> str | None:
-    problem = text_problem(name, "El nombre de la categoría", 80)
+    problem = text_problem(name, "El nombre de la categoría", CATEGORY_NAME)
     if problem:
         return problem
     if any(mark in name for mark in ("\t", "\n", "\r")):

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from mesa_tui.domain.limits import CLOSURE_REASON
 from mesa_tui.domain.tickets import text_problem
-
-MAX_CLOSURE_REASON = 200
 
 
 def closure_reason_problem(reason: str) -> str | None:
-    return text_problem(reason, "El motivo del cierre", MAX_CLOSURE_REASON)
+    return text_problem(reason, "El motivo del cierre", CLOSURE_REASON)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mesa_tui.domain.limits import AGENT_NAME, GROUP_NAME, LOGIN
 from mesa_tui.domain.priority import LEVELS
 from mesa_tui.domain.tickets import text_problem
 from mesa_tui.domain.vocab import LEVEL_LABELS, Role
 
 LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")
-MAX_LOGIN = 60
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,13 @@ def agent_problems(login: str, full_name: str, role: str, level: object) -> list
     login = (login or "").strip()
     if not login:
         problems.append(("login", "El usuario (login) es obligatorio."))
-    elif len(login) > MAX_LOGIN:
-        problems.append(("login", f"El usuario (login) admite hasta {MAX_LOGIN} caracteres."))
+    elif len(login) > LOGIN:
+        problems.append(("login", f"El usuario (login) admite hasta {LOGIN} caracteres."))
     elif not LOGIN_RE.match(login):
         problems.append(
             ("login", "El usuario (login) solo admite letras sin tilde, números, punto, guion y guion bajo.")
         )
-    name = text_problem(full_name, "El nombre", 120)
+    name = text_problem(full_name, "El nombre", AGENT_NAME)
     if name:
         problems.append(("full_name", name))
     if role not in {r.value for r in Role}:
@@ -88,7 +88,7 @@ def agent_problems(login: str, full_name: str, role: str, level: object) -> list
 
 def group_problems(name: str, level: object) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
-    name_p = text_problem(name, "El nombre del grupo", 80)
+    name_p = text_problem(name, "El nombre del grupo", GROUP_NAME)
     if name_p:
         problems.append(("name", name_p))
     level_p = level_problem(level)

@@ -1,4 +1,5 @@
-"""Text as people search and read it: accent folding and es-CO thousands."""
+"""Text as people search and read it: accent folding, es-CO thousands, and text
+that a spreadsheet must show as typed."""
 
 from __future__ import annotations
 
@@ -14,3 +15,18 @@ def fold(text: str) -> str:
 def thousands(n: int) -> str:
     """es-CO thousands: 1.234.567."""
     return f"{n:,}".replace(",", ".")
+
+
+# What makes Excel or LibreOffice read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would evaluate `text` typed into a cell."""
+    return text.startswith(FORMULA_LEADS)
+
+
+def spreadsheet_text(text: str) -> str:
+    """`text` for a CSV cell: one that would start a formula gets a leading
+    apostrophe, so the spreadsheet shows it as text (OWASP's rule)."""
+    return "'" + text if looks_like_formula(text) else text

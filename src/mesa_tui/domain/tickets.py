@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from mesa_tui.domain.calendar import BusinessCalendar
+from mesa_tui.domain.limits import REQUESTER_CONTACT, too_long
 from mesa_tui.domain.sla import Clock, ClockState
 from mesa_tui.domain.vocab import SYSTEM_ROLE, Role, Status
 from mesa_tui.domain.workflow import Action
@@ -176,7 +177,13 @@ _OWNER_ACTIONS = {
     Action.CERRAR,
 }
 _SUPERVISOR_ONLY = {Action.ANULAR}
-# What the desk does by itself on a ticket: closing what stayed resolved (auto-close).
+# Recording a survey speaks for the requester: the agent who handled the ticket
+# (closed tickets have one) or a supervisor, never a colleague. The requester's own
+# reply by mail is to come in as the system, which is not an agent these rules judge
+# (like the automatic close).
+_HOLDER_ONLY = {Action.ENCUESTA}
+# What the desk does by itself on a ticket, as "sistema": closing what stayed resolved
+# (auto-close). The requester's survey by mail will join it when mail comes in.
 _SYSTEM_ACTIONS = {Action.CERRAR}
 
 
@@ -192,6 +199,8 @@ def permission_problem(actor: ActorInfo, action: Action, holder_id: int | None) 
         return f"Solo un supervisor puede {action.verb} casos."
     if action in _OWNER_ACTIONS and holder_id not in (None, actor.id):
         return f"El caso está asignado a otro agente: solo un supervisor puede {action.verb} casos ajenos."
+    if action in _HOLDER_ONLY and holder_id != actor.id:
+        return f"Solo el agente a cargo del caso o un supervisor puede {action.verb} este caso."
     return None
 
 
@@ -203,6 +212,8 @@ def contact_problem(contact: str) -> str | None:
     contact = contact.strip()
     if not contact:
         return "Indique el correo o el teléfono del solicitante."
+    if len(contact) > REQUESTER_CONTACT:
+        return too_long(contact, "El correo o teléfono", REQUESTER_CONTACT)
     if "@" in contact:
         return None if _EMAIL_RE.match(contact) else "El correo no es válido."
     digits = re.sub(r"\D", "", contact)
@@ -212,9 +223,8 @@ def contact_problem(contact: str) -> str | None:
 
 
 def text_problem(value: str | None, label: str, max_len: int) -> str | None:
+    """Why a required text is refused: empty, or longer than `max_len` (domain/limits.py)."""
     if value is None or not value.strip():
         # The label's article gives the gender: "La solución es obligatoria."
         return f"{label} es {'obligatoria' if label.startswith('La ') else 'obligatorio'}."
-    if len(value.strip()) > max_len:
-        return f"{label} admite hasta {max_len} caracteres."
-    return None
+    return too_long(value, label, max_len)

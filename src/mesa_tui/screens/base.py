@@ -13,11 +13,11 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.vocab import Role
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.dialogs import HelpScreen
 from mesa_tui.screens.loading import Loader
-from mesa_tui.services.errors import ServiceError
 
 R = TypeVar("R")
 
@@ -83,8 +83,8 @@ class MesaScreen(Screen[R]):
         else:
             self._reference.load(self.ctx.load_reference, then)
 
-    def _reference_failed(self, error: ServiceError) -> None:
-        self.notify(f"No se pudieron leer las listas de referencia: {error.message}", severity="error")
+    def _reference_failed(self, error: DeskError) -> None:
+        self.notify(f"No se pudieron leer las listas de referencia: {error.message}", severity="error", markup=False)
 
-    def notify_refusal(self, error: ServiceError) -> None:
+    def notify_refusal(self, error: DeskError) -> None:
         self.notify(error.message, title="No se pudo", severity="error", timeout=8, markup=False)

@@ -1,11 +1,14 @@
 """The dialogs every screen uses: an action's form (which runs its use case
 itself), a yes/no question, one line of text, and the help.
 
+Titles, intros and messages are shown as written: they quote subjects and names.
+
 An action dialog is handed the use case to run (`run(values) -> result`) and
 runs it itself, in a thread worker: a validation refusal then shows next to the
-field it is about and the dialog stays open with what was typed; any other
-refusal (permission, transition, conflict) closes the dialog and goes back to
-the screen, which says so and reloads.
+field it is about and the dialog stays open with what was typed; so does a
+database that is busy or out of reach, whose sentence shows in the dialog (the
+same keys try again). Any other refusal (permission, transition, conflict)
+closes the dialog and goes back to the screen, which says so and reloads.
 """
 
 from __future__ import annotations
@@ -24,9 +27,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from mesa_tui.domain.errors import DeskError
+from mesa_tui.domain.limits import REASON
 from mesa_tui.screens.loading import UNEXPECTED, Loader
-from mesa_tui.services.errors import ServiceError, ValidationError
+from mesa_tui.services.errors import ValidationError
+from mesa_tui.store.errors import StoreError
 from mesa_tui.widgets.form import FormField, show_field_errors
+from mesa_tui.widgets.limited import LimitedInput
+from mesa_tui.widgets.plain import plain
 
 R = TypeVar("R")
 
@@ -37,7 +45,7 @@ class Outcome(Generic[R]):
     (then `error` is set and `info` means nothing)."""
 
     info: R
-    error: ServiceError | None = None
+    error: DeskError | None = None
 
 
 class ActionDialog(ModalScreen[Outcome[R] | None], Generic[R]):
@@ -61,9 +69,9 @@ class ActionDialog(ModalScreen[Outcome[R] | None], Generic[R]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.title_text, id="dialog-title")
+            yield Label(plain(self.title_text), id="dialog-title")
             if self.intro:
-                yield Static(self.intro, id="dialog-intro")
+                yield Static(plain(self.intro), id="dialog-intro")
             yield from self.fields()
             yield Static("", id="dialog-error", classes="field-error")
             with Horizontal(id="dialog-buttons"):
@@ -115,7 +123,7 @@ class ActionDialog(ModalScreen[Outcome[R] | None], Generic[R]):
     def _succeeded(self, info: R) -> None:
         self.dismiss(Outcome(info))
 
-    def _failed(self, error: ServiceError) -> None:
+    def _failed(self, error: DeskError) -> None:
         self.busy = False
         self.remove_class("-busy")
         if isinstance(error, ValidationError):
@@ -124,11 +132,14 @@ class ActionDialog(ModalScreen[Outcome[R] | None], Generic[R]):
             else:
                 self._general_error(error.message)
             return
+        if isinstance(error, StoreError):
+            self._general_error(error.message)  # nothing was written: the same keys try again
+            return
         self.dismiss(Outcome[Any](None, error))
 
     def _general_error(self, message: str | None) -> None:
         error = self.query_one("#dialog-error", Static)
-        error.update(message or "")
+        error.update(plain(message or ""))
         error.set_class(bool(message), "-shown")
 
     def _focus_field(self, name: str) -> None:
@@ -159,14 +170,17 @@ class ReasonDialog(ActionDialog[R]):
         placeholder: str = "",
         confirm: str = "Confirmar",
         intro: str = "",
+        limit: int = REASON,
     ) -> None:
         super().__init__(title, run, confirm=confirm, intro=intro)
         self.label = label
         self.field = field
         self.placeholder = placeholder
+        self.limit = limit  # domain/limits.py: what the use case takes
 
     def fields(self) -> ComposeResult:
-        yield FormField(self.label, Input(placeholder=self.placeholder, id=f"input-{self.field}"), self.field)
+        box = LimitedInput(placeholder=self.placeholder, id=f"input-{self.field}", limit=self.limit)
+        yield FormField(self.label, box, self.field)
 
     def values(self) -> dict[str, Any]:
         return {self.field: self.query_one(f"#input-{self.field}", Input).value}
@@ -184,8 +198,9 @@ class OneFieldDialog(ReasonDialog[R]):
         value: str = "",
         confirm: str = "Guardar",
         intro: str = "",
+        limit: int = REASON,
     ) -> None:
-        super().__init__(title, label, run, field=field, confirm=confirm, intro=intro)
+        super().__init__(title, label, run, field=field, confirm=confirm, intro=intro, limit=limit)
         self.initial = value
 
     def on_mount(self) -> None:
@@ -212,10 +227,10 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Acción", no_wrap=True)
         table.add_column("Detalle", style="dim", ratio=1)
         table.add_column("Id", style="dim italic", no_wrap=True)
-        for key, description, tooltip, ident in self.rows:
-            table.add_row(key, description, tooltip, ident)
+        for row in self.rows:
+            table.add_row(*map(plain, row))  # the keys come from the person's keys.toml
         with Vertical(id="dialog", classes="wide"):
-            yield Label(f"Ayuda · {self.title_text}", id="dialog-title")
+            yield Label(plain(f"Ayuda · {self.title_text}"), id="dialog-title")
             with VerticalScroll(id="help-body"):
                 yield Static(table)
             yield Static(

@@ -18,25 +18,27 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from textual.dom import DOMNode
 
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest
-from mesa_tui.services.errors import ServiceError, SessionEnded
+from mesa_tui.services.errors import SessionEnded
 from mesa_tui.widgets.paging import PagedList, PagedRow
 
 T = TypeVar("T")
 
-# What a use case's unexpected failure (a bug, a broken database) tells the user.
+# What a use case's unexpected failure (a bug, not a refusal) tells the user.
 UNEXPECTED = "Error inesperado: {}"
 # The app's exit code when the services ended the session (the agent was deactivated).
 SESSION_ENDED = 3
 
-Failed = Callable[[ServiceError], None]
+Failed = Callable[[DeskError], None]
 
 
 class Loader(Generic[T]):
     """Reads for `node` in the worker group `group`, one read at a time.
 
-    A failure reaches `failed` as a `ServiceError`: the refusal itself, or any
-    other exception as one whose message is `unexpected` filled with it. With
+    A failure reaches `failed` as a `DeskError`: the refusal itself (a
+    service's, or the store's: a busy or unreachable database), or any other
+    exception as one whose message is `unexpected` filled with it. With
     `latest_only=False` every load is delivered until `drop()` (reads of
     different things, kept as they come, such as the years of the indicators).
     """
@@ -95,13 +97,13 @@ class Loader(Generic[T]):
             # The account can no longer act: no screen may go on showing the desk.
             app = self.node.app
             app.call_later(app.exit, return_code=SESSION_ENDED, message=exc.message)
-        except ServiceError as exc:
+        except DeskError as exc:  # a refusal: its sentence is for the user
             self._fail(ticket, failed, exc)
-        except Exception as exc:  # the database went away, a bug: tell, don't crash
+        except Exception as exc:  # a bug: tell, don't crash
             self.node.log.error(f"{self.group} failed: {exc!r}")
-            self._fail(ticket, failed, ServiceError(self.unexpected.format(exc)))
+            self._fail(ticket, failed, DeskError(self.unexpected.format(exc)))
 
-    def _fail(self, ticket: int, failed: Failed | None, error: ServiceError) -> None:
+    def _fail(self, ticket: int, failed: Failed | None, error: DeskError) -> None:
         if failed is not None:
             self.node.call_later(self._deliver_failure, ticket, failed, error)
 
@@ -110,7 +112,7 @@ class Loader(Generic[T]):
             self._delivered = ticket
             each(value)
 
-    def _deliver_failure(self, ticket: int, failed: Failed, error: ServiceError) -> None:
+    def _deliver_failure(self, ticket: int, failed: Failed, error: DeskError) -> None:
         if ticket == self._ticket:
             failed(error)
 

@@ -17,10 +17,10 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.passwords import MIN_LENGTH
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.screens.loading import UNEXPECTED, Loader
-from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.identity import Identity
 
 _ENROL_FIELDS = ("#login-code", "#login-new", "#login-confirm")
@@ -116,7 +116,7 @@ class LoginScreen(Screen[ActorInfo]):
     def _logged_in(self, actor: ActorInfo) -> None:
         self.dismiss(actor)
 
-    def _refused(self, error: ServiceError) -> None:
+    def _refused(self, error: DeskError) -> None:
         self._say(error.message)
         for selector in ("#login-password", "#login-new", "#login-confirm"):
             self.query_one(selector, Input).value = ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from mesa_tui.domain.catalog import (
     CatalogEntry,
@@ -20,6 +21,7 @@ from mesa_tui.domain.catalog import (
     format_catalog,
     parse_catalog,
 )
+from mesa_tui.domain.errors import describe_os_error
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.actors import current_actor, require_actor
 from mesa_tui.services.clock import utcnow
@@ -27,6 +29,7 @@ from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.store import catalog_repo
 from mesa_tui.store.audit import write_event
 from mesa_tui.store.engine import Database, Session
+from mesa_tui.store.files import replacing
 
 EVENT_ENTITY = "service"
 EVENT_ACTIONS = {ImportStatus.NUEVO: "crear", ImportStatus.MODIFICADO: "modificar"}
@@ -117,38 +120,48 @@ def _parse(text: str, categories: list[str]) -> list[CatalogEntry]:
 
 
 def read_catalog_file(path: str) -> str:
-    """The text of the catalog file at `path`; a ValidationError on "path" says why not."""
-    from pathlib import Path
-
+    """The text of the catalog file at `path`; a ValidationError on "path" says why not
+    (a file that is not UTF-8 is refused naming the first line that isn't)."""
     if not path.strip():
         raise ValidationError("path", "Escriba la ruta del archivo del catálogo.")
     file = Path(path.strip()).expanduser()
+    if file.is_dir():
+        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.")
     try:
-        return file.read_text(encoding="utf-8")
+        data = file.read_bytes()
     except FileNotFoundError:
         raise ValidationError("path", f"No existe el archivo {file}.") from None
-    except IsADirectoryError:
-        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.") from None
-    except UnicodeDecodeError:
-        raise ValidationError(
-            "path", "El archivo no es texto UTF-8: guárdelo como texto UTF-8 delimitado por tabulaciones."
-        ) from None
     except OSError as exc:
-        raise ValidationError("path", f"No se pudo leer {file}: {exc.strerror or exc}.") from None
+        raise ValidationError("path", describe_os_error(exc, file)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValidationError(
+            "path",
+            f"El archivo no es texto UTF-8 (línea {line}): guárdelo como texto UTF-8 delimitado por tabulaciones.",
+        ) from None
 
 
 def write_catalog_file(path: str, text: str) -> tuple[str, int]:
-    """Write an exported catalog to `path`: (the full path, how many services)."""
-    from pathlib import Path
+    """Write an exported catalog to `path`: (the full path, how many services).
 
+    Written beside `path` and renamed into place like the reports (store/files.py).
+    Its values are written as they are, with no apostrophe before a leading "=":
+    the file is mesa's own exchange format, read back by the import, and an
+    apostrophe would become part of the service's name; its texts are the
+    administrators' catalog, not what requesters or mail supply."""
+    if not path.strip():
+        raise ValidationError("path", "Escriba la ruta del archivo del catálogo.")
     file = Path(path.strip()).expanduser()
+    if file.is_dir():
+        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.")
+    if not file.parent.is_dir():
+        raise ValidationError("path", f"No existe la carpeta {file.parent}.")
     try:
-        file.write_text(text, encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError("path", f"No existe la carpeta {file.parent}.") from None
-    except IsADirectoryError:
-        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.") from None
+        with replacing(file) as out:
+            out.write(text.encode("utf-8"))
     except OSError as exc:
-        raise ValidationError("path", f"No se pudo escribir {file}: {exc.strerror or exc}.") from None
+        raise ValidationError("path", describe_os_error(exc, file)) from None
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     return str(file.resolve()), max(len(lines) - 1, 0)  # minus the header

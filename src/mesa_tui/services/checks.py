@@ -6,19 +6,40 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
+from mesa_tui.domain.classification import Reclassification, classification_problem, reason_wanted
+from mesa_tui.domain.limits import REASON, too_long
 from mesa_tui.domain.priority import LEVELS
-from mesa_tui.domain.tickets import text_problem
-from mesa_tui.services.errors import ValidationError
+from mesa_tui.domain.tickets import ActorInfo, text_problem
+from mesa_tui.services.errors import PermissionDenied, ValidationError
 
 E = TypeVar("E", bound=StrEnum)
 
 
-def required_text(value: str | None, field: str, label: str, max_len: int = 2000) -> str:
+def required_text(value: str | None, field: str, label: str, max_len: int = REASON) -> str:
     """The text without surrounding spaces; refused when empty or longer than `max_len`."""
     problem = text_problem(value, label, max_len)
     if problem or value is None:
         raise ValidationError(field, problem or "")
     return value.strip()
+
+
+def optional_text(value: str | None, field: str, label: str, max_len: int) -> str:
+    """The text without surrounding spaces ("" for none); refused when longer than `max_len`."""
+    text = (value or "").strip()
+    problem = too_long(text, label, max_len)
+    if problem:
+        raise ValidationError(field, problem)
+    return text
+
+
+def check_reclassification(actor: ActorInfo, change: Reclassification, reason: str) -> None:
+    """The domain's classification rules as refusals: who may, then whether a reason is due."""
+    problem = classification_problem(actor, change)
+    if problem:
+        raise PermissionDenied(problem)
+    wanted = reason_wanted(actor, change)
+    if wanted and not reason:
+        raise ValidationError("reason", wanted)
 
 
 def enum_value(enum: type[E], value: str, field: str, label: str) -> E:

@@ -15,14 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from mesa_tui.domain import limits
 from mesa_tui.domain.calendar import BusinessCalendar
+from mesa_tui.domain.classification import REASON_MAX, Reclassification
 from mesa_tui.domain.sla import ticket_targets
 from mesa_tui.domain.ticket_record import AUDITED, TicketRecord, audit_changes
 from mesa_tui.domain.tickets import ActorInfo, TicketInfo, contact_problem, permission_problem
 from mesa_tui.domain.vocab import LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, Channel, Nature, SolutionMode, Status, TicketType
 from mesa_tui.domain.workflow import Action, TransitionError, next_status
 from mesa_tui.services.actors import current_actor, require_actor
-from mesa_tui.services.checks import enum_value, required_text, scale_value
+from mesa_tui.services.checks import check_reclassification, enum_value, optional_text, required_text, scale_value
 from mesa_tui.services.desk_reads import DeskReads
 from mesa_tui.services.errors import (
     ConflictError,
@@ -64,17 +66,17 @@ class Desk(DeskReads):
 
     def log(self, actor: ActorInfo, new: NewTicket) -> TicketInfo:
         require_actor(actor)
-        name = required_text(new.requester_name, "requester_name", "El nombre del solicitante", 120)
-        dependency = (new.requester_dependency or "").strip()
-        if len(dependency) > 120:
-            raise ValidationError("requester_dependency", "La dependencia admite hasta 120 caracteres.")
+        name = required_text(new.requester_name, "requester_name", "El nombre del solicitante", limits.REQUESTER_NAME)
+        dependency = optional_text(
+            new.requester_dependency, "requester_dependency", "La dependencia", limits.REQUESTER_DEPENDENCY
+        )
         problem = contact_problem(new.requester_contact or "")
         if problem:
             raise ValidationError("requester_contact", problem)
         channel = enum_value(Channel, new.channel, "channel", "El canal")
         ttype = enum_value(TicketType, new.type, "type", "El tipo")
-        subject = required_text(new.subject, "subject", "El asunto", 200)
-        description = (new.description or "").strip()
+        subject = required_text(new.subject, "subject", "El asunto", limits.SUBJECT)
+        description = optional_text(new.description, "description", "La descripción", limits.DESCRIPTION)
         impact = scale_value(new.impact, "impact", "El impacto")
         urgency = scale_value(new.urgency, "urgency", "La urgencia")
         legal_days = new.legal_days if new.legal_days is not None else PQRS_LEGAL_DAYS
@@ -152,6 +154,7 @@ class Desk(DeskReads):
         require_actor(actor)
         if agent_login is None and group_id is None:
             raise ValidationError("agent", "Indique el agente o el grupo al que se asigna el caso.")
+        note = optional_text(note, "note", "La nota", limits.REASON)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             if group_id is not None:
@@ -179,8 +182,10 @@ class Desk(DeskReads):
         type: str | None = None,
         service_code: str | None = None,
         expected_version: int | None = None,
+        reason: str = "",  # the event's note; some changes need one (domain.classification)
     ) -> TicketInfo:
         require_actor(actor)
+        reason = optional_text(reason, "reason", "El motivo", REASON_MAX)
         impact = scale_value(impact, "impact", "El impacto")
         urgency = scale_value(urgency, "urgency", "La urgencia")
         nature_v = enum_value(Nature, nature, "nature", "La naturaleza")
@@ -193,8 +198,8 @@ class Desk(DeskReads):
             if service_code is not None and service_code.strip().upper() != service.code:
                 service = usable_service(s, service_code)
             priority = repo.priority_matrix(s)[(impact, urgency)]
-            if priority != t.priority and t.nature is not None and not who.is_supervisor:
-                raise PermissionDenied("Solo un supervisor puede cambiar la prioridad de un caso ya clasificado.")
+            change = Reclassification(t.agent_id, t.nature is not None, t.type, ttype or t.type, t.priority, priority)
+            check_reclassification(who, change, reason)
             retarget = (
                 priority != t.priority or service.id != t.service_id or (ttype is not None and ttype.value != t.type)
             )
@@ -206,7 +211,7 @@ class Desk(DeskReads):
                 t.retarget(targets, repo.calendar(s, t.sla_calendar), repo.calendar(s, targets.calendar), now)
                 t.priority = priority
 
-        return self._act(actor, ticket_id, Action.CLASIFICAR, expected_version, mutate)
+        return self._act(actor, ticket_id, Action.CLASIFICAR, expected_version, mutate, note=reason)
 
     def escalate(
         self,
@@ -217,7 +222,7 @@ class Desk(DeskReads):
         expected_version: int | None = None,
     ) -> TicketInfo:
         require_actor(actor)
-        reason = required_text(reason, "reason", "El motivo del escalamiento", 500)
+        reason = required_text(reason, "reason", "El motivo del escalamiento", limits.REASON)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             if group_id is not None:
@@ -238,7 +243,7 @@ class Desk(DeskReads):
 
     def wait(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
         require_actor(actor)
-        reason = required_text(reason, "reason", "El motivo de la espera", 200)
+        reason = required_text(reason, "reason", "El motivo de la espera", limits.WAIT_REASON)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.pause(now, cal)
@@ -250,12 +255,13 @@ class Desk(DeskReads):
         self, actor: ActorInfo, ticket_id: int, note: str = "", expected_version: int | None = None
     ) -> TicketInfo:
         require_actor(actor)
+        note = optional_text(note, "note", "La nota", limits.REASON)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.resume(now, cal)
             t.wait_reason = None
 
-        return self._act(actor, ticket_id, Action.REANUDAR, expected_version, mutate, note=note.strip())
+        return self._act(actor, ticket_id, Action.REANUDAR, expected_version, mutate, note=note)
 
     def resolve(
         self,
@@ -266,7 +272,7 @@ class Desk(DeskReads):
         expected_version: int | None = None,
     ) -> TicketInfo:
         require_actor(actor)
-        solution = required_text(solution, "solution", "La solución", 4000)
+        solution = required_text(solution, "solution", "La solución", limits.SOLUTION)
         if not mode:
             raise ValidationError("mode", "Indique si la solución fue remota o en sitio.")
         mode_v = enum_value(SolutionMode, mode, "mode", "La forma de solución")
@@ -283,15 +289,16 @@ class Desk(DeskReads):
         self, actor: ActorInfo, ticket_id: int, note: str = "", expected_version: int | None = None
     ) -> TicketInfo:
         require_actor(actor)
+        note = optional_text(note, "note", "La nota", limits.REASON)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.closed_at = now
 
-        return self._act(actor, ticket_id, Action.CERRAR, expected_version, mutate, note=note.strip())
+        return self._act(actor, ticket_id, Action.CERRAR, expected_version, mutate, note=note)
 
     def reopen(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
         require_actor(actor)
-        reason = required_text(reason, "reason", "El motivo de la reapertura", 500)
+        reason = required_text(reason, "reason", "El motivo de la reapertura", limits.REASON)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.reopened(now, cal)
@@ -301,7 +308,7 @@ class Desk(DeskReads):
 
     def cancel(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
         require_actor(actor)
-        reason = required_text(reason, "reason", "El motivo de la anulación", 500)
+        reason = required_text(reason, "reason", "El motivo de la anulación", limits.REASON)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.wait_reason = None
@@ -310,7 +317,7 @@ class Desk(DeskReads):
 
     def comment(self, actor: ActorInfo, ticket_id: int, body: str, public: bool = False) -> TicketInfo:
         require_actor(actor)
-        body = required_text(body, "body", "El comentario", 4000)
+        body = required_text(body, "body", "El comentario", limits.COMMENT)
 
         def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             assert t.id is not None  # a saved ticket

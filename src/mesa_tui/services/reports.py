@@ -14,12 +14,12 @@ services/ticket_export.py, both by the conventions of services/files.py.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from mesa_tui.domain.board import BoardGroup, SlaBoardCounts, SlaBoardPage
 from mesa_tui.domain.calendar import BOGOTA, BusinessCalendar, calendar_for
@@ -49,7 +49,7 @@ from mesa_tui.domain.vocab import (
 from mesa_tui.services.actors import current_actor, require_actor
 from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import PermissionDenied, ValidationError
-from mesa_tui.services.files import CSV_DELIMITER, atomic_write, check_format
+from mesa_tui.services.files import atomic_write, check_format, write_csv, xlsx_row
 from mesa_tui.services.ticket_export import Lookups, ticket_values, tickets_csv, tickets_xlsx
 from mesa_tui.store import board_repo, stats_repo
 from mesa_tui.store import tickets_repo as repo
@@ -168,10 +168,7 @@ class Reports:
         fmt = check_format(fmt)
         table = self.indicators(actor, year)
         path = Path(path)
-        if fmt == "csv":
-            atomic_write(path, lambda tmp: _indicators_csv(table, tmp))
-        else:
-            atomic_write(path, lambda tmp: _indicators_xlsx(table, tmp))
+        atomic_write(path, lambda out: (_indicators_csv if fmt == "csv" else _indicators_xlsx)(table, out))
         return path
 
     def export_tickets(self, actor: ActorInfo, date_from: date, date_to: date, path: str | Path, fmt: str) -> int:
@@ -179,6 +176,12 @@ class Reports:
         included) with their SLA outcome; returns how many were written."""
         require_actor(actor)
         fmt = check_format(fmt)
+        for field, which, day in (("date_from", "inicial", date_from), ("date_to", "final", date_to)):
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the indicators' years: no 0001 or 9999
+                raise ValidationError(
+                    field,
+                    f"La fecha {which} debe estar entre los años {FIRST_YEAR} y {LAST_YEAR} (recibida: {day.isoformat()}).",
+                )
         if date_from > date_to:
             raise ValidationError(
                 "date_from",
@@ -186,7 +189,7 @@ class Reports:
             )
         now = self.now()
 
-        def write(tmp: Path) -> int:
+        def write(out: BinaryIO) -> int:
             with self.db.read() as s:
                 _check_supervisor(s, actor)
                 cals, risk = _sla_setup(s)
@@ -199,7 +202,7 @@ class Reports:
                     s, local_day_start(date_from), local_day_start(date_to + timedelta(days=1))
                 )
                 records = (ticket_values(t, lookups, cals, now, risk) for t in tickets)
-                return tickets_csv(records, tmp) if fmt == "csv" else tickets_xlsx(records, tmp)
+                return tickets_csv(records, out) if fmt == "csv" else tickets_xlsx(records, out)
 
         return atomic_write(Path(path), write)
 
@@ -243,12 +246,12 @@ MONTH_HEADERS = tuple(f"Mes{m}" for m in range(1, MONTHS + 1))
 SEMESTER_HEADERS = ("Semestre 1", "Semestre 2")
 
 
-def _number(value: Fraction | float, decimals: int = 1) -> str:
-    """es-CO number for CSV: decimal comma."""
-    return f"{float(value):.{decimals}f}".replace(".", ",")
+def _number(value: Fraction | float, decimals: int = 1) -> Decimal:
+    """A figure rounded for the CSV, which writes it with a decimal comma."""
+    return Decimal(f"{float(value):.{decimals}f}")
 
 
-def _csv_percent(value: Fraction | None) -> str:
+def _csv_percent(value: Fraction | None) -> Decimal | str:
     return NO_CASES if value is None else _number(value)
 
 
@@ -265,7 +268,7 @@ def _component_rows(row: IndicatorRow) -> list[tuple[str, str, list[int], tuple[
     ]
 
 
-def _indicators_csv(table: IndicatorTable, path: Path) -> None:
+def _indicators_csv(table: IndicatorTable, out: BinaryIO) -> None:
     header = [
         "Año",
         "Familia",
@@ -279,47 +282,44 @@ def _indicators_csv(table: IndicatorTable, path: Path) -> None:
         "Promedio",
         "Cumple",
     ]
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f, delimiter=CSV_DELIMITER)
-        w.writerow(header)
-        for row in table.rows:
-            d = row.definition
-            semestral = d.frequency is Frequency.SEMESTRAL
-            semesters = [_csv_percent(v.percent_exact) for v in row.semesters] if semestral else ["", ""]
-            w.writerow(
-                [
-                    table.year,
-                    d.family.value,
-                    d.name,
-                    "Indicador (%)",
-                    d.formula,
-                    _number(row.target, 0 if row.target.denominator == 1 else 1),
-                    d.frequency.label,
-                    *(_csv_percent(v.percent_exact) for v in row.months),
-                    *semesters,
-                    _csv_percent(row.average),
-                    row.met_label,
-                ]
-            )
-            for component, label, months, sems in _component_rows(row):
-                w.writerow(
-                    [
-                        table.year,
-                        d.family.value,
-                        d.name,
-                        component,
-                        label,
-                        "",
-                        "",
-                        *months,
-                        *(sems if semestral else ("", "")),
-                        "",
-                        "",
-                    ]
-                )
+    write_csv(out, header, _indicator_csv_rows(table))
 
 
-def _indicators_xlsx(table: IndicatorTable, path: Path) -> None:
+def _indicator_csv_rows(table: IndicatorTable) -> Iterator[list[object]]:
+    for row in table.rows:
+        d = row.definition
+        semestral = d.frequency is Frequency.SEMESTRAL
+        semesters = [_csv_percent(v.percent_exact) for v in row.semesters] if semestral else ["", ""]
+        yield [
+            table.year,
+            d.family.value,
+            d.name,
+            "Indicador (%)",
+            d.formula,
+            _number(row.target, 0 if row.target.denominator == 1 else 1),
+            d.frequency.label,
+            *(_csv_percent(v.percent_exact) for v in row.months),
+            *semesters,
+            _csv_percent(row.average),
+            row.met_label,
+        ]
+        for component, label, months, sems in _component_rows(row):
+            yield [
+                table.year,
+                d.family.value,
+                d.name,
+                component,
+                label,
+                "",
+                "",
+                *months,
+                *(sems if semestral else ("", "")),
+                "",
+                "",
+            ]
+
+
+def _indicators_xlsx(table: IndicatorTable, out: BinaryIO) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -344,7 +344,7 @@ def _indicators_xlsx(table: IndicatorTable, path: Path) -> None:
             "Promedio",
             "Cumple",
         ]
-        ws.append(header)
+        ws.append(xlsx_row(ws, header))
         for cell in ws[1]:
             cell.font = bold
             cell.alignment = Alignment(horizontal="center", wrap_text=True)
@@ -355,15 +355,18 @@ def _indicators_xlsx(table: IndicatorTable, path: Path) -> None:
             values: list[Any] = [v.ratio if v.has_cases else NO_CASES for v in periods]
             average = None if row.average is None else float(row.average) / 100
             ws.append(
-                [
-                    d.name,
-                    d.formula,
-                    float(row.target) / 100,
-                    d.frequency.label,
-                    *values,
-                    NO_CASES if average is None else average,
-                    row.met_label,
-                ]
+                xlsx_row(
+                    ws,
+                    [
+                        d.name,
+                        d.formula,
+                        float(row.target) / 100,
+                        d.frequency.label,
+                        *values,
+                        NO_CASES if average is None else average,
+                        row.met_label,
+                    ],
+                )
             )
             r = ws.max_row
             ws.cell(r, 1).font = bold
@@ -382,7 +385,9 @@ def _indicators_xlsx(table: IndicatorTable, path: Path) -> None:
             if row.met is not None:
                 met_cell.fill = met_fill if row.met else missed_fill
             for component, label, months, sems in _component_rows(row):
-                ws.append([d.name, f"{component}: {label}", None, None, *months, *(sems if semestral else ())])
+                ws.append(
+                    xlsx_row(ws, [d.name, f"{component}: {label}", None, None, *months, *(sems if semestral else ())])
+                )
         ws.freeze_panes = "E2"
         ws.column_dimensions["A"].width = 32
         ws.column_dimensions["B"].width = 60
@@ -390,4 +395,4 @@ def _indicators_xlsx(table: IndicatorTable, path: Path) -> None:
         for col in range(3, len(header) + 1):
             if col != 4:
                 ws.column_dimensions[get_column_letter(col)].width = 10
-    wb.save(path)
+    wb.save(out)

@@ -1,20 +1,19 @@
 """The ticket export: one row per ticket created in a date range, with its SLA
-outcome per clock, for a CSV or XLSX file (see services/files.py)."""
+outcome per clock, for a CSV or XLSX file (see services/files.py: every cell
+goes through its writers, so text is never a formula)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from mesa_tui.domain.calendar import BOGOTA, BusinessCalendar
 from mesa_tui.domain.sla import ClockState
 from mesa_tui.domain.tickets import ExportedTicket
 from mesa_tui.domain.vocab import CHANNEL_LABELS, NATURE_LABELS, STATUS_LABELS, TYPE_LABELS, SolutionMode, Status
-from mesa_tui.services.files import CSV_DELIMITER
+from mesa_tui.services.files import write_csv, xlsx_cell, xlsx_row
 
 TICKET_HEADERS = (
     "Código",
@@ -45,6 +44,7 @@ TICKET_HEADERS = (
     "Encuesta",
 )
 _DATE_COLUMNS = frozenset({1, 16, 17, 18, 21, 23})
+DATE_FORMAT = "yyyy-mm-dd hh:mm"
 _CALENDAR_LABELS = {"office": "Horario hábil", "24x7": "24x7"}
 
 
@@ -124,44 +124,28 @@ def ticket_values(
     ]
 
 
-def tickets_csv(records: Iterable[Sequence[Any]], path: Path) -> int:
-    n = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f, delimiter=CSV_DELIMITER)
-        w.writerow(TICKET_HEADERS)
-        for rec in records:
-            w.writerow(
-                [v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else ("" if v is None else v) for v in rec]
-            )
-            n += 1
-    return n
+def tickets_csv(records: Iterable[Sequence[Any]], out: BinaryIO) -> int:
+    return write_csv(out, TICKET_HEADERS, records)
 
 
-def tickets_xlsx(records: Iterable[Sequence[Any]], path: Path) -> int:
+def tickets_xlsx(records: Iterable[Sequence[Any]], out: BinaryIO) -> int:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Casos")
     ws.freeze_panes = "B2"
-    header = []
-    for title in TICKET_HEADERS:
-        cell = WriteOnlyCell(ws, value=title)
+    header = xlsx_row(ws, TICKET_HEADERS)
+    for cell in header:
         cell.font = Font(bold=True)
-        header.append(cell)
     ws.append(header)
     n = 0
-    for rec in records:
-        out = []
-        for i, v in enumerate(rec):
-            if i in _DATE_COLUMNS and v is not None:
-                cell = WriteOnlyCell(ws, value=v)
-                cell.number_format = "yyyy-mm-dd hh:mm"
-                out.append(cell)
-            else:
-                out.append(v)
-        ws.append(out)
-        n += 1
-    wb.save(path)
+    try:
+        for rec in records:
+            ws.append([xlsx_cell(ws, v, DATE_FORMAT if i in _DATE_COLUMNS else None) for i, v in enumerate(rec)])
+            n += 1
+    except BaseException:
+        ws.close()  # ends the sheet's writer now, not when the collector finds it
+        raise
+    wb.save(out)
     return n

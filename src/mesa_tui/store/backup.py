@@ -37,13 +37,15 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from mesa_tui.store.engine import Database, safe_url
+from mesa_tui.store.errors import StoreError
+from mesa_tui.store.files import replacing
 
 FORMAT = "mesa-backup/1"
 MANIFEST = "manifest.json"
 PAYLOAD = {"sqlite": "desk.sqlite", "postgresql": "desk.pgdump"}
 
 
-class BackupError(Exception):
+class BackupError(StoreError):
     """A backup, a verification or a restore that could not be done; the
     message is for the user (Spanish) and nothing was changed."""
 
@@ -125,22 +127,15 @@ def _sha256(path: Path) -> str:
 
 
 def _write_archive(target: Path, manifest: Manifest, payload: Path) -> None:
-    """Write the archive beside `target` under a fresh name (O_EXCL), then
-    rename it into place: a link planted at a predictable temporary name is
-    never followed, and a reader never sees half a backup."""
-    fd, tmp_name = tempfile.mkstemp(prefix=".mesa-backup-", suffix=".tmp", dir=target.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as tar:
-            data = json.dumps(asdict(manifest), indent=2, ensure_ascii=False).encode("utf-8")
-            info = tarfile.TarInfo(MANIFEST)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-            tar.add(str(payload), arcname=PAYLOAD[manifest.engine])
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write the archive beside `target` and rename it into place (store/files.py):
+    a planted link is never followed, and a reader never sees half a backup.
+    Private to its owner: a backup holds the whole desk."""
+    with replacing(target, mode=0o600) as raw, tarfile.open(fileobj=raw, mode="w") as tar:
+        data = json.dumps(asdict(manifest), indent=2, ensure_ascii=False).encode("utf-8")
+        info = tarfile.TarInfo(MANIFEST)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+        tar.add(str(payload), arcname=PAYLOAD[manifest.engine])
 
 
 @contextlib.contextmanager

@@ -73,8 +73,12 @@ def default_database_path() -> Path:
 
 
 def database_url() -> str:
-    if env := os.environ.get("MESA_DATABASE_URL"):
-        return env
+    if "MESA_DATABASE_URL" in os.environ:
+        if not os.environ["MESA_DATABASE_URL"].strip():
+            raise DatabaseUnavailable(
+                "MESA_DATABASE_URL está vacía: escriba la URL de la base de datos o quite la variable."
+            )
+        return os.environ["MESA_DATABASE_URL"]
     configured = settings().get("database_url")
     if configured:
         return str(configured)

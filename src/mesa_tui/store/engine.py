@@ -34,7 +34,7 @@ T = TypeVar("T")
 # A SELECT of any columns (SQLAlchemy types a statement by the row it returns).
 AnySelect = sa.Select[*tuple[Any, ...]]
 
-_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]*@", re.IGNORECASE)
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+._-]*://[^:/@\s]*:)[^@\s]*@", re.IGNORECASE)
 
 
 def safe_url(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -59,6 +60,8 @@ def open_database(url: str | None = None, *, create: bool = False) -> Database:
     well formed, the SQLite file exists (unless `create`, for `mesa db
     upgrade`), the server answers, and the schema is the one this program
     knows. Every failure is a StoreError with one Spanish sentence."""
+    if url is not None and not url.strip():
+        raise DatabaseUnavailable("La URL de la base de datos está vacía: escriba --db URL o quite la opción.")
     raw = url or database_url()
     try:
         parsed = sa.engine.make_url(raw)
@@ -72,7 +75,11 @@ def open_database(url: str | None = None, *, create: bool = False) -> Database:
             f"mesa-tui trabaja con SQLite o PostgreSQL, no con «{parsed.get_backend_name()}» ({safe_url(raw)})."
         )
     if parsed.get_backend_name() == "sqlite":
-        _check_sqlite_path(parsed.database, create)
+        file = _check_sqlite_path(parsed.database, create)
+        if file is not None:
+            # Look before opening for real: the engine's first connection turns
+            # on WAL, which would write into a file that isn't a desk at all.
+            _check_revision(_sqlite_revision(file), fresh_ok=create)
     try:
         db = Database(raw)
     except (sa.exc.NoSuchModuleError, sa.exc.ArgumentError, ModuleNotFoundError) as exc:
@@ -85,12 +92,36 @@ def open_database(url: str | None = None, *, create: bool = False) -> Database:
         raise (
             unusable(exc) or DatabaseUnavailable(f"No se pudo abrir la base de datos: {safe_url(str(exc.orig))}")
         ) from None
-    if not create:
-        _check_revision(current)
+    try:
+        _check_revision(current, fresh_ok=create)
+    except SchemaMismatch:
+        db.dispose()
+        raise
     return db
 
 
-def _check_sqlite_path(path: str | None, create: bool) -> None:
+def _sqlite_revision(file: Path) -> str | None:
+    """The schema revision of a SQLite file, read without writing to it."""
+    try:
+        conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(f"No se pudo abrir la base de datos {file}: {exc}.") from None
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "alembic_version" not in tables:
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return None if row is None else str(row[0])
+    except sqlite3.DatabaseError:
+        raise DatabaseUnavailable(
+            f"El archivo {file} está dañado o no es una base SQLite de mesa-tui: restaure un respaldo."
+        ) from None
+    finally:
+        conn.close()
+
+
+def _check_sqlite_path(path: str | None, create: bool) -> Path | None:
+    """The SQLite file to check, or None when `mesa db upgrade` will create it."""
     if not path or path == ":memory:":
         raise DatabaseUnavailable("La base de datos SQLite debe ser un archivo: sqlite:////ruta/mesa.db.")
     file = Path(path.removeprefix("file:").split("?", 1)[0])  # a URI filename (`?mode=ro&uri=true`)
@@ -100,10 +131,11 @@ def _check_sqlite_path(path: str | None, create: bool) -> None:
         if create:
             if file.parent.exists() and not file.parent.is_dir():
                 raise DatabaseUnavailable(f"{file.parent} no es una carpeta.")
-            return
+            return None
         raise DatabaseUnavailable(f"No existe la base de datos {file}. Créela con «mesa db upgrade».")
     if not os.access(file, os.R_OK):
         raise DatabaseUnavailable(f"Su usuario no puede leer la base de datos {file}.")
+    return file
 
 
 def _current_revision(conn: sa.Connection) -> str | None:
@@ -112,13 +144,17 @@ def _current_revision(conn: sa.Connection) -> str | None:
     return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def _check_revision(current: str | None) -> None:
+def _check_revision(current: str | None, fresh_ok: bool) -> None:
+    """A schema this program knows. `fresh_ok` (for `mesa db upgrade`): an empty
+    database or an older revision is fine, a newer one never is."""
     known, heads = known_revisions()
-    if current is None:
-        raise SchemaMismatch("La base de datos está vacía o no es de mesa-tui: ejecute «mesa db upgrade».")
-    if current not in known:
+    if current is not None and current not in known:
         raise SchemaMismatch(
             f"La base de datos es de una versión más nueva de mesa-tui (revisión {current}): actualice mesa-tui."
         )
+    if fresh_ok:
+        return
+    if current is None:
+        raise SchemaMismatch("La base de datos está vacía o no es de mesa-tui: ejecute «mesa db upgrade».")
     if current not in heads:
         raise SchemaMismatch("La base de datos es de una versión anterior: ejecute «mesa db upgrade».")

@@ -9,12 +9,15 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
+from mesa_tui.widgets.plain import plain
+
 
 class FormField(Vertical):
     """Label, control and the message that explains what is wrong with it.
 
     The field's `name` is the service's field name (`ValidationError.field`),
-    so a refusal lands next to the control it is about.
+    so a refusal lands next to the control it is about. Label, hint and message
+    are shown as written (a refusal may quote what was typed).
     """
 
     DEFAULT_CLASSES = "form-field"
@@ -26,16 +29,20 @@ class FormField(Vertical):
         self._hint = hint
         self.field_name = name
 
+    @property
+    def label(self) -> str:
+        return self._label
+
     def compose(self) -> ComposeResult:
-        yield Label(self._label, classes="field-label")
+        yield Label(plain(self._label), classes="field-label")
         yield self._control
         if self._hint:
-            yield Static(self._hint, classes="field-hint")
+            yield Static(plain(self._hint), classes="field-hint")
         yield Static("", classes="field-error", id=f"error-{self.field_name}")
 
     def set_error(self, message: str | None) -> None:
         error = self.query_one(f"#error-{self.field_name}", Static)
-        error.update(message or "")
+        error.update(plain(message or ""))
         self.set_class(bool(message), "-invalid")
 
 

@@ -3,7 +3,8 @@ the supervisor's tables and (with paging, widgets/paging.py) the SLA board.
 
 A refresh removes the rows that left, rewrites only the cells that changed in
 the rows that stayed in place and adds the rest, so a list keeps its cursor on
-the same row and never flickers.
+the same row and never flickers. A str cell is shown as written (DataTable
+would read it as markup).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CursorType
 
 from mesa_tui.widgets.format import clip
+from mesa_tui.widgets.plain import plain
 
 Cell = str | Text
 K = TypeVar("K")
@@ -136,7 +138,7 @@ class KeyedTable(DataTable[Text], inherit_bindings=False):
         self.clear(columns=True)
         self._cells = {}
         for col in self.spec:
-            label = Text(col.label, justify="right") if col.numeric else col.label
+            label = Text(col.label, justify="right") if col.numeric else Text(col.label)
             self.add_column(label, width=self._widths[col.key], key=col.key)
 
     # --- content ----------------------------------------------------------------
@@ -197,7 +199,8 @@ class KeyedTable(DataTable[Text], inherit_bindings=False):
         for key in order[in_place:]:
             cells = self._cells_of(wanted[key])
             self._cells[key] = cells
-            self.add_row(*cells, key=key, label=wanted[key].label)
+            label = wanted[key].label
+            self.add_row(*cells, key=key, label=plain(label) if label is not None else None)
         self._rows = list(wanted.values())
         if rows:
             self.move_cursor(row=cursor_row_after(order, target_key, at, old_index), animate=False, scroll=True)

@@ -6,11 +6,14 @@ read whole and filtered on screen as the person types.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Input
 
+from mesa_tui.domain.limits import SEARCH
 from mesa_tui.domain.text import fold
+from mesa_tui.widgets.limited import LimitedInput
 
 
 def matches(query: str, *texts: str) -> bool:
@@ -19,7 +22,7 @@ def matches(query: str, *texts: str) -> bool:
     return all(word in haystack for word in fold(query).split())
 
 
-class SearchBox(Input):
+class SearchBox(LimitedInput):
     """The `/` box over a list: Enter or down goes back to the list, Esc clears it."""
 
     BINDINGS = [
@@ -49,6 +52,9 @@ class SearchBox(Input):
         @property
         def control(self) -> SearchBox:
             return self.box
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(limit=SEARCH, label="Búsqueda", **kwargs)
 
     def action_done(self) -> None:
         self.post_message(self.Done(self))

@@ -15,6 +15,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mesa_tui.domain.catalog import CatalogEntry
+from mesa_tui.domain.limits import SEARCH
+from mesa_tui.widgets.limited import LimitedInput
 from mesa_tui.widgets.search_box import matches
 
 
@@ -51,8 +53,11 @@ class ServicePicker(Vertical):
         self._shown: list[CatalogEntry] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(
-            placeholder="Escriba código, nombre o categoría y elija con Enter", id="service-search", compact=True
+        yield LimitedInput(
+            placeholder="Escriba código, nombre o categoría y elija con Enter",
+            id="service-search",
+            compact=True,
+            limit=SEARCH,
         )
         yield OptionList(id="service-options")
         yield Static(Text("Ningún servicio elegido", style="dim"), id="service-chosen")

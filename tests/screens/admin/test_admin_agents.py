@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mesa_tui.screens.admin.staff import AgentDialog, GroupDialog
+from mesa_tui.screens.admin.groups import GroupDialog
+from mesa_tui.screens.admin.staff import AgentDialog
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.admin import Admin
 from tests.screens.admin.support import audit, field_error, open_admin, press, shown, type_text

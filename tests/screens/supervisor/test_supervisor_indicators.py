@@ -109,7 +109,7 @@ async def test_export_xlsx_to_the_confirmed_path(make_app, kpi_tickets, tmp_path
         await pilot.press("x")  # again: the file is there now, and the dialog says so
         await settle(app, pilot)
         note = app.screen.query_one("#export-exists")
-        assert note.display and "se reemplazará" in str(note.render())
+        assert note.display and "se preguntará antes de reemplazarlo" in str(note.render())
 
     path = tmp_path / "mesa-indicadores-2026.xlsx"
     assert ("information", str(path)) in toasts(app)

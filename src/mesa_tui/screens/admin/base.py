@@ -19,12 +19,12 @@ from textual import on
 from textual.containers import Vertical
 from textual.widgets import Select
 
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.screens.context import DeskContext
 from mesa_tui.screens.dialogs import ActionDialog, Outcome
 from mesa_tui.screens.loading import Loader
 from mesa_tui.services.admin import Admin
-from mesa_tui.services.errors import ServiceError
 from mesa_tui.widgets.keyed_table import Column, KeyedTable
 
 D = TypeVar("D")  # what a panel reads
@@ -141,7 +141,7 @@ class AdminPanel(Vertical, Generic[D]):
             then()
         self.screen.refresh_bindings()
 
-    def _read_failed(self, error: ServiceError) -> None:
+    def _read_failed(self, error: DeskError) -> None:
         self._waiting.clear()
         self.notify(
             f"No se pudo leer {self.TITLE}: {error.message}", title="Error", severity="error", timeout=10, markup=False
@@ -179,7 +179,7 @@ class AdminPanel(Vertical, Generic[D]):
 
         self.app.push_screen(dialog, finished)
 
-    def refused(self, error: ServiceError) -> None:
+    def refused(self, error: DeskError) -> None:
         self.notify(error.message, title="No se pudo", severity="error", timeout=8, markup=False)
 
     @on(KeyedTable.RowHighlighted)

@@ -13,17 +13,19 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.widgets import Input, Label, Static
 
 from mesa_tui.domain.closures import ClosureInfo, HolidayInfo
 from mesa_tui.domain.dates import format_day, parse_day
+from mesa_tui.domain.limits import CLOSURE_REASON
 from mesa_tui.domain.policies import RecomputeResult
 from mesa_tui.screens.admin.base import AdminForm, AdminPanel, admin_list, tickets_moved
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import fmt_date, local
 from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
+from mesa_tui.widgets.limited import LimitedInput
+from mesa_tui.widgets.plain import plain
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,10 @@ class CalendarPanel(AdminPanel[_Year]):
                 ),
             )
         )
-        self.query_one("#holidays-title", Label).update(f"Festivos de {data.year} ({len(data.holidays)})")
-        self.query_one("#closures-title", Label).update(f"Cierres de la entidad en {data.year} ({len(data.closures)})")
+        self.query_one("#holidays-title", Label).update(plain(f"Festivos de {data.year} ({len(data.holidays)})"))
+        self.query_one("#closures-title", Label).update(
+            plain(f"Cierres de la entidad en {data.year} ({len(data.closures)})")
+        )
         self.query_one("#holidays-table", KeyedTable).show_rows(
             [Row(h.day.isoformat(), (fmt_date(h.day), h.name)) for h in data.holidays]
         )
@@ -138,7 +142,7 @@ class CalendarPanel(AdminPanel[_Year]):
             return
         dialog = ConfirmDialog(
             "Quitar el cierre",
-            f"{format_day(closure.day)}: {escape(closure.reason)}\n\n"
+            f"{format_day(closure.day)}: {closure.reason}\n\n"
             "La oficina vuelve a atender ese día y se recalculan los vencimientos de los casos abiertos.",
             lambda v: self.admin.remove_closure(self.actor, closure.day),
             confirm="Quitar cierre",
@@ -164,7 +168,12 @@ class ClosureDialog(AdminForm[tuple[date, RecomputeResult]]):
         yield FormField("Fecha", Input(placeholder="DD/MM/AAAA o AAAA-MM-DD", id="input-day", compact=True), "day")
         yield FormField(
             "Motivo",
-            Input(placeholder="p. ej. Decreto 0123 de 2026: jornada compensatoria", id="input-reason", compact=True),
+            LimitedInput(
+                placeholder="p. ej. Decreto 0123 de 2026: jornada compensatoria",
+                id="input-reason",
+                compact=True,
+                limit=CLOSURE_REASON,
+            ),
             "reason",
         )
 

@@ -16,16 +16,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.markup import escape
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from mesa_tui.domain.catalog import CatalogEntry
+from mesa_tui.domain.limits import CATALOG
 from mesa_tui.screens.admin.base import AdminForm, AdminPanel, active_text, admin_list, counted, offered, selected
 from mesa_tui.screens.admin.catalog_file import ExportDialog, ImportDialog
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.catalog import ImportResult, write_catalog_file
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
+from mesa_tui.widgets.limited import LimitedInput, LimitedTextArea
+from mesa_tui.widgets.plain import plain, plain_options
 from mesa_tui.widgets.search_box import SearchBox, matches
 
 _CODE_NUMBER = re.compile(r"^SER-(\d{3})$")
@@ -130,7 +132,7 @@ class CatalogPanel(AdminPanel[_Catalog]):
         summary = f"{counted(len(self.entries), 'servicio', 'servicios')} · {counted(active, 'activo', 'activos')}"
         if query.strip():
             summary = f"{len(shown)} de {summary}"
-        self.query_one("#catalog-summary", Static).update(summary)
+        self.query_one("#catalog-summary", Static).update(plain(summary))
         self._show_detail()
 
     def current(self) -> CatalogEntry | None:
@@ -147,7 +149,6 @@ class CatalogPanel(AdminPanel[_Catalog]):
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(ratio=1)
-        # Text, not str: a catalog value with brackets is not console markup.
         for label, value in (
             ("Descripción", entry.description),
             ("Usuarios", entry.users),
@@ -155,7 +156,7 @@ class CatalogPanel(AdminPanel[_Catalog]):
             ("Canales", entry.channels),
             ("ANS", entry.ans_text),
         ):
-            grid.add_row(label, Text(value or "—"))
+            grid.add_row(label, plain(value or "—"))
         title = Text.assemble((entry.code, "bold"), f" · {entry.name}  ", active_text(entry.active))
         detail.update(Group(title, grid))
 
@@ -220,11 +221,11 @@ class CatalogPanel(AdminPanel[_Catalog]):
             return
         if active:
             title, confirm = f"Activar {entry.code}", "Activar"
-            question = f"«{escape(entry.name)}»\n\nVuelve a ofrecerse al registrar casos nuevos."
+            question = f"«{entry.name}»\n\nVuelve a ofrecerse al registrar casos nuevos."
         else:
             title, confirm = f"Desactivar {entry.code}", "Desactivar"
             question = (
-                f"«{escape(entry.name)}»\n\nUn servicio inactivo no se puede elegir en casos nuevos; "
+                f"«{entry.name}»\n\nUn servicio inactivo no se puede elegir en casos nuevos; "
                 "los casos que ya lo tienen lo siguen mostrando. El servicio no se borra."
             )
         dialog = ConfirmDialog(
@@ -271,11 +272,10 @@ class ServiceDialog(AdminForm[CatalogEntry]):
 
     def fields(self) -> ComposeResult:
         e = self.entry
-        options = [(name, name) for name in self.categories]
-        if e.category and e.category not in self.categories:
-            options.append((e.category, e.category))
+        names = [*self.categories, *([e.category] if e.category and e.category not in self.categories else [])]
+        options = plain_options((name, name) for name in names)
         with Horizontal(classes="field-row"):
-            yield FormField("Código (SER-NNN)", Input(e.code, id="input-code", compact=True, max_length=7), "code")
+            yield FormField("Código (SER-NNN)", self._box("code"), "code")
             yield FormField(
                 "Categoría",
                 Select(
@@ -288,21 +288,31 @@ class ServiceDialog(AdminForm[CatalogEntry]):
                 "category",
             )
             yield FormField("Estado", Checkbox("Activo", e.active, id="input-active", compact=True), "active")
-        yield FormField("Nombre", Input(e.name, id="input-name", compact=True), "name")
-        yield FormField(
-            "Descripción funcional",
-            TextArea(e.description, id="input-description", tab_behavior="focus", compact=True, classes="admin-text"),
-            "description",
-        )
+        yield FormField("Nombre", self._box("name"), "name")
+        yield FormField("Descripción funcional", self._text_box("description"), "description")
         with Horizontal(classes="field-row"):
-            yield FormField("Usuarios", Input(e.users, id="input-users", compact=True), "users")
-            yield FormField("Horario de atención", Input(e.hours, id="input-hours", compact=True), "hours")
-        yield FormField("Canales de atención", Input(e.channels, id="input-channels", compact=True), "channels")
+            yield FormField("Usuarios", self._box("users"), "users")
+            yield FormField("Horario de atención", self._box("hours"), "hours")
+        yield FormField("Canales de atención", self._box("channels"), "channels")
         yield FormField(
             "ANS (como lo publica la entidad)",
-            TextArea(e.ans_text, id="input-ans_text", tab_behavior="focus", compact=True, classes="admin-text"),
+            self._text_box("ans_text"),
             "ans_text",
             hint="Un párrafo: los saltos de línea se guardan como espacios. Ctrl+S guarda.",
+        )
+
+    def _box(self, name: str) -> LimitedInput:
+        """One line of the entry, as long as the catalog takes (domain/limits.py)."""
+        return LimitedInput(getattr(self.entry, name), id=f"input-{name}", compact=True, limit=CATALOG[name])
+
+    def _text_box(self, name: str) -> LimitedTextArea:
+        return LimitedTextArea(
+            getattr(self.entry, name),
+            id=f"input-{name}",
+            tab_behavior="focus",
+            compact=True,
+            classes="admin-text",
+            limit=CATALOG[name],
         )
 
     def values(self) -> dict[str, Any]:

@@ -18,12 +18,13 @@ from textual.containers import VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from mesa_tui.domain.catalog import FIELD_LABELS, ImportStatus, PreviewRow
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.screens.admin.base import AdminForm, counted
 from mesa_tui.screens.loading import UNEXPECTED, Loader
 from mesa_tui.services.admin import Admin
 from mesa_tui.services.catalog import ImportResult, read_catalog_file
-from mesa_tui.services.errors import ServiceError, ValidationError
+from mesa_tui.services.errors import ValidationError
 from mesa_tui.widgets.form import FormField, show_field_errors
 
 DEFAULT_EXPORT = "catalogo_servicios.tsv"
@@ -127,7 +128,7 @@ class ImportDialog(AdminForm[ImportResult]):
         self.query_one("#import-preview", Static).update(preview_text(preview.rows))
         self.query_one("#submit", Button).label = "Importar"
 
-    def _preview_failed(self, error: ServiceError) -> None:
+    def _preview_failed(self, error: DeskError) -> None:
         self._idle()
         self.preview = None
         self.query_one("#import-preview", Static).update(

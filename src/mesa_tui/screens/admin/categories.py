@@ -7,10 +7,10 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.markup import escape
 from textual.widgets import Static
 
 from mesa_tui.domain.catalog import CategoryInfo
+from mesa_tui.domain.limits import CATEGORY_NAME
 from mesa_tui.screens.admin.base import AdminPanel, admin_list
 from mesa_tui.screens.dialogs import OneFieldDialog
 from mesa_tui.widgets.keyed_table import Column, Row
@@ -64,6 +64,7 @@ class CategoriesPanel(AdminPanel[list[CategoryInfo]]):
             "Nombre de la categoría",
             lambda v: self.admin.add_category(self.actor, v["name"]),
             confirm="Agregar",
+            limit=CATEGORY_NAME,
         )
         self.open_dialog(dialog, lambda c: f"Categoría «{c.name}» agregada", keep=lambda c: str(c.id))
 
@@ -72,9 +73,10 @@ class CategoriesPanel(AdminPanel[list[CategoryInfo]]):
         if category is None:
             return
         dialog = OneFieldDialog(
-            f"Renombrar «{escape(category.name)}»",
+            f"Renombrar «{category.name}»",
             "Nombre de la categoría",
             lambda v: self.admin.rename_category(self.actor, category.name, v["name"]),
             value=category.name,
+            limit=CATEGORY_NAME,
         )
         self.open_dialog(dialog, lambda c: f"Categoría «{c.name}» guardada", keep=lambda c: str(c.id))

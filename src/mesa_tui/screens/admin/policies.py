@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.markup import escape
 from textual.widgets import Input, Select, Static
 
 from mesa_tui.domain.catalog import CatalogEntry
@@ -33,6 +32,7 @@ from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import priority_text
 from mesa_tui.widgets.keyed_table import Column, Row
+from mesa_tui.widgets.plain import plain_options
 
 # The Select value of the default scope (a Select value can't be None); a tab can't be
 # part of a category name, so no category is ever mistaken for it.
@@ -164,7 +164,7 @@ class PoliciesPanel(AdminPanel[_Policies]):
         policy = self.current()
         if policy is None:
             return
-        dialog = PolicyDialog(f"Política de ANS · {escape(policy.scope_label)}", self._save, policy=policy)
+        dialog = PolicyDialog(f"Política de ANS · {policy.scope_label}", self._save, policy=policy)
         self.open_dialog(
             dialog,
             lambda r: f"Política de ANS guardada: {tickets_moved(r.tickets_updated)}",
@@ -177,7 +177,7 @@ class PoliciesPanel(AdminPanel[_Policies]):
             return
         dialog = ConfirmDialog(
             "Eliminar la política de ANS",
-            f"{escape(policy.scope_label)} · prioridad {Priority(policy.priority).label.lower()}: "
+            f"{policy.scope_label} · prioridad {Priority(policy.priority).label.lower()}: "
             f"{policy.tto_label} / {policy.ttr_label}\n\n"
             "Sus casos abiertos pasan a la política siguiente (la de la categoría o la predeterminada) "
             "y se recalculan sus vencimientos.",
@@ -209,7 +209,12 @@ class PolicyDialog(AdminForm[RecomputeResult]):
             with Horizontal(classes="field-row"):
                 yield FormField(
                     "Se aplica a",
-                    Select(self.scopes, prompt="Elija el servicio o la categoría", id="input-scope", compact=True),
+                    Select(
+                        plain_options(self.scopes),
+                        prompt="Elija el servicio o la categoría",
+                        id="input-scope",
+                        compact=True,
+                    ),
                     "scope",
                 )
                 yield FormField(

@@ -17,10 +17,11 @@ from mesa_tui.screens.admin.base import AdminPanel
 from mesa_tui.screens.admin.calendar import CalendarPanel
 from mesa_tui.screens.admin.catalog import CatalogPanel
 from mesa_tui.screens.admin.categories import CategoriesPanel
+from mesa_tui.screens.admin.groups import GroupsPanel
 from mesa_tui.screens.admin.matrix import MatrixPanel
 from mesa_tui.screens.admin.policies import PoliciesPanel
 from mesa_tui.screens.admin.settings import SettingsPanel
-from mesa_tui.screens.admin.staff import AgentsPanel, GroupsPanel
+from mesa_tui.screens.admin.staff import AgentsPanel
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext
 from mesa_tui.services.admin import Admin
@@ -123,7 +124,7 @@ class AdminScreen(MesaScreen[None]):
 
     def action_reload(self) -> None:
         self.current_panel.reload()
-        self.notify("Lista actualizada", timeout=2)
+        self.notify("Lista actualizada", timeout=2, markup=False)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

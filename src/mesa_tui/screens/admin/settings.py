@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from mesa_tui.domain.limits import SETTING_VALUE
 from mesa_tui.domain.settings import setting_label
 from mesa_tui.screens.admin.base import AdminPanel, admin_list
 from mesa_tui.screens.dialogs import OneFieldDialog
@@ -82,5 +83,6 @@ class SettingsPanel(AdminPanel[dict[str, str]]):
             field="value",
             value=shown_value(self.settings.get(key, "")),
             intro=hint_of(key),
+            limit=SETTING_VALUE,
         )
         self.open_dialog(dialog, lambda stored: f"{setting_label(key)}: {shown_value(stored)}", keep=lambda _s: key)

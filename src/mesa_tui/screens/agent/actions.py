@@ -18,6 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 from textual.binding import Binding
 from textual.dom import DOMNode
 
+from mesa_tui.domain.limits import WAIT_REASON
 from mesa_tui.domain.tickets import ActorInfo, TicketInfo, permission_problem
 from mesa_tui.domain.vocab import Priority
 from mesa_tui.domain.workflow import Action, allowed
@@ -90,6 +91,7 @@ def _classify(t: TicketLike, ref: Reference, desk: Desk, actor: ActorInfo) -> Di
         t,
         ref.services,
         ref.matrix,
+        actor,
         lambda v: desk.classify(
             actor,
             tid,
@@ -99,6 +101,7 @@ def _classify(t: TicketLike, ref: Reference, desk: Desk, actor: ActorInfo) -> Di
             type=v["type"],
             service_code=v["service"],
             expected_version=version,
+            reason=v["reason"],
         ),
     )
 
@@ -123,6 +126,7 @@ def _wait(t: TicketLike, ref: Reference, desk: Desk, actor: ActorInfo) -> Dialog
         placeholder="Esperando respuesta del usuario",
         confirm="Poner en espera",
         intro="Mientras el caso está en espera el ANS no corre.",
+        limit=WAIT_REASON,
     )
 
 

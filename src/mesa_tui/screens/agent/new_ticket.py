@@ -13,6 +13,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static, TextArea
 
+from mesa_tui.domain.errors import DeskError
+from mesa_tui.domain.limits import (
+    DESCRIPTION,
+    REQUESTER_CONTACT,
+    REQUESTER_DEPENDENCY,
+    REQUESTER_NAME,
+    SUBJECT,
+    too_long,
+)
 from mesa_tui.domain.tickets import TicketInfo, contact_problem, text_problem
 from mesa_tui.domain.vocab import CHANNEL_LABELS, LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, TYPE_LABELS, TicketType
 from mesa_tui.screens.agent.ticket_dialogs import SCALE_OPTIONS_IMPACT, SCALE_OPTIONS_URGENCY, matrix_priority
@@ -20,10 +29,11 @@ from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import UNEXPECTED, Loader
 from mesa_tui.services.desk import NewTicket
-from mesa_tui.services.errors import ServiceError, ValidationError
+from mesa_tui.services.errors import ValidationError
 from mesa_tui.widgets.form import FormField, show_field_errors
 from mesa_tui.widgets.format import fmt_dt, priority_text
 from mesa_tui.widgets.key_bar import KeyBar
+from mesa_tui.widgets.limited import LimitedInput, LimitedTextArea
 from mesa_tui.widgets.service_picker import ServicePicker
 
 DISCARD_WINDOW_S = 3.0
@@ -75,18 +85,26 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
         with Horizontal(id="form-columns"):
             with Vertical(id="form-left"):
                 yield FormField("Servicio del catálogo", ServicePicker(id="input-service"), "service")
-                yield FormField("Asunto", Input(id="input-subject", compact=True, max_length=200), "subject")
-                yield FormField("Descripción", TextArea(id="input-description", tab_behavior="focus"), "description")
+                yield FormField("Asunto", LimitedInput(id="input-subject", compact=True, limit=SUBJECT), "subject")
+                yield FormField(
+                    "Descripción",
+                    LimitedTextArea(id="input-description", tab_behavior="focus", limit=DESCRIPTION),
+                    "description",
+                )
             with Vertical(id="form-right"):
                 yield FormField(
-                    "Nombre del solicitante", Input(id="input-requester_name", compact=True), "requester_name"
+                    "Nombre del solicitante",
+                    LimitedInput(id="input-requester_name", compact=True, limit=REQUESTER_NAME),
+                    "requester_name",
                 )
                 yield FormField(
-                    "Dependencia", Input(id="input-requester_dependency", compact=True), "requester_dependency"
+                    "Dependencia",
+                    LimitedInput(id="input-requester_dependency", compact=True, limit=REQUESTER_DEPENDENCY),
+                    "requester_dependency",
                 )
                 yield FormField(
                     "Correo o teléfono",
-                    Input(id="input-requester_contact", compact=True),
+                    LimitedInput(id="input-requester_contact", compact=True, limit=REQUESTER_CONTACT),
                     "requester_contact",
                 )
                 with Horizontal(classes="field-row"):
@@ -146,8 +164,8 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
         else:
             self._catalog.load(self.ctx.load_reference, self._use_reference)
 
-    def _catalog_failed(self, error: ServiceError) -> None:
-        self._refused(ServiceError(f"No se pudo leer el catálogo: {error.message}"))
+    def _catalog_failed(self, error: DeskError) -> None:
+        self._refused(DeskError(f"No se pudo leer el catálogo: {error.message}"))
 
     def _use_reference(self, ref: Reference) -> None:
         self.query_one(ServicePicker).set_services(ref.services)
@@ -208,13 +226,12 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
         if not v["service"]:
             problems["service"] = "Elija un servicio del catálogo: escriba y pulse Enter."
         checks = (
-            ("subject", text_problem(v["subject"], "El asunto", 200)),
-            ("requester_name", text_problem(v["requester_name"], "El nombre del solicitante", 120)),
+            ("subject", text_problem(v["subject"], "El asunto", SUBJECT)),
+            ("requester_name", text_problem(v["requester_name"], "El nombre del solicitante", REQUESTER_NAME)),
+            ("requester_dependency", too_long(v["requester_dependency"], "La dependencia", REQUESTER_DEPENDENCY)),
             ("requester_contact", contact_problem(v["requester_contact"] or "")),
         )
         problems.update({name: message for name, message in checks if message})
-        if len(v["requester_dependency"].strip()) > 120:
-            problems["requester_dependency"] = "La dependencia admite hasta 120 caracteres."
         if not v["channel"]:
             problems["channel"] = "Elija el canal por el que llegó el caso."
         return problems
@@ -226,7 +243,7 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
         problems = self.problems(values)
         show_field_errors(self, problems)
         if problems:
-            self.notify("Revise los campos marcados.", severity="warning", timeout=4)
+            self.notify("Revise los campos marcados.", severity="warning", timeout=4, markup=False)
             self._focus_field(next(iter(problems)))
             return
         self.busy = True
@@ -241,7 +258,7 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
         )
         self.dismiss(info)
 
-    def _refused(self, error: ServiceError) -> None:
+    def _refused(self, error: DeskError) -> None:
         self.busy = False
         if isinstance(error, ValidationError) and show_field_errors(self, {error.field: error.message}):
             self._focus_field(error.field)
@@ -278,4 +295,6 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
             self.dismiss(None)
             return
         self._discard_armed_at = now
-        self.notify("Pulse Esc otra vez para descartar lo escrito.", severity="warning", timeout=DISCARD_WINDOW_S)
+        self.notify(
+            "Pulse Esc otra vez para descartar lo escrito.", severity="warning", timeout=DISCARD_WINDOW_S, markup=False
+        )

@@ -14,11 +14,13 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Select, St
 from textual.widgets.option_list import Option
 
 from mesa_tui.domain.catalog import CatalogEntry
+from mesa_tui.domain.limits import SEARCH
 from mesa_tui.domain.queue import SORT_LABELS, QueueQuery, SortKey
 from mesa_tui.domain.vocab import OPEN_STATUSES, PRIORITY_ORDER, STATUS_LABELS, Priority, Status
 from mesa_tui.screens.agent.ticket_dialogs import service_options
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import level_label
+from mesa_tui.widgets.limited import LimitedInput
 
 
 class FilterDialog(ModalScreen[QueueQuery | None]):
@@ -39,7 +41,9 @@ class FilterDialog(ModalScreen[QueueQuery | None]):
         q = self.query_value
         with Vertical(id="dialog"):
             yield Label("Filtros de la cola", id="dialog-title")
-            yield FormField("Texto (código, asunto o solicitante)", Input(q.text, id="filter-text"), "text")
+            yield FormField(
+                "Texto (código, asunto o solicitante)", LimitedInput(q.text, id="filter-text", limit=SEARCH), "text"
+            )
             statuses = [(f"{STATUS_LABELS[s]}", s.value) for s in Status]
             yield FormField(
                 "Estado",

@@ -15,6 +15,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static, Tab, Tabs
 
+from mesa_tui.domain.errors import DeskError
+from mesa_tui.domain.limits import SEARCH
 from mesa_tui.domain.queue import (
     PageDirection,
     PageRequest,
@@ -35,9 +37,10 @@ from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import Loader, Pager
-from mesa_tui.services.errors import ServiceError
 from mesa_tui.widgets.format import local
 from mesa_tui.widgets.key_bar import KeyBar
+from mesa_tui.widgets.limited import LimitedInput
+from mesa_tui.widgets.plain import plain
 from mesa_tui.widgets.ticket_table import TicketTable
 
 REFRESH_SECONDS = 30
@@ -53,7 +56,7 @@ def _slas(ref: Reference, page: QueuePage, now: datetime) -> dict[int, SlaView]:
     return {row.id: ref.sla.of(row, now) for row in page.rows}
 
 
-class FilterInput(Input):
+class FilterInput(LimitedInput):
     BINDINGS = [
         Binding(
             "down,enter",
@@ -159,7 +162,9 @@ class QueueScreen(MesaScreen[None], TicketKeys):
         )
         with Horizontal(id="filter-bar"):
             yield Static("/", id="filter-key")
-            yield FilterInput(placeholder="Buscar por código, asunto o solicitante", id="filter-text")
+            yield FilterInput(
+                placeholder="Buscar por código, asunto o solicitante", id="filter-text", limit=SEARCH, label="Búsqueda"
+            )
             yield Static("", id="filter-summary")
         yield TicketTable(id="queue-table")
         yield Static("", id="queue-status")
@@ -231,7 +236,7 @@ class QueueScreen(MesaScreen[None], TicketKeys):
         self._show_status()
         self.ticket_actions.offer_changed(self.query_state.filtered)
 
-    def _page_failed(self, error: ServiceError) -> None:
+    def _page_failed(self, error: DeskError) -> None:
         self.notify(
             f"No se pudo leer la cola: {error.message}", title="Error", severity="error", timeout=10, markup=False
         )
@@ -257,8 +262,8 @@ class QueueScreen(MesaScreen[None], TicketKeys):
         parts.append(f"orden: {q.describe_sort()}")
         if self.loaded_at is not None:
             parts.append(f"actualizada {local(self.loaded_at):%H:%M:%S}")
-        self.query_one("#queue-status", Static).update("  ·  ".join(parts))
-        self.query_one("#filter-summary", Static).update(self._filter_summary())
+        self.query_one("#queue-status", Static).update(plain("  ·  ".join(parts)))
+        self.query_one("#filter-summary", Static).update(plain(self._filter_summary()))
 
     def _filter_summary(self) -> str:
         q = self.query_state.with_(text="")
@@ -383,7 +388,7 @@ class QueueScreen(MesaScreen[None], TicketKeys):
     def action_refresh(self) -> None:
         self.ctx.reference = None  # re-read calendars, agents and services too
         self.refresh_queue()
-        self.notify("Cola actualizada", timeout=2)
+        self.notify("Cola actualizada", timeout=2, markup=False)
 
     def action_new_ticket(self) -> None:
         self.app.push_screen(NewTicketScreen(self.ctx), self._logged)

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Static
 
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.sla import Clock, ClockState, format_remaining
 from mesa_tui.domain.tickets import CommentInfo, EventInfo, TicketInfo
 from mesa_tui.screens.agent.actions import TicketActions, TicketKeys
@@ -21,7 +22,7 @@ from mesa_tui.screens.agent.new_ticket import NewTicketScreen
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import Loader
-from mesa_tui.services.errors import NotFound, ServiceError
+from mesa_tui.services.errors import NotFound
 from mesa_tui.widgets.format import (
     ACTION_PAST,
     CALENDAR_LABELS,
@@ -42,6 +43,7 @@ from mesa_tui.widgets.format import (
     type_label,
 )
 from mesa_tui.widgets.key_bar import KeyBar
+from mesa_tui.widgets.plain import plain
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ class TicketScreen(MesaScreen[None], TicketKeys):
         self.query_one("#timeline-body", Static).update(self._timeline(view))
         self.ticket_actions.offer_changed()
 
-    def _failed(self, error: ServiceError) -> None:
+    def _failed(self, error: DeskError) -> None:
         self.notify(error.message, title="No se pudo abrir el caso", severity="error", timeout=8, markup=False)
         if isinstance(error, NotFound) or self.view is None:
             self.dismiss()
@@ -172,7 +174,7 @@ class TicketScreen(MesaScreen[None], TicketKeys):
         if info.closed_at is not None:
             rows.append(("Cerrado", fmt_dt(info.closed_at)))
         for label, value in rows:
-            grid.add_row(label, value)
+            grid.add_row(label, plain(value))  # names and contacts as typed: never markup
         return grid
 
     def _sla(self, view: TicketView) -> Group:

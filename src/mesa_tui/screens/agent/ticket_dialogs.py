@@ -12,12 +12,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Select, Static, TextArea
 
+from mesa_tui.domain import limits
 from mesa_tui.domain.catalog import CatalogEntry
+from mesa_tui.domain.classification import Reclassification, classification_problem, reason_wanted
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.tickets import ActorInfo, TicketInfo
 from mesa_tui.domain.vocab import NATURE_LABELS, TYPE_LABELS, SolutionMode
 from mesa_tui.screens.dialogs import ActionDialog
+from mesa_tui.services.errors import ValidationError
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import IMPACT_LABELS, URGENCY_LABELS, level_label, priority_text
+from mesa_tui.widgets.limited import LimitedInput, LimitedTextArea
+from mesa_tui.widgets.plain import plain_options
 
 SCALE_OPTIONS_IMPACT = [(label, value) for value, label in IMPACT_LABELS.items()]
 SCALE_OPTIONS_URGENCY = [(label, value) for value, label in URGENCY_LABELS.items()]
@@ -65,8 +71,8 @@ def matrix_priority(matrix: dict[tuple[int, int], str], impact: object, urgency:
     return None
 
 
-def service_options(services: Sequence[CatalogEntry]) -> list[tuple[str, str]]:
-    return [(f"{s.code} · {s.name}", s.code) for s in services]
+def service_options(services: Sequence[CatalogEntry]) -> list[tuple[Text, str]]:
+    return plain_options((f"{s.code} · {s.name}", s.code) for s in services)
 
 
 class EscalateDialog(ActionDialog[TicketInfo]):
@@ -84,7 +90,7 @@ class EscalateDialog(ActionDialog[TicketInfo]):
         self.default = higher[0][0] if higher else (self.groups[0][0] if self.groups else Select.NULL)
 
     def fields(self) -> ComposeResult:
-        options = [(f"{name} ({level_label(level)})", gid) for gid, name, level in self.groups]
+        options = plain_options((f"{name} ({level_label(level)})", gid) for gid, name, level in self.groups)
         yield FormField(
             "Grupo que recibe el caso",
             Select(options, allow_blank=False, value=self.default, id="input-group", compact=True)
@@ -92,7 +98,11 @@ class EscalateDialog(ActionDialog[TicketInfo]):
             else Static("No hay otros grupos activos."),
             "group",
         )
-        yield FormField("Motivo del escalamiento", Input(placeholder="Por qué lo escala", id="input-reason"), "reason")
+        yield FormField(
+            "Motivo del escalamiento",
+            LimitedInput(placeholder="Por qué lo escala", id="input-reason", limit=limits.REASON),
+            "reason",
+        )
 
     def values(self) -> dict[str, Any]:
         selects = self.query("#input-group").results(Select)
@@ -120,11 +130,11 @@ class AssignDialog(ActionDialog[TicketInfo]):
 
     def fields(self) -> ComposeResult:
         names: dict[int | None, str] = {gid: name for gid, name, _ in self.groups}
-        agent_options = [
+        agent_options = plain_options(
             (f"{a.full_name} ({names.get(a.group_id, 'sin grupo')})", a.login)
             for a in self.agents
             if a.id != self.current_agent_id
-        ]
+        )
         yield FormField(
             "Agente",
             Select(agent_options, prompt="Sin agente: solo el grupo", id="input-agent", compact=True),
@@ -134,14 +144,14 @@ class AssignDialog(ActionDialog[TicketInfo]):
         yield FormField(
             "Grupo",
             Select(
-                [(f"{n} ({level_label(lv)})", gid) for gid, n, lv in self.groups],
+                plain_options((f"{n} ({level_label(lv)})", gid) for gid, n, lv in self.groups),
                 prompt="El grupo del agente",
                 id="input-group",
                 compact=True,
             ),
             "group",
         )
-        yield FormField("Nota (opcional)", Input(id="input-note"), "note")
+        yield FormField("Nota (opcional)", LimitedInput(id="input-note", limit=limits.REASON), "note")
 
     def values(self) -> dict[str, Any]:
         agent = self.query_one("#input-agent", Select).value
@@ -154,19 +164,23 @@ class AssignDialog(ActionDialog[TicketInfo]):
 
 
 class ClassifyDialog(ActionDialog[TicketInfo]):
-    """Impact, urgency, nature, type and service, with the resulting priority live."""
+    """Impact, urgency, nature, type and service, with the resulting priority live;
+    a reason appears when the change asks for one (domain.classification)."""
 
     def __init__(
         self,
         ticket: TicketLike,
         services: Sequence[CatalogEntry],
         matrix: dict[tuple[int, int], str],
+        actor: ActorInfo,
         run: Run,
     ) -> None:
         super().__init__(f"Clasificar {ticket.code}", run, confirm="Clasificar")
         self.ticket = ticket
         self.services = services
         self.matrix = matrix
+        self.actor = actor
+        self.reason_wanted: str | None = None
 
     def fields(self) -> ComposeResult:
         t = self.ticket
@@ -215,15 +229,19 @@ class ClassifyDialog(ActionDialog[TicketInfo]):
             ),
             "service",
         )
+        reason = FormField("Motivo del cambio", Input(id="input-reason"), "reason", hint=" ")
+        reason.display = False
+        yield reason
 
     def on_mount(self) -> None:
         self._preview()
 
-    @on(Select.Changed, "#input-impact, #input-urgency")
+    @on(Select.Changed, "#input-impact, #input-urgency, #input-type")
     def _preview(self) -> None:
         priority = matrix_priority(
             self.matrix, self.query_one("#input-impact", Select).value, self.query_one("#input-urgency", Select).value
         )
+        self._ask_reason(priority)
         line = Text("Prioridad resultante: ")
         if priority is None:
             line.append("—")
@@ -233,18 +251,49 @@ class ClassifyDialog(ActionDialog[TicketInfo]):
                 line.append("  (cambia la prioridad y recalcula el ANS)", style="dim")
         self.query_one("#priority-preview", Static).update(line)
 
+    def _ask_reason(self, priority: str | None) -> None:
+        """Show the reason field when this change needs one from this agent (one
+        they may not make at all is the service's to refuse)."""
+        t, new_type = self.ticket, self.query_one("#input-type", Select).value
+        change = Reclassification(
+            t.agent_id,
+            t.nature is not None,
+            t.type,
+            new_type if isinstance(new_type, str) else t.type,
+            t.priority,
+            priority or t.priority,
+        )
+        allowed = classification_problem(self.actor, change) is None
+        self.reason_wanted = reason_wanted(self.actor, change) if allowed else None
+        self._show_reason(self.reason_wanted)
+
+    def _show_reason(self, why: str | None) -> None:
+        field = self.query_one("#field-reason", FormField)
+        field.display = why is not None
+        field.query_one(".field-hint", Static).update(why or "")
+
     def values(self) -> dict[str, Any]:
         nature = self.query_one("#input-nature", Select).value
+        shown = self.query_one("#field-reason", FormField).display
         return {
             "impact": self.query_one("#input-impact", Select).value,
             "urgency": self.query_one("#input-urgency", Select).value,
             "nature": nature if isinstance(nature, str) else "",
             "type": self.query_one("#input-type", Select).value,
             "service": self.query_one("#input-service", Select).value,
+            "reason": self.query_one("#input-reason", Input).value if shown else "",
         }
 
     def problems(self, values: dict[str, Any]) -> dict[str, str]:
-        return {} if values["nature"] else {"nature": "Elija la naturaleza del caso."}
+        problems = {} if values["nature"] else {"nature": "Elija la naturaleza del caso."}
+        if self.reason_wanted and not values["reason"].strip():
+            problems["reason"] = self.reason_wanted
+        return problems
+
+    def _failed(self, error: DeskError) -> None:
+        if isinstance(error, ValidationError) and error.field == "reason":
+            self._show_reason(error.message)  # the service knew better (the matrix changed meanwhile)
+        super()._failed(error)
 
 
 class ResolveDialog(ActionDialog[TicketInfo]):
@@ -254,7 +303,7 @@ class ResolveDialog(ActionDialog[TicketInfo]):
     def fields(self) -> ComposeResult:
         yield FormField(
             "Solución",
-            TextArea(id="input-solution", tab_behavior="focus"),
+            LimitedTextArea(id="input-solution", tab_behavior="focus", limit=limits.SOLUTION),
             "solution",
             hint="Qué se hizo. Ctrl+S para confirmar.",
         )
@@ -277,7 +326,10 @@ class CommentDialog(ActionDialog[TicketInfo]):
 
     def fields(self) -> ComposeResult:
         yield FormField(
-            "Comentario", TextArea(id="input-body", tab_behavior="focus"), "body", hint="Ctrl+S para guardar."
+            "Comentario",
+            LimitedTextArea(id="input-body", tab_behavior="focus", limit=limits.COMMENT),
+            "body",
+            hint="Ctrl+S para guardar.",
         )
         yield Checkbox("Público: se comunica al solicitante (cuenta como primera respuesta)", id="input-public")
 

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.widgets import Static, Tab, Tabs
 
 from mesa_tui.domain.board import BOARD_ORDER, BoardGroup, SlaBoardCounts, SlaBoardPage, SlaBoardRow
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.queue import PageDirection, PageRequest, SlaView
 from mesa_tui.domain.text import thousands
 from mesa_tui.domain.tickets import TicketInfo
@@ -27,12 +28,12 @@ from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import UNEXPECTED, Loader, Pager
 from mesa_tui.screens.supervisor.base import REFRESH_SECONDS, ScreenFactory, SupervisorScreen, cases
-from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.reports import Reports
 from mesa_tui.widgets.format import fmt_short, local, sla_text, status_text
 from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.keyed_table import Cell, Column, Row
 from mesa_tui.widgets.paging import PagedKeyedTable, paging_bindings
+from mesa_tui.widgets.plain import plain
 from mesa_tui.widgets.ticket_table import short_name
 
 ALL = "todos"  # the tab with every open ticket (group None)
@@ -235,7 +236,7 @@ class SlaBoardScreen(SupervisorScreen):
         self._show_status()
         self.ticket_actions.offer_changed()
 
-    def _read_failed(self, error: ServiceError) -> None:
+    def _read_failed(self, error: DeskError) -> None:
         self.notify_read_error("el tablero", error.message)
 
     def _group_total(self) -> int:
@@ -264,7 +265,7 @@ class SlaBoardScreen(SupervisorScreen):
         if self.loaded_at is not None:
             parts.append(f"actualizado {local(self.loaded_at):%H:%M:%S}")
         parts.append(f"se actualiza cada {REFRESH_SECONDS} s")
-        self.query_one("#board-status", Static).update("  ·  ".join(parts))
+        self.query_one("#board-status", Static).update(plain("  ·  ".join(parts)))
 
     def refresh_board(self) -> None:
         """Read the counts and the page again from its first row, keeping the cursor on its ticket."""
@@ -322,7 +323,7 @@ class SlaBoardScreen(SupervisorScreen):
 
     def action_refresh(self) -> None:
         self.refresh_board()
-        self.notify("Tablero actualizado", timeout=2)
+        self.notify("Tablero actualizado", timeout=2, markup=False)
 
     def action_export(self) -> None:
         self.export_tickets()
@@ -367,6 +368,6 @@ class SlaBoardScreen(SupervisorScreen):
             return  # the supervisor went elsewhere meanwhile
         self.ticket_actions.open(name, info, ref)
 
-    def _action_failed(self, error: ServiceError) -> None:
+    def _action_failed(self, error: DeskError) -> None:
         self.notify_refusal(error)
         self.refresh_board()

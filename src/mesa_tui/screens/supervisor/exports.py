@@ -4,13 +4,16 @@ report the dates) confirmed in a small dialog, then the same use cases as
 
 The dialogs are `ActionDialog`s: the export runs in the dialog's worker, a
 refusal the supervisor can fix (a folder that does not exist, dates the wrong
-way round) shows next to its field and the dialog stays open.
+way round or out of the reports' years) shows next to its field and the dialog
+stays open. A file that is already there is replaced only once the supervisor
+says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,7 +23,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
 from mesa_tui.domain.dates import parse_day
-from mesa_tui.screens.dialogs import ActionDialog
+from mesa_tui.screens.dialogs import ActionDialog, ConfirmDialog, Outcome
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import local
 
@@ -57,6 +60,7 @@ class ExportDialog(ActionDialog[R]):
         super().__init__(title, run, confirm="Exportar", intro=intro)
         self.add_class("export-dialog")
         self.auto_path = f"{default_folder()}/{file_name}.xlsx"
+        self.replace_ok: Path | None = None  # the existing file the supervisor agreed to replace
 
     def file_fields(self) -> ComposeResult:
         yield FormField(
@@ -106,11 +110,31 @@ class ExportDialog(ActionDialog[R]):
         text = self.path_box.value.strip()
         exists = bool(text) and Path(text).expanduser().is_file()
         note = self.query_one("#export-exists", Static)
-        note.update("Ese archivo ya existe: se reemplazará." if exists else "")
+        note.update("Ese archivo ya existe: se preguntará antes de reemplazarlo." if exists else "")
         note.display = exists
 
     def values(self) -> dict[str, Any]:
         return {"out": str(Path(self.path_box.value.strip()).expanduser()), "format": self.fmt}
+
+    def action_submit(self) -> None:
+        """Export; over a file that is already there, only once the supervisor says so."""
+        values = self.values()
+        target = Path(values["out"])
+        if not self.busy and not self.problems(values) and target.is_file() and target != self.replace_ok:
+            question = ConfirmDialog(
+                f"¿Reemplazar {target.name}?",
+                f"{target}\n\nYa existe un archivo con ese nombre: el informe nuevo lo reemplaza.",
+                lambda v: target,
+                confirm="Reemplazar",
+            )
+            self.app.push_screen(question, partial(self._replace_answered, target))
+            return
+        super().action_submit()
+
+    def _replace_answered(self, target: Path, outcome: Outcome[Path] | None) -> None:
+        if outcome is not None and outcome.error is None:
+            self.replace_ok = target
+            self.action_submit()
 
     def problems(self, values: dict[str, Any]) -> dict[str, str]:
         text = self.path_box.value.strip()

@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.indicators import (
     MONTHS,
     NO_CASES,
@@ -31,18 +32,19 @@ from mesa_tui.domain.indicators import (
     IndicatorValue,
     format_percent,
 )
+from mesa_tui.domain.limits import SETTING_VALUE
 from mesa_tui.domain.text import thousands
 from mesa_tui.screens.context import DeskContext
 from mesa_tui.screens.dialogs import OneFieldDialog, Outcome
 from mesa_tui.screens.loading import Loader
 from mesa_tui.screens.supervisor.base import ScreenFactory, SupervisorScreen
 from mesa_tui.screens.supervisor.exports import ExportIndicatorsDialog
-from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.reports import FIRST_YEAR, Reports
 from mesa_tui.widgets.format import local
 from mesa_tui.widgets.indicator_chart import IndicatorChart
 from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
+from mesa_tui.widgets.plain import plain
 
 # What fits the table's first column; the detail under it gives the full name.
 SHORT_NAMES = {
@@ -225,7 +227,7 @@ class IndicatorsScreen(SupervisorScreen):
         if table is not None:
             self._present(table)
             return
-        self.query_one("#ind-status", Static).update(f"Leyendo los indicadores de {self.year}…")
+        self.query_one("#ind-status", Static).update(plain(f"Leyendo los indicadores de {self.year}…"))
         year = self.year
         self._reader.load(self._indicators(year), partial(self._read, year), partial(self._read_failed, year))
 
@@ -238,7 +240,7 @@ class IndicatorsScreen(SupervisorScreen):
         if year == self.year:
             self._present(table)
 
-    def _read_failed(self, year: int, error: ServiceError) -> None:
+    def _read_failed(self, year: int, error: DeskError) -> None:
         if year == self.year:
             self.notify_read_error(f"los indicadores de {year}", error.message)
 
@@ -250,8 +252,10 @@ class IndicatorsScreen(SupervisorScreen):
         met = sum(1 for r in table.rows if r.met)
         measured = sum(1 for r in table.rows if r.met is not None)
         self.query_one("#ind-status", Static).update(
-            f"{table.year}: {met} de {measured} indicadores con casos cumplen la meta  ·  "
-            "verde cumple, rojo no cumple, — sin casos"
+            plain(
+                f"{table.year}: {met} de {measured} indicadores con casos cumplen la meta  ·  "
+                "verde cumple, rojo no cumple, — sin casos"
+            )
         )
         self.refresh_bindings()
         # The year before is the one a supervisor looks at next.
@@ -338,6 +342,7 @@ class IndicatorsScreen(SupervisorScreen):
             field="target",
             value=short_percent(row.target),
             intro="Porcentaje de 0 a 100, p. ej. 95 o 92,5. Cambia el «Cumple» de todos los años.",
+            limit=SETTING_VALUE,
         )
         self.app.push_screen(dialog, lambda outcome: self._target_changed(row, outcome))
 

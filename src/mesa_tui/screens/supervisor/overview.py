@@ -17,17 +17,18 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 from textual.widgets.data_table import ColumnKey
 
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.overview import OVERVIEW_STATUSES, AgeingBucket, QueueOverview
 from mesa_tui.domain.text import thousands
 from mesa_tui.domain.vocab import LEVEL_LABELS, Status
 from mesa_tui.screens.context import DeskContext
 from mesa_tui.screens.loading import Loader
 from mesa_tui.screens.supervisor.base import REFRESH_SECONDS, ScreenFactory, SupervisorScreen, cases
-from mesa_tui.services.errors import ServiceError
 from mesa_tui.services.reports import Reports
 from mesa_tui.widgets.format import STATUS_STYLES, local
 from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
+from mesa_tui.widgets.plain import plain
 from mesa_tui.widgets.ticket_table import short_name
 
 BAR = "█"
@@ -279,9 +280,9 @@ class OverviewScreen(SupervisorScreen):
             f"vencidos a cargo de agentes: {thousands(overdue)}",
             f"actualizado {local(ov.at):%H:%M:%S} (cada {REFRESH_SECONDS} s)",
         ]
-        self.query_one("#overview-status", Static).update("  ·  ".join(parts))
+        self.query_one("#overview-status", Static).update(plain("  ·  ".join(parts)))
 
-    def _read_failed(self, error: ServiceError) -> None:
+    def _read_failed(self, error: DeskError) -> None:
         self.notify_read_error("el resumen de la cola", error.message)
 
     def _periodic_refresh(self) -> None:
@@ -296,7 +297,7 @@ class OverviewScreen(SupervisorScreen):
 
     def action_refresh(self) -> None:
         self.reload()
-        self.notify("Resumen actualizado", timeout=2)
+        self.notify("Resumen actualizado", timeout=2, markup=False)
 
     def action_export(self) -> None:
         self.export_tickets()
