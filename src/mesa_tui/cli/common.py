@@ -67,9 +67,11 @@ def desk(args: argparse.Namespace) -> Desk:
 
 
 def identity(db: Database) -> Identity:
+    """Sessions over `db`, with the directory server the settings name (if any)."""
+    from mesa_tui.services.directory import directory_from_settings
     from mesa_tui.services.identity import Identity
 
-    return Identity(db)
+    return Identity(db, directory=directory_from_settings())
 
 
 def actor(args: argparse.Namespace, desk: Desk) -> ActorInfo:

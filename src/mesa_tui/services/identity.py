@@ -8,7 +8,9 @@ Three ways in, each audited under the entity "session" ("entrar", "salir",
   names both;
 - a password account (`password_login`), with a one-time enrolment code an
   administrator issues to set the password (`enrol_password`); five wrong
-  passwords in a row lock the account for fifteen minutes;
+  passwords in a row lock the account for fifteen minutes. When the settings
+  name a directory server (services/directory.py), an agent without a password
+  of the desk logs in with the directory's; the lockout counts those too;
 - the first administrator of a new desk (`init_first_admin`), by the system actor.
 
 The system actor ("sistema") never logs in. No password or code is ever written
@@ -31,6 +33,7 @@ from mesa_tui.services import passwords
 from mesa_tui.services.actors import current_actor
 from mesa_tui.services.checks import raise_first
 from mesa_tui.services.clock import utcnow
+from mesa_tui.services.directory import Directory
 from mesa_tui.services.errors import LoginRefused, PermissionDenied, UnknownLogin, ValidationError
 from mesa_tui.store import admin_repo, identity_repo, tickets_repo
 from mesa_tui.store.audit import write_event
@@ -57,9 +60,10 @@ class _Refusal:
 class Identity:
     """Sessions over one database: who acts, and the audit of logins and logouts."""
 
-    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow):
+    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow, directory: Directory | None = None):
         self.db = db
         self.now = now
+        self.directory = directory
 
     # --- looking agents up -------------------------------------------------------
 
@@ -145,8 +149,12 @@ class Identity:
         with self.db.read() as s:
             agent = tickets_repo.actor_by_login(s, login) if login else None
             stored = identity_repo.credential(s, agent.id).password_hash if agent else None
-        # The slow hash check runs outside the write transaction, holding no lock.
-        good = passwords.verify_password(stored, password)
+        # The slow check (a hash, or the directory) runs outside the write transaction.
+        known_agent = agent is not None and not agent.is_system and agent.active
+        if stored is None and self.directory is not None and known_agent:
+            good = self.directory.check(login, password)
+        else:
+            good = passwords.verify_password(stored, password)
         if agent is None or agent.is_system or not agent.active:
             self._refused(agent if agent and not agent.is_system else None, UNKNOWN_KEY, "Contraseña", where)
             raise LoginRefused(WRONG_PASSWORD)
@@ -161,13 +169,14 @@ class Identity:
                 return _Refusal(locked_message(cred.locked_until))
             if cred.locked_until is not None:  # the lock is over: counting starts again
                 cred = replace(cred, failures=0, locked_until=None)
+            method = "Contraseña" if stored is not None else "Directorio"
             if not good or cred.password_hash != stored:
-                return self._failure(s, known, cred, now, "Contraseña", where, WRONG_PASSWORD)
+                return self._failure(s, known, cred, now, method, where, WRONG_PASSWORD)
             fresh = cred.password_hash
             if fresh is not None and passwords.needs_rehash(fresh):
                 fresh = passwords.hash_password(password)
             identity_repo.save_credential(s, known.id, replace(cred, failures=0, password_hash=fresh))
-            self._event(s, known, "entrar", _note("Contraseña", where), at=now)
+            self._event(s, known, "entrar", _note(method, where), at=now)
             return known
 
         return _outcome(self.db.write(tx))
