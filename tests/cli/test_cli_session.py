@@ -56,3 +56,14 @@ def test_a_session_the_desk_ended_closes_with_exit_1(db, runs, monkeypatch):
     monkeypatch.setattr(MesaApp, "return_code", property(lambda self: SESSION_ENDED))
     assert cli.main(["--db", db.url]) == 1
     assert [(a, note) for a, _, _, note in sessions(db)][-1] == ("salir", f"usuario desactivado · {WHERE}")
+
+
+def test_ticket_show_names_the_admin_who_acted_for_the_agent(db, desk, log, monkeypatch, capsys):
+    ticket = log(by="lmarrugo")
+    monkeypatch.setattr(common, "os_login", lambda: "admin")
+    assert cli.main(["--db", db.url, "--as", "jperez", "ticket", "take", ticket.code]) == 0
+    capsys.readouterr()
+    assert cli.main(["--db", db.url, "ticket", "show", ticket.code]) == 0
+    shown = capsys.readouterr().out
+    assert "Rafael Puello Navarro (como Jorge Pérez Julio): tomar" in shown
+    assert "Liliana Marrugo Díaz: registrar" in shown

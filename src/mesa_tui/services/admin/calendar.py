@@ -29,7 +29,7 @@ class CalendarAdmin(AdminBase):
     def holidays(self, actor: ActorInfo, year: int) -> list[HolidayInfo]:
         """Public holidays the office calendar observes in `year` (closures apart)."""
         with self._reading(actor):
-            pass
+            pass  # only the reader is checked: the holidays are the calendar's, not the database's
         if not isinstance(year, int) or isinstance(year, bool) or not _MIN_YEAR <= year <= _MAX_YEAR:
             raise ValidationError("year", f"El año debe estar entre {_MIN_YEAR} y {_MAX_YEAR}.")
         return [HolidayInfo(day=d, name=n) for d, n in calendar_for("office").holidays_in(year)]
