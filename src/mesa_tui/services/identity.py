@@ -149,27 +149,20 @@ class Identity:
         with self.db.read() as s:
             agent = tickets_repo.actor_by_login(s, login) if login else None
             stored = identity_repo.credential(s, agent.id).password_hash if agent else None
+        method = "Directorio" if stored is None and self.directory is not None else "Contraseña"
         # The slow check (a hash, or the directory) runs outside the write transaction.
-        known_agent = agent is not None and not agent.is_system and agent.active
-        if stored is None and self.directory is not None and known_agent:
+        if method == "Directorio" and agent is not None and agent.active and not agent.is_system:
+            assert self.directory is not None
             good = self.directory.check(login, password)
         else:
             good = passwords.verify_password(stored, password)
-        if agent is None or agent.is_system or not agent.active:
-            self._refused(agent if agent and not agent.is_system else None, UNKNOWN_KEY, "Contraseña", where)
-            raise LoginRefused(WRONG_PASSWORD)
-        known = agent
+        known = self._known(agent, method, where, WRONG_PASSWORD)
 
         def tx(s: Session) -> ActorInfo | _Refusal:
             now = self.now()
-            cred = identity_repo.credential(s, known.id, for_update=True)
-            if cred.locked_at(now):
-                assert cred.locked_until is not None
-                self._event(s, known, "rechazar", _note("Contraseña · cuenta bloqueada", where), at=now)
-                return _Refusal(locked_message(cred.locked_until))
-            if cred.locked_until is not None:  # the lock is over: counting starts again
-                cred = replace(cred, failures=0, locked_until=None)
-            method = "Contraseña" if stored is not None else "Directorio"
+            cred = self._unlocked(s, known, now, method, where)
+            if isinstance(cred, _Refusal):
+                return cred
             if not good or cred.password_hash != stored:
                 return self._failure(s, known, cred, now, method, where, WRONG_PASSWORD)
             fresh = cred.password_hash
@@ -191,20 +184,13 @@ class Identity:
         new_hash = passwords.hash_password(password)
         with self.db.read() as s:
             agent = tickets_repo.actor_by_login(s, login) if login else None
-        if agent is None or agent.is_system or not agent.active:
-            self._refused(agent if agent and not agent.is_system else None, UNKNOWN_KEY, "Código de activación", where)
-            raise LoginRefused(BAD_CODE)
-        known = agent
+        known = self._known(agent, "Código de activación", where, BAD_CODE)
 
         def tx(s: Session) -> ActorInfo | _Refusal:
             now = self.now()
-            cred = identity_repo.credential(s, known.id, for_update=True)
-            if cred.locked_at(now):
-                assert cred.locked_until is not None
-                self._event(s, known, "rechazar", _note("Código de activación · cuenta bloqueada", where), at=now)
-                return _Refusal(locked_message(cred.locked_until))
-            if cred.locked_until is not None:
-                cred = replace(cred, failures=0, locked_until=None)
+            cred = self._unlocked(s, known, now, "Código de activación", where)
+            if isinstance(cred, _Refusal):
+                return cred
             expired = cred.enrol_expires_at is None or now >= cred.enrol_expires_at
             if expired or not passwords.code_matches(cred.enrol_code_hash, code or ""):
                 return self._failure(s, known, cred, now, "Código de activación", where, BAD_CODE)
@@ -267,6 +253,26 @@ class Identity:
         return self.db.write(tx)
 
     # --- internals -----------------------------------------------------------------
+
+    def _known(self, agent: ActorInfo | None, method: str, where: str, message: str) -> ActorInfo:
+        """The agent a login names, if it may log in at all; else the refusal (audited),
+        worded as for a wrong password: nobody learns which logins exist."""
+        if agent is None or agent.is_system or not agent.active:
+            self._refused(agent if agent and not agent.is_system else None, UNKNOWN_KEY, method, where)
+            raise LoginRefused(message)
+        return agent
+
+    def _unlocked(self, s: Session, agent: ActorInfo, now: datetime, method: str, where: str) -> Credential | _Refusal:
+        """The agent's credential, locked for the transaction: a refusal while the
+        account is locked (audited), the failure count started again once it is over."""
+        cred = identity_repo.credential(s, agent.id, for_update=True)
+        if cred.locked_at(now):
+            assert cred.locked_until is not None
+            self._event(s, agent, "rechazar", _note(f"{method} · cuenta bloqueada", where), at=now)
+            return _Refusal(locked_message(cred.locked_until))
+        if cred.locked_until is not None:
+            cred = replace(cred, failures=0, locked_until=None)
+        return cred
 
     def _failure(
         self, s: Session, agent: ActorInfo, cred: Credential, now: datetime, method: str, where: str, message: str
