@@ -68,7 +68,10 @@ def main() -> None:
             "save_policy (default media 16 h -> 20 h)",
             lambda: admin.save_policy(boss, None, "media", 120, 1200, "office"),
         ),
-        ("save_policy (default media -> 24x7)", lambda: admin.save_policy(boss, None, "media", 120, 1200, "24x7")),
+        (
+            "save_policy (default media -> 24x7, every type)",
+            lambda: admin.save_policy(boss, None, "media", 120, 1200, "24x7", all_types=True),
+        ),
         ("save_policy (back to office 16 h)", lambda: admin.save_policy(boss, None, "media", 120, 960, "office")),
         ("add_closure (Thu 2026-11-19)", lambda: admin.add_closure(boss, date(2026, 11, 19), "Día cívico")),
         ("remove_closure (Thu 2026-11-19)", lambda: admin.remove_closure(boss, date(2026, 11, 19))),

@@ -17,7 +17,7 @@ import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from mesa_tui.domain.calendar import calendar_for
+from mesa_tui.domain.schedules import calendar_for
 from mesa_tui.domain.vocab import Channel, Nature, SolutionMode, Status, TicketType
 from mesa_tui.services.clock import utcnow
 from mesa_tui.services.desk import Desk, NewTicket

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
+from mesa_tui.domain.calendar import BusinessCalendar
+from mesa_tui.domain.schedules import calendar_for
 
 BOG = ZoneInfo("America/Bogota")
 NY = ZoneInfo("America/New_York")

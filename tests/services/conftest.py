@@ -1,9 +1,10 @@
-"""Fixtures of the service tests that report on the desk (tests/conftest.py has the database)."""
+"""Fixtures of the service tests (tests/conftest.py has the database): the reports and the administration use cases."""
 
 from __future__ import annotations
 
 import pytest
 
+from mesa_tui.services.admin import Admin
 from mesa_tui.services.reports import Reports
 from tests.support import actor_of
 
@@ -24,3 +25,13 @@ def out(tmp_path):
     folder = tmp_path / "out"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture
+def admin(db, now) -> Admin:
+    return Admin(db, now=now)
+
+
+@pytest.fixture
+def boss(desk):
+    return actor_of(desk, "admin")

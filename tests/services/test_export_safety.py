@@ -258,7 +258,7 @@ def test_a_failure_mid_write_leaves_no_file(reports, sup, out, log, monkeypatch,
     monkeypatch.setattr("mesa_tui.services.reports._component_rows", broken_row)
     with pytest.raises(ValidationError) as exc:
         EXPORTS[name](reports, sup, out / name)
-    assert exc.value.field == "out" and "No space left on device" in exc.value.message
+    assert exc.value.field == "out" and "no queda espacio en el disco" in exc.value.message
     assert list(out.iterdir()) == []
 
 

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from mesa_tui.demo import generate
-from mesa_tui.domain.calendar import calendar_for
+from mesa_tui.domain.schedules import calendar_for
 from mesa_tui.domain.vocab import Status
 from mesa_tui.services.catalog import import_catalog
 from mesa_tui.store import ticket_rows as tickets_repo

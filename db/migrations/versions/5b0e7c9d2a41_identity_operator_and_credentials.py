@@ -13,7 +13,7 @@ import mesa_tui.store.models
 
 
 revision: str = '5b0e7c9d2a41'
-down_revision: Union[str, None] = 'ce57c985e837'
+down_revision: Union[str, None] = '417c902d1643'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -15,7 +15,7 @@ import re
 import sys
 from typing import NoReturn
 
-from mesa_tui.cli import admin, backup, catalog, reports, session, tickets
+from mesa_tui.cli import admin, audit, backup, catalog, reports, session, tickets
 
 
 class MesaParser(argparse.ArgumentParser):
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin.register_db(sub)
     catalog.register(sub)
     admin.register(sub)
+    audit.register(sub)
     backup.register(sub)
     tickets.register(sub)
     return p

@@ -13,7 +13,15 @@ MAX_DEMO_TICKETS = 5_000_000
 
 def register_db(subparsers: common.Subparsers) -> None:
     db = subparsers.add_parser("db", help="base de datos").add_subparsers(dest="db_command", required=True)
-    db.add_parser("upgrade", help="crear o migrar la base de datos").set_defaults(func=cmd_db_upgrade)
+    up = db.add_parser("upgrade", help="crear o migrar la base de datos")
+    up.add_argument(
+        "--app-role",
+        metavar="ROL",
+        help="PostgreSQL: crear o revisar el rol con que trabaja la mesa (sin cambiar el esquema ni la auditoría); "
+        "su clave, si la tiene, en MESA_APP_PASSWORD o con --ask-password",
+    )
+    up.add_argument("--ask-password", action="store_true", help="pedir la clave del rol de la aplicación")
+    up.set_defaults(func=cmd_db_upgrade)
 
 
 def register(subparsers: common.Subparsers) -> None:
@@ -52,13 +60,38 @@ def register(subparsers: common.Subparsers) -> None:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from mesa_tui.store import migrate
     from mesa_tui.store.engine import safe_url
+    from mesa_tui.store.roles import AppRole
     from mesa_tui.store.seed import seed_reference_data
 
     db = common.database(args, create=True)
-    migrate.upgrade(db)
+    role = AppRole(args.app_role, _app_password(args.ask_password)) if args.app_role else None
+    granted = migrate.upgrade(db, app_role=role)
     seed_reference_data(db)
     print(f"Base de datos al día: {safe_url(db.url)}")
+    for g in granted:
+        login = "inicia sesión con su clave" if g.can_login else "sin inicio de sesión (NOLOGIN)"
+        print(
+            f"Rol de la aplicación {g.name} {'creado' if g.created else 'revisado'}: {login}; permisos en "
+            f"{g.tables} tablas (auditoría, comentarios y encuestas: solo leer y agregar)."
+        )
     return 0
+
+
+def _app_password(ask: bool) -> str | None:
+    """The application role's password: MESA_APP_PASSWORD, or typed twice (never an argument)."""
+    import getpass
+    import os
+
+    from mesa_tui.store.roles import PASSWORD_ENV
+
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if not ask:
+        return None
+    first = getpass.getpass("Clave del rol de la aplicación: ")
+    if first != getpass.getpass("Repítala: "):
+        raise ValueError("Las dos claves no coinciden: no se cambió nada.")
+    return first or None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import pwd
-import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -97,17 +96,6 @@ def jsonable(value: Any) -> Any:
 
 def print_json(value: Any) -> None:
     print(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
-
-
-# C0 and C1 control characters but tab and newline: what a terminal would act on.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Text from a ticket (typed by someone, or from mail) as it may reach a
-    terminal: escape sequences and other control characters shown as «?»,
-    so a ticket can't move the cursor, retitle the window or hide lines."""
-    return _CONTROL.sub("?", text)
 
 
 def positive_int(limit: int) -> Callable[[str], int]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from mesa_tui.cli import common
+from mesa_tui.domain.text import printable
 
 if TYPE_CHECKING:
     from mesa_tui.domain.tickets import ActorInfo, TicketInfo
@@ -66,6 +67,7 @@ def register(subparsers: common.Subparsers) -> None:
     c.add_argument("--nature", required=True, help="hardware|software|red|accesos|otro")
     c.add_argument("--type")
     c.add_argument("--service")
+    c.add_argument("--reason", help="motivo (para bajar la prioridad de un caso ajeno o sacar un PQRS de PQRS)")
     e = action("escalate", "escalar")
     e.add_argument("--reason", required=True)
     e.add_argument("--group", type=int)
@@ -108,7 +110,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         common.print_json(rows)
     else:
         for r in rows:
-            print(f"{r.code}  {r.status:<10} {r.priority:<8} {r.service_code}  {common.printable(r.subject[:60])}")
+            print(f"{r.code}  {r.status:<10} {r.priority:<8} {r.service_code}  {printable(r.subject[:60])}")
     return 0
 
 
@@ -150,16 +152,16 @@ def cmd_show(args: argparse.Namespace) -> int:
             when = f"{item.at.astimezone(BOGOTA):%Y-%m-%d %H:%M}"
             if isinstance(item, CommentInfo):
                 kind = "respuesta pública" if item.public else "nota interna (no sale de la mesa)"
-                print(f"  {when} {common.printable(item.author_name)} · {kind}:")
+                print(f"  {when} {printable(item.author_name)} · {kind}:")
                 print(_indented(item.body))
             else:
-                note = f" {common.printable(item.note)}" if item.note else ""
-                print(f"  {when} {common.printable(item.by)}: {item.action}{note}")
+                note = f" {printable(item.note)}" if item.note else ""
+                print(f"  {when} {printable(item.by)}: {item.action}{note}")
     return 0
 
 
 def _indented(text: str) -> str:
-    return "\n".join(f"      {line}" for line in common.printable(text).splitlines() or [""])
+    return "\n".join(f"      {line}" for line in printable(text).splitlines() or [""])
 
 
 def cmd_change(args: argparse.Namespace) -> int:
@@ -181,6 +183,7 @@ def cmd_change(args: argparse.Namespace) -> int:
             type=args.type,
             service_code=args.service,
             expected_version=version,
+            reason=args.reason or "",
         ),
         "escalate": lambda: desk.escalate(actor, ticket_id, args.reason, group_id=args.group, expected_version=version),
         "wait": lambda: desk.wait(actor, ticket_id, args.reason, expected_version=version),
@@ -221,7 +224,7 @@ def _print_ticket(info: TicketInfo, desk: Desk, actor: ActorInfo, as_json: bool)
     cal = desk.calendar(actor, info.sla_calendar)
     now = utcnow()
     risk = desk.risk_threshold(actor)
-    p = common.printable
+    p = printable
     print(f"{info.code}  [{info.status}]  {p(info.subject)}")
     print(f"  Solicitante: {p(info.requester_name)} · {p(info.requester_dependency)} · {p(info.requester_contact)}")
     print(f"  Servicio: {info.service_code} {p(info.service_name)}  Tipo: {info.type}  Prioridad: {info.priority}")

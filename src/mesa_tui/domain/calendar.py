@@ -36,6 +36,11 @@ _MIN_YEAR, _MAX_YEAR = 2, 9997
 _NO_ZONE = object()
 
 Schedule = Mapping[int, Sequence[tuple[time, time]]]
+# The help desk's own hours: Mon-Thu 08-18, Fri 08-17.
+OFFICE_HOURS: Schedule = {
+    **{weekday: ((time(8), time(18)),) for weekday in range(4)},
+    4: ((time(8), time(17)),),
+}
 # One local year: open segments as (day ordinal, start, end), business-day ordinals, and
 # the UTC offsets seen at every midnight and segment edge.
 _YearRows = tuple[list[tuple[int, timedelta, timedelta]], list[int], set[timedelta | None]]
@@ -135,9 +140,8 @@ class BusinessCalendar:
 
     @classmethod
     def office(cls) -> BusinessCalendar:
-        """Help-desk hours: Mon-Thu 08-18, Fri 08-17, America/Bogota, Colombian holidays."""
-        long_day, friday = [(time(8), time(18))], [(time(8), time(17))]
-        return cls({0: long_day, 1: long_day, 2: long_day, 3: long_day, 4: friday})
+        """Help-desk hours (OFFICE_HOURS), America/Bogota, Colombian holidays."""
+        return cls(OFFICE_HOURS)
 
     @classmethod
     def always_open(cls) -> BusinessCalendar:
@@ -414,25 +418,4 @@ class BusinessCalendar:
         return rows, business_days, offsets
 
 
-@lru_cache(maxsize=2)
-def _base_calendar(kind: str) -> BusinessCalendar:
-    return BusinessCalendar.always_open() if kind == "24x7" else BusinessCalendar.office()
-
-
-@lru_cache(maxsize=32)
-def _office_with(closures: frozenset[date]) -> BusinessCalendar:
-    return _base_calendar("office").with_closures(closures)
-
-
-def calendar_for(kind: str, closures: Iterable[date] = ()) -> BusinessCalendar:
-    """Shared calendar for an SLA calendar kind. Closures only apply to "office": the
-    24x7 calendar (critical tickets) never closes."""
-    if kind == "24x7":
-        return _base_calendar(kind)
-    if kind != "office":
-        raise ValueError(f"unknown calendar kind {kind!r}; expected 'office' or '24x7'")
-    closed = frozenset(closures)
-    return _office_with(closed) if closed else _base_calendar(kind)
-
-
-__all__ = ["BOGOTA", "BusinessCalendar", "Schedule", "calendar_for"]
+__all__ = ["BOGOTA", "OFFICE_HOURS", "BusinessCalendar", "Schedule"]

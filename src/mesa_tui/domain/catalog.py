@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from mesa_tui.domain.limits import CATALOG, CATEGORY_NAME
+from mesa_tui.domain.targets import OFFICE
 from mesa_tui.domain.text import thousands
 from mesa_tui.domain.tickets import text_problem
 
@@ -68,13 +69,14 @@ TEXT_FIELDS = tuple(f.name for f in fields(CatalogEntry) if f.name != "active")
 @dataclass(frozen=True)
 class ServiceRef:
     """A catalog service as tickets refer to it: by id, under a category, open to new
-    tickets or not."""
+    tickets or not, and the code of the schedule its SLA clocks count."""
 
     id: int
     code: str
     name: str
     category_id: int
     active: bool
+    schedule: str = OFFICE
 
 
 class CatalogFileError(ValueError):

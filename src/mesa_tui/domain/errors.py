@@ -33,9 +33,9 @@ _OS_ERRORS = {
 }
 
 
-def describe_os_error(exc: OSError, path: object | None = None) -> str:
-    """One Spanish sentence for a file the system refused: "No se pudo usar
+def describe_os_error(exc: OSError, path: object | None = None, verb: str = "usar") -> str:
+    """One Spanish sentence for a file the system refused: "No se pudo escribir
     /ruta/x.xlsx: su usuario no tiene permiso." (never Python's English)."""
     where = path if path is not None else (exc.filename or "el archivo")
     reason = _OS_ERRORS.get(exc.errno or 0, "el sistema lo rechazó" + (f" ({exc.strerror})" if exc.strerror else ""))
-    return f"No se pudo usar {where}: {reason}."
+    return f"No se pudo {verb} {where}: {reason}."

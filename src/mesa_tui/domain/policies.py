@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from mesa_tui.domain.targets import CALENDAR_LABELS, CALENDARS, MAX_TARGET_MINUTES, format_target
+from mesa_tui.domain.targets import CALENDAR_LABELS, CALENDARS, MAX_TARGET_MINUTES, ROUND_THE_CLOCK, format_target
 from mesa_tui.domain.vocab import Priority
 
 
@@ -26,6 +26,7 @@ class PolicyInfo:
     tto_minutes: int
     ttr_minutes: int
     calendar: str
+    all_types: bool = False  # its 24x7 hours cover every ticket type, not only incidents
 
     @property
     def scope_key(self) -> str | None:
@@ -50,7 +51,14 @@ class PolicyInfo:
 
     @property
     def calendar_label(self) -> str:
-        return CALENDAR_LABELS[self.calendar]
+        return calendar_label(self.calendar, self.all_types)
+
+
+def calendar_label(calendar: str, all_types: bool) -> str:
+    """ "Horario de atención", "24x7 · incidentes" or "24x7 · todos"."""
+    if calendar == ROUND_THE_CLOCK:
+        return f"{CALENDAR_LABELS[calendar]} · {'todos' if all_types else 'incidentes'}"
+    return CALENDAR_LABELS.get(calendar, calendar)
 
 
 def _minutes_problem(value: object, label: str) -> str | None:
@@ -63,7 +71,9 @@ def _minutes_problem(value: object, label: str) -> str | None:
     return None
 
 
-def policy_problems(priority: str, tto_minutes: object, ttr_minutes: object, calendar: str) -> list[tuple[str, str]]:
+def policy_problems(
+    priority: str, tto_minutes: object, ttr_minutes: object, calendar: str, all_types: object = False
+) -> list[tuple[str, str]]:
     """Problems of a policy form as (field, Spanish message); empty when it is valid."""
     problems: list[tuple[str, str]] = []
     if priority not in {p.value for p in Priority}:
@@ -92,6 +102,8 @@ def policy_problems(priority: str, tto_minutes: object, ttr_minutes: object, cal
         )
     if calendar not in CALENDARS:
         problems.append(("calendar", f"El calendario «{calendar}» no es válido (use: office o 24x7)."))
+    if not isinstance(all_types, bool):
+        problems.append(("all_types", "Indique si el 24x7 se aplica solo a los incidentes o a todos los tipos."))
     return problems
 
 

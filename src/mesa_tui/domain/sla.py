@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from mesa_tui.domain.targets import OFFICE, ROUND_THE_CLOCK
 from mesa_tui.domain.vocab import Priority, TicketType
 
 if TYPE_CHECKING:
@@ -159,14 +160,18 @@ def format_remaining(td: timedelta) -> str:
 class SlaTargets:
     tto: timedelta  # time to own / first response
     ttr: timedelta  # time to resolve
-    calendar: str  # "office" | "24x7"
+    # A policy's: "office" (its service's hours) or "24x7". A ticket's: the code of the
+    # schedule its clocks run on.
+    calendar: str
+    # A policy's 24x7 hours apply to every ticket type, not only to incidents.
+    all_types: bool = False
 
 
 _DEFAULT_TARGETS = {
-    "crítica": SlaTargets(timedelta(minutes=30), timedelta(hours=4), "24x7"),
-    "alta": SlaTargets(timedelta(hours=1), timedelta(hours=8), "office"),
-    "media": SlaTargets(timedelta(hours=2), timedelta(hours=16), "office"),
-    "baja": SlaTargets(timedelta(hours=4), timedelta(hours=40), "office"),
+    "crítica": SlaTargets(timedelta(minutes=30), timedelta(hours=4), ROUND_THE_CLOCK),
+    "alta": SlaTargets(timedelta(hours=1), timedelta(hours=8), OFFICE),
+    "media": SlaTargets(timedelta(hours=2), timedelta(hours=16), OFFICE),
+    "baja": SlaTargets(timedelta(hours=4), timedelta(hours=40), OFFICE),
 }
 
 
@@ -180,10 +185,16 @@ def default_targets(priority: str) -> SlaTargets:
 __all__ = ["Clock", "ClockState", "SlaTargets", "default_targets", "format_remaining"]
 
 
-def ticket_targets(policy: SlaTargets | None, priority: str, ticket_type: str) -> SlaTargets:
+def ticket_targets(policy: SlaTargets | None, priority: str, ticket_type: str, schedule: str = OFFICE) -> SlaTargets:
     """Targets and calendar of a ticket: its policy's (the built-in defaults without one),
-    except that a critical incident always runs on 24x7."""
+    on its service's `schedule`. Round-the-clock hours are for incidents: a critical
+    incident always runs 24x7 (an outage is attended whenever it happens), and a 24x7
+    policy covers the incidents it governs, or every type when it says so; a request,
+    petition or complaint otherwise follows the service's hours, critical or not."""
     targets = policy if policy is not None else default_targets(priority)
-    if priority == Priority.CRITICA and ticket_type == TicketType.INCIDENTE:
-        return replace(targets, calendar="24x7")  # outages are attended round the clock
-    return targets
+    incident = ticket_type == TicketType.INCIDENTE
+    if incident and priority == Priority.CRITICA:
+        return replace(targets, calendar=ROUND_THE_CLOCK)
+    if targets.calendar == ROUND_THE_CLOCK and (incident or targets.all_types):
+        return targets
+    return replace(targets, calendar=schedule)

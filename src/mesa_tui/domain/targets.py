@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-CALENDARS = ("office", "24x7")
-CALENDAR_LABELS = {"office": "Horario de atención", "24x7": "24x7"}
+# A policy's calendar: its service's hours ("office", the built-in Oficina schedule unless
+# the service has its own) or round the clock.
+OFFICE, ROUND_THE_CLOCK = "office", "24x7"
+CALENDARS = (OFFICE, ROUND_THE_CLOCK)
+CALENDAR_LABELS = {OFFICE: "Horario de atención", ROUND_THE_CLOCK: "24x7"}
 
 OFFICE_DAY_MINUTES = 49 * 60 // 5  # 588: the office week over its five days
 # A year of minutes: far beyond any real target, and keeps due times within the calendar's range.

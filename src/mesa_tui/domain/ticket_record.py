@@ -82,7 +82,7 @@ class TicketRecord:
     solution_mode: str | None
     legal_due_on: date | None
     wait_reason: str | None
-    sla_calendar: str  # the calendar both clocks run on: "office" | "24x7"
+    sla_calendar: str  # code of the schedule both clocks run on ("office", "24x7", "HOR-001"...)
     tto: Clock  # time to own / first response
     ttr: Clock  # time to resolve
     tto_due_at: datetime
@@ -176,9 +176,17 @@ class TicketRecord:
         return self.tto if which == "tto" else self.ttr
 
     def set_clock(self, which: str, clock: Clock, cal: BusinessCalendar) -> None:
-        """A clock with the due time and met flag it gives on `cal`."""
+        """A clock with the due time and met flag it gives on `cal`.
+
+        A clock that had already run out keeps the instant it did: that is history, and
+        counting back from where the clock stands now would go over time the calendar
+        may count differently since (a day closed while it ran, other hours)."""
+        before, before_due = self.clock(which), self.tto_due_at if which == "tto" else self.ttr_due_at
+        since = clock.anchor or clock.paused_at or clock.stopped_at
+        ran_out = clock.consumed >= clock.target and since is not None and before_due <= since
         # The calendar answers in its own zone; the record and the audit trail keep UTC.
-        due, met = clock.due(cal).astimezone(UTC), clock.met(cal)
+        due = before_due if ran_out and clock.target == before.target else clock.due(cal).astimezone(UTC)
+        met = clock.met(cal)
         if which == "tto":
             self.tto, self.tto_due_at, self.tto_met = clock, due, met
         else:
@@ -188,10 +196,19 @@ class TicketRecord:
         """The queue sorts by the due time of the clock that matters now."""
         self.due_at = self.tto_due_at if self.tto.stopped_at is None else self.ttr_due_at
 
-    def recompute_due(self, cal: BusinessCalendar) -> None:
-        """Both clocks' due times and met flags again, on `cal` (a calendar that changed)."""
+    def recalendar(self, old_cal: BusinessCalendar, new_cal: BusinessCalendar, now: datetime) -> None:
+        """The ticket's calendar changed at `now` (a closure added or removed, its schedule
+        edited): business time up to `now` stays as `old_cal` counted it, and `new_cal`
+        counts from `now` on. A running clock is charged up to `now`; a paused or stopped
+        one already holds what it counted. Only due times from here on can move."""
         for which in ("tto", "ttr"):
-            self.set_clock(which, self.clock(which), cal)
+            clock = self.clock(which)
+            anchor = clock.anchor
+            # Charged only when the calendars count the time already run differently (a day
+            # closed or reopened while it runs, other hours): otherwise nothing is rewritten.
+            if anchor is not None and anchor < now and old_cal.between(anchor, now) != new_cal.between(anchor, now):
+                clock = clock.retarget(old_cal, new_cal, now, clock.target)
+            self.set_clock(which, clock, new_cal)
 
     def retarget(
         self, targets: SlaTargets, old_cal: BusinessCalendar, new_cal: BusinessCalendar, now: datetime

@@ -125,14 +125,14 @@ def read_catalog_file(path: str) -> str:
     if not path.strip():
         raise ValidationError("path", "Escriba la ruta del archivo del catálogo.")
     file = Path(path.strip()).expanduser()
-    if file.is_dir():
-        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.")
     try:
+        if file.is_dir():
+            raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.")
         data = file.read_bytes()
     except FileNotFoundError:
         raise ValidationError("path", f"No existe el archivo {file}.") from None
     except OSError as exc:
-        raise ValidationError("path", describe_os_error(exc, file)) from None
+        raise ValidationError("path", describe_os_error(exc, file, "leer")) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -154,14 +154,14 @@ def write_catalog_file(path: str, text: str) -> tuple[str, int]:
     if not path.strip():
         raise ValidationError("path", "Escriba la ruta del archivo del catálogo.")
     file = Path(path.strip()).expanduser()
-    if file.is_dir():
-        raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.")
-    if not file.parent.is_dir():
-        raise ValidationError("path", f"No existe la carpeta {file.parent}.")
     try:
+        if file.is_dir():
+            raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.")
+        if not file.parent.is_dir():
+            raise ValidationError("path", f"No existe la carpeta {file.parent}.")
         with replacing(file) as out:
             out.write(text.encode("utf-8"))
     except OSError as exc:
-        raise ValidationError("path", describe_os_error(exc, file)) from None
+        raise ValidationError("path", describe_os_error(exc, file, "escribir")) from None
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     return str(file.resolve()), max(len(lines) - 1, 0)  # minus the header

@@ -88,7 +88,7 @@ class Desk(DeskReads):
             who = current_actor(s, actor)
             service = usable_service(s, new.service_code)
             priority = repo.priority_matrix(s)[(impact, urgency)]
-            targets = ticket_targets(repo.policy_targets(s, service, priority), priority, ttype)
+            targets = ticket_targets(repo.policy_targets(s, service, priority), priority, ttype, service.schedule)
             cal = repo.calendar(s, targets.calendar)
             group = repo.first_group_at_level(s, 1)
             code = repo.next_ticket_code(s, now.astimezone(cal.tz).year)
@@ -207,7 +207,7 @@ class Desk(DeskReads):
             if ttype is not None and ttype.value != t.type:
                 t.retyped(ttype, lambda: repo.calendar(s, "office"))
             if retarget:
-                targets = ticket_targets(repo.policy_targets(s, service, priority), priority, t.type)
+                targets = ticket_targets(repo.policy_targets(s, service, priority), priority, t.type, service.schedule)
                 t.retarget(targets, repo.calendar(s, t.sla_calendar), repo.calendar(s, targets.calendar), now)
                 t.priority = priority
 

@@ -46,15 +46,15 @@ def check_format(fmt: str) -> str:
 def atomic_write(path: Path, write: Callable[[BinaryIO], T]) -> T:
     """Run `write` on a new file beside `path` and move it into place; an OSError
     is the user's one sentence on the field "out", and leaves no file behind."""
-    if path.is_dir():
-        raise ValidationError("out", f"{path} es una carpeta: escriba también el nombre del archivo.")
-    if not path.parent.is_dir():
-        raise ValidationError("out", f"La carpeta {path.parent} no existe.")
     try:
+        if path.is_dir():
+            raise ValidationError("out", f"{path} es una carpeta: escriba también el nombre del archivo.")
+        if not path.parent.is_dir():
+            raise ValidationError("out", f"La carpeta {path.parent} no existe.")
         with replacing(path) as out:
             return write(out)
     except OSError as exc:
-        raise ValidationError("out", describe_os_error(exc, path)) from None
+        raise ValidationError("out", describe_os_error(exc, path, "escribir")) from None
 
 
 # --- CSV ----------------------------------------------------------------------------------

@@ -8,27 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
+from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.queue import COUNT_CAP, PageRequest, QueueCount, QueuePage, QueueQuery, QueueRow, SlaView
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.actors import current_actor, require_actor
 from mesa_tui.services.clock import utcnow
-from mesa_tui.store import catalog_repo, queue_repo
+from mesa_tui.store import catalog_repo, queue_repo, schedules_repo
 from mesa_tui.store import tickets_repo as repo
 from mesa_tui.store.engine import Database, Session
 
 
 @dataclass(frozen=True)
 class SlaContext:
-    """What turns a clock into "en tiempo / en riesgo / vencido": the calendars
-    (with the entity's closures) and the risk threshold."""
+    """What turns a clock into "en tiempo / en riesgo / vencido": the calendars of every
+    schedule (with the entity's closures) by code, the risk threshold, and the schedules'
+    names."""
 
     calendars: dict[str, BusinessCalendar]
     risk: float
+    names: dict[str, str] = field(default_factory=dict)
 
     def of(self, row: QueueRow, now: datetime) -> SlaView:
         return row.sla(self.calendars[row.sla_calendar], now, self.risk)
@@ -66,9 +68,10 @@ class QueueService:
 
     def sla_context(self, actor: ActorInfo) -> SlaContext:
         with self._reading(actor) as (s, _who):
-            closures = repo.closure_days(s)
+            calendars = repo.calendars(s)
+            names = {schedule.code: schedule.name for schedule in schedules_repo.schedules(s)}
             risk = float(repo.setting(s, "risk_threshold", "0.75"))
-        return SlaContext({kind: calendar_for(kind, closures) for kind in ("office", "24x7")}, risk)
+        return SlaContext(calendars, risk, names)
 
     def services(self, actor: ActorInfo) -> list[CatalogEntry]:
         """Active catalog services, by code: what a new ticket may be logged against."""

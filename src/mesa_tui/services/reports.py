@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from mesa_tui.domain.board import BoardGroup, SlaBoardCounts, SlaBoardPage
-from mesa_tui.domain.calendar import BOGOTA, BusinessCalendar, calendar_for
+from mesa_tui.domain.calendar import BOGOTA, BusinessCalendar
 from mesa_tui.domain.dates import local_day_start
 from mesa_tui.domain.indicators import (
     INDICATORS,
@@ -219,9 +219,7 @@ def _check_supervisor(s: Session, actor: ActorInfo) -> ActorInfo:
 
 
 def _sla_setup(s: Session) -> tuple[dict[str, BusinessCalendar], float]:
-    closures = repo.closure_days(s)
-    risk = float(repo.setting(s, "risk_threshold", "0.75"))
-    return {kind: calendar_for(kind, closures) for kind in ("office", "24x7")}, risk
+    return repo.calendars(s), float(repo.setting(s, "risk_threshold", "0.75"))
 
 
 def _targets(s: Session) -> dict[str, Fraction]:

@@ -31,7 +31,7 @@ from mesa_tui.store.models import (
 )
 
 _OPEN = [s.value for s in OPEN_STATUSES]
-POLICY_FIELDS = ("tto_minutes", "ttr_minutes", "calendar")
+POLICY_FIELDS = ("tto_minutes", "ttr_minutes", "calendar", "all_types")
 
 
 def _get(s: Session, model: type[Any], key: object) -> Any:
@@ -131,6 +131,7 @@ def policies(s: Session) -> list[PolicyInfo]:
                 tto_minutes=p.tto_minutes,
                 ttr_minutes=p.ttr_minutes,
                 calendar=p.calendar,
+                all_types=p.all_types,
             )
         )
     return out
@@ -160,6 +161,7 @@ def save_policy(
     tto_minutes: int,
     ttr_minutes: int,
     calendar: str,
+    all_types: bool,
 ) -> None:
     """Create the policy with this scope and priority, or change its targets."""
     row = _policy_row(s, service_id, category_id, priority)
@@ -171,9 +173,11 @@ def save_policy(
             tto_minutes=tto_minutes,
             ttr_minutes=ttr_minutes,
             calendar=calendar,
+            all_types=all_types,
         )
     else:
         row.tto_minutes, row.ttr_minutes, row.calendar = tto_minutes, ttr_minutes, calendar
+        row.all_types = all_types
     _save(s, row)
 
 

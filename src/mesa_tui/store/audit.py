@@ -1,15 +1,24 @@
-"""The append-only audit trail. Only inserts: no function here updates or deletes events."""
+"""The append-only audit trail. Only inserts: no function here updates or deletes events.
+
+A use case's events are kept on its session and appended to the hash chain
+(store/audit_chain.py) when its transaction is about to commit, in the order
+they were written."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from mesa_tui.store.audit_chain import NewEvent, append
+from mesa_tui.store.engine import last_in_transaction
 from mesa_tui.store.models import TicketEvent
+
+_PENDING = "mesa_audit_pending"
 
 
 def plain(value: Any) -> Any:
@@ -19,6 +28,12 @@ def plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def changes_json(changes: dict[str, tuple[Any, Any]] | None) -> str:
+    """The stored form of an event's changes: {field: [old, new]}, keys sorted."""
+    payload = {k: [plain(o), plain(n)] for k, (o, n) in (changes or {}).items()}
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True)
 
 
 def write_event(
@@ -34,20 +49,24 @@ def write_event(
     entity_key: str = "",
     operator_id: int | None = None,
 ) -> None:
-    payload = {k: [plain(o), plain(n)] for k, (o, n) in (changes or {}).items()}
-    s.add(
-        TicketEvent(
-            ticket_id=ticket_id,
-            entity=entity,
-            entity_key=entity_key,
-            at=at,
-            actor_id=actor_id,
-            action=action,
-            changes=json.dumps(payload, ensure_ascii=False, sort_keys=True),
-            note=note,
-            operator_id=operator_id,
-        )
+    write_events(
+        s, [NewEvent(ticket_id, entity, entity_key, at, actor_id, action, changes_json(changes), note, operator_id)]
     )
+
+
+def write_events(s: Session, events: Sequence[NewEvent]) -> None:
+    """Events for the chain, appended when this write transaction commits."""
+    pending: list[NewEvent] | None = s.info.get(_PENDING)
+    if pending is None:
+        pending = s.info[_PENDING] = []
+        last_in_transaction(s, _chain_pending)
+    pending.extend(events)
+
+
+def _chain_pending(s: Session) -> None:
+    events = s.info.pop(_PENDING, [])
+    s.flush()  # the rows the events name (a ticket just logged) are in the database first
+    append(s.connection(), events)
 
 
 def events_of_entity(s: Session, entity: str, entity_key: str) -> list[TicketEvent]:

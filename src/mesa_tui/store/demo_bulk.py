@@ -1,21 +1,35 @@
 """Bulk insert of demo tickets: Core inserts on PostgreSQL; on SQLite, one worker
 process per core writes rows into a scratch file and SQLite copies them in. One
-"registrar" event per ticket, written by the database itself."""
+"registrar" event per ticket, appended to the audit chain."""
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from mesa_tui.domain.calendar import calendar_for
-from mesa_tui.domain.sla import default_targets
+from mesa_tui.domain.schedules import calendar_for
+from mesa_tui.domain.sla import SlaTargets, ticket_targets
+from mesa_tui.domain.vocab import TicketType
+from mesa_tui.store import audit_chain
 from mesa_tui.store.demo_rows import COLUMNS, DATETIME_COLUMNS, Reference, rows, year_starts
 from mesa_tui.store.engine import Database
-from mesa_tui.store.models import Agent, CatalogService, Counter, SlaPolicy, SupportGroup, Ticket, table_of
+from mesa_tui.store.models import (
+    Agent,
+    CatalogService,
+    Counter,
+    SlaPolicy,
+    SupportGroup,
+    Ticket,
+    sqlite_text,
+    table_of,
+)
+
+_DEMO_NOTE = "Datos de demostración"
 
 
 class _Part(NamedTuple):
@@ -39,20 +53,20 @@ def _reference(db: Database) -> tuple[Reference, dict[int, int]]:
         agents = list(s.exec(select(Agent.id, Agent.group_id, Agent.level).where(Agent.role == "agent")).all())
         groups = {g.id: g.level for g in s.exec(select(SupportGroup)).all()}
         policies = {
-            p.priority: (p.tto_minutes, p.ttr_minutes, p.calendar)
+            p.priority: SlaTargets(
+                timedelta(minutes=p.tto_minutes), timedelta(minutes=p.ttr_minutes), p.calendar, p.all_types
+            )
             for p in s.exec(
                 select(SlaPolicy).where(col(SlaPolicy.service_id).is_(None), col(SlaPolicy.category_id).is_(None))
             ).all()
         }
         year_counts = {int(n.split(":")[1]): v for n, v in s.exec(select(Counter.name, Counter.value)).all()}
-    targets: dict[str, tuple[timedelta, timedelta, str]] = {}
+    # Demo services count the office schedule (the demo attaches none of their own).
+    targets: dict[tuple[str, str], tuple[timedelta, timedelta, str]] = {}
     for pr in ("crítica", "alta", "media", "baja"):
-        if pr in policies:
-            tto_m, ttr_m, kind = policies[pr]
-            targets[pr] = (timedelta(minutes=tto_m), timedelta(minutes=ttr_m), kind)
-        else:
-            d = default_targets(pr)
-            targets[pr] = (d.tto, d.ttr, d.calendar)
+        for ttype in TicketType:
+            t = ticket_targets(policies.get(pr), pr, ttype.value)
+            targets[(pr, ttype.value)] = (t.tto, t.ttr, t.calendar)
     ref = Reference(
         services=services,
         agents=[(a, g, lv) for a, g, lv in agents if a is not None],
@@ -60,11 +74,6 @@ def _reference(db: Database) -> tuple[Reference, dict[int, int]]:
         targets=targets,
     )
     return ref, year_counts
-
-
-def _sqlite_value(v: datetime, _utc: tzinfo = UTC) -> str:
-    # SQLAlchemy's SQLite DATETIME text format, in UTC.
-    return v.astimezone(_utc).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _span(count: int, now: datetime) -> tuple[datetime, float]:
@@ -104,16 +113,26 @@ def insert_tickets(db: Database, count: int, seed: int, now: datetime) -> int:
             updated = conn.execute(sa.update(counters).where(counters.c.name == name).values(value=value))
             if updated.rowcount == 0:
                 conn.execute(sa.insert(counters).values(name=name, value=value))
-        # One "registrar" event per ticket, written by the database itself.
-        conn.execute(
-            sa.text(
-                "INSERT INTO ticket_event (ticket_id, entity, entity_key, at, actor_id, action, changes, note) "
-                "SELECT id, 'ticket', code, created_at, NULL, 'registrar', '{}', 'Datos de demostración' "
-                "FROM ticket WHERE id > :before ORDER BY id"
-            ),
-            {"before": before},
-        )
+        audit_chain.append(conn, _registrar_events(conn, before))
     return made
+
+
+def _registrar_events(conn: sa.Connection, after: int, chunk: int = 50_000) -> Iterator[audit_chain.NewEvent]:
+    """One "registrar" event per ticket inserted after id `after`, in id order, read a chunk at a time."""
+    table = table_of(Ticket)
+    while True:
+        q = (
+            sa.select(table.c.id, table.c.code, table.c.created_at)
+            .where(table.c.id > after)
+            .order_by(table.c.id)
+            .limit(chunk)
+        )
+        batch = conn.execute(q).all()
+        for ticket_id, code, created_at in batch:
+            yield audit_chain.NewEvent(ticket_id, "ticket", code, created_at, None, "registrar", "{}", _DEMO_NOTE)
+        if len(batch) < chunk:
+            return
+        after = batch[-1][0]
 
 
 def _generate_part(job: _Part) -> dict[int, int]:
@@ -137,7 +156,7 @@ def _generate_part(job: _Part) -> dict[int, int]:
             if v is not None:
                 text = done.get(id(v))
                 if text is None:
-                    text = done[id(v)] = _sqlite_value(v)
+                    text = done[id(v)] = sqlite_text(v)
                 row[i] = text
         batch.append(row)
         if len(batch) >= 50_000:

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mesa_tui.domain.calendar import calendar_for
 from mesa_tui.domain.priority import DEFAULT_MATRIX
+from mesa_tui.domain.schedules import calendar_for
 from mesa_tui.domain.vocab import Channel, Nature, Status, TicketType
 
 DEPENDENCIES = (
@@ -209,12 +209,12 @@ DATETIME_COLUMNS = {i for i, c in enumerate(COLUMNS) if c.endswith("_at")}
 @dataclass(frozen=True)
 class Reference:
     """What the generator draws from: active service ids, agents as (id, group id,
-    level), the first-level group, and the targets per priority."""
+    level), the first-level group, and the targets and calendar per (priority, type)."""
 
     services: list[int]
     agents: list[tuple[int, int | None, int]]
     l1_group: int
-    targets: dict[str, tuple[timedelta, timedelta, str]]
+    targets: dict[tuple[str, str], tuple[timedelta, timedelta, str]]
 
 
 def year_starts(start: datetime, now: datetime, tz: ZoneInfo) -> list[tuple[float, int]]:
@@ -265,9 +265,7 @@ def rows(
         impact, urgency = scale[int(random_() * 5)], scale[int(random_() * 5)]
         ttype = rng.choices(types, type_w)[0]
         priority = DEFAULT_MATRIX[(impact, urgency)].value
-        tto_t, ttr_t, kind = targets[priority]
-        if priority == "crítica" and ttype == "incidente":
-            kind = "24x7"
+        tto_t, ttr_t, kind = targets[(priority, ttype)]
         cal = cals[kind]
         nature = natures[int(random_() * 5)]
         name, dep, contact = requesters[int(random_() * 500)]

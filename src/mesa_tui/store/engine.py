@@ -115,6 +115,18 @@ def make_engine(url: str | None = None, lock_timeout: float | None = None) -> sa
     return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={int(wait * 1000)}"})
 
 
+_LAST = "mesa_last_in_transaction"
+
+
+def last_in_transaction(s: Session, fn: Callable[[Session], None]) -> None:
+    """Run `fn` at the end of this write transaction, after the use case and
+    just before the commit (the audit chain takes its lock there, last)."""
+    callbacks = s.info.get(_LAST)
+    if callbacks is None:
+        raise RuntimeError("last_in_transaction needs a session from Database.write")
+    callbacks.append(fn)
+
+
 class Database:
     """Owns the engine; hands out read and write sessions."""
 
@@ -143,7 +155,13 @@ class Database:
     @contextmanager
     def _write_session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            # Begin for real now (BEGIN IMMEDIATE on SQLite takes the write lock), so
+            # whatever the use case reads first, its `now` included, comes after the lock.
+            session.connection()
+            session.info[_LAST] = []
             yield session
+            for fn in session.info.pop(_LAST):
+                fn(session)
 
     def write(self, fn: Callable[[Session], T], attempts: int = 8) -> T:
         """Run fn in one write transaction, retrying a deadlock or a

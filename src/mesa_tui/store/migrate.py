@@ -12,6 +12,7 @@ from alembic.config import Config
 
 from mesa_tui.store.engine import Database, database_url, safe_url, unusable
 from mesa_tui.store.errors import DatabaseUnavailable, SchemaMismatch
+from mesa_tui.store.roles import AppRole, RoleGrants, RoleRefused, apply_grants
 
 
 def migrations_dir() -> Path:
@@ -33,11 +34,19 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
+def upgrade(db: Database, revision: str = "head", app_role: AppRole | None = None) -> list[RoleGrants]:
+    """Migrate to `revision`; on PostgreSQL, then give `app_role` and every role
+    that already holds them the desk's grants (store/roles.py), in the same
+    transaction. Returns the roles granted."""
+    if app_role is not None and db.is_sqlite:
+        raise RoleRefused(
+            "El rol de la aplicación es de PostgreSQL: en SQLite la base la escribe solo la cuenta de servicio de la mesa."
+        )
     cfg = alembic_config(db.url)
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+        return apply_grants(conn, app_role) if conn.dialect.name == "postgresql" else []
 
 
 def revision(db: Database, message: str) -> None:

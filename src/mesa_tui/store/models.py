@@ -42,6 +42,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def sqlite_text(value: datetime) -> str:
+    """How UTCDateTime stores an instant in SQLite (SQLAlchemy's DATETIME text, in
+    UTC), for the bulk inserts that hand rows to the driver directly."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
 def _dt(nullable: bool = False, index: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime(), nullable=nullable, index=index)
 
@@ -64,6 +70,27 @@ class CatalogService(SQLModel, table=True):
     channels: str = Field(default="", max_length=300)
     ans_text: str = Field(default="", sa_type=sa.Text())
     active: bool = Field(default=True)
+
+
+class Schedule(SQLModel, table=True):
+    """Named weekly hours that SLA clocks count (domain.schedules). Never deleted: tickets
+    keep its code in `sla_calendar`. "office" and "24x7" are built in and fixed."""
+
+    __tablename__ = "schedule"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=8, unique=True)
+    name: str = Field(max_length=60, unique=True)
+    week: str = Field(sa_type=sa.Text())  # JSON: seven day texts, Monday first ("08:00-12:00, 14:00-18:00")
+    holidays: bool = Field(default=True)  # closes on public holidays and the entity's closures
+    active: bool = Field(default=True)
+
+
+class ServiceSchedule(SQLModel, table=True):
+    """The schedule of a service that has its own; a service without a row keeps Oficina."""
+
+    __tablename__ = "service_schedule"
+    service_id: int = Field(foreign_key="catalog_service.id", primary_key=True)
+    schedule_id: int = Field(foreign_key="schedule.id", index=True)
 
 
 class SupportGroup(SQLModel, table=True):
@@ -156,7 +183,7 @@ class Ticket(SQLModel, table=True):
     legal_due_on: date | None = Field(default=None)
     wait_reason: str | None = Field(default=None, max_length=200)
     # SLA: the calendar both clocks run on and the two clocks' state.
-    sla_calendar: str = Field(max_length=8)  # office | 24x7
+    sla_calendar: str = Field(max_length=8)  # code of a schedule: office | 24x7 | HOR-001...
     tto_target_s: int
     tto_consumed_us: int = Field(default=0, sa_type=sa.BigInteger())
     tto_anchor_at: datetime | None = _dt(nullable=True)
@@ -179,9 +206,9 @@ class Ticket(SQLModel, table=True):
 
 
 class TicketEvent(SQLModel, table=True):
-    """Append-only audit trail. Ticket events carry ticket_id; admin changes
-    carry entity/entity_key instead. `operator_id` is the administrator who acted
-    for `actor_id` (`--as`), when someone did."""
+    """Append-only audit trail, hash-chained. Ticket events carry ticket_id;
+    admin changes carry entity/entity_key instead. `operator_id` is the administrator
+    who acted for `actor_id` (`--as`), when someone did."""
 
     __tablename__ = "ticket_event"
     __table_args__ = (
@@ -198,6 +225,22 @@ class TicketEvent(SQLModel, table=True):
     changes: str = Field(default="{}", sa_type=sa.Text())  # JSON {field: [old, new]}
     note: str = Field(default="", sa_type=sa.Text())
     operator_id: int | None = Field(default=None, foreign_key="agent.id")
+    # The hash chain (store/audit_chain.py): the previous event's hash, this
+    # event's, and the version of the canonical form it was computed over.
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    hash_version: int
+
+
+class AuditHead(SQLModel, table=True):
+    """The audit chain's last event (one row, id 1): what the next event chains
+    to, locked by each writer on PostgreSQL, and what the newest events are
+    checked against."""
+
+    __tablename__ = "audit_head"
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_id: int
+    last_hash: str = Field(max_length=64)
 
 
 class Comment(SQLModel, table=True):
@@ -223,7 +266,9 @@ class SlaPolicy(SQLModel, table=True):
     priority: str = Field(max_length=10)
     tto_minutes: int
     ttr_minutes: int
-    calendar: str = Field(default="office", max_length=8)
+    calendar: str = Field(default="office", max_length=8)  # office (the service's hours) | 24x7
+    # Whether the 24x7 hours cover every ticket type; by default only incidents.
+    all_types: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class PriorityRule(SQLModel, table=True):

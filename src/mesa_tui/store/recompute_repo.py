@@ -1,13 +1,13 @@
 """The open tickets an administrator's change recomputes (an SLA policy, a service's
-category, a calendar closure), read and written back in bulk with their events.
+category or schedule, a calendar closure, a schedule's hours), read and written back
+in bulk with their events.
 
 Thousands of tickets are recomputed at once: Core statements and plain records cost
 a fraction of ORM objects, whose attribute tracking dominates at that size."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,14 +16,14 @@ from sqlmodel import Session, col, select
 
 from mesa_tui.domain.ticket_record import TicketRecord
 from mesa_tui.domain.vocab import OPEN_STATUSES, Status
-from mesa_tui.store.audit import plain
-from mesa_tui.store.models import CatalogService, SlaPolicy, Ticket, TicketEvent, table_of
+from mesa_tui.store.audit import changes_json, write_events
+from mesa_tui.store.audit_chain import NewEvent
+from mesa_tui.store.models import CatalogService, SlaPolicy, Ticket, table_of
 from mesa_tui.store.ticket_rows import record_from, record_values
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 _TICKETS = table_of(Ticket)
 _SERVICES = table_of(CatalogService)
-_EVENTS = table_of(TicketEvent)
 # What recomputing due times may change on a ticket.
 RECOMPUTED_COLUMNS = (
     *(
@@ -96,14 +96,18 @@ def open_tickets_of_service(s: Session, service_id: int) -> list[TicketRecord]:
     return _open_tickets(s, _TICKETS.c.service_id == service_id)
 
 
-def open_tickets_on_office_days(s: Session, created_before: datetime) -> list[TicketRecord]:
-    """Open tickets opened before `created_before` whose SLA clocks or PQRS legal due date
-    count office business days."""
-    return _open_tickets(
-        s,
-        _TICKETS.c.created_at < created_before,
-        sa.or_(_TICKETS.c.sla_calendar == "office", _TICKETS.c.legal_due_on.is_not(None)),
-    )
+def open_tickets_on_calendars(
+    s: Session, codes: Collection[str], created_before: datetime | None = None, legal_terms: bool = False
+) -> list[TicketRecord]:
+    """Open tickets whose SLA clocks count one of the schedules `codes` (or, with
+    `legal_terms`, that have a PQRS legal due date), opened before `created_before`."""
+    counts: sa.ColumnElement[bool] = _TICKETS.c.sla_calendar.in_(list(codes))
+    if legal_terms:
+        counts = sa.or_(counts, _TICKETS.c.legal_due_on.is_not(None))
+    where = [counts]
+    if created_before is not None:
+        where.append(_TICKETS.c.created_at < created_before)
+    return _open_tickets(s, *where)
 
 
 def tickets_computed_across(s: Session, start: datetime, end: datetime) -> int:
@@ -134,22 +138,20 @@ def update_tickets(s: Session, records: Sequence[TicketRecord]) -> None:
 
 
 def insert_ticket_events(s: Session, events: Sequence[dict[str, Any]]) -> None:
-    """Many ticket audit events in one insert; same columns and `changes` JSON as write_event."""
-    if not events:
-        return
-    rows = [
-        {
-            "ticket_id": e["ticket_id"],
-            "entity": "ticket",
-            "entity_key": e["entity_key"],
-            "at": e["at"],
-            "actor_id": e["actor_id"],
-            "action": e["action"],
-            "changes": json.dumps(
-                {k: [plain(o), plain(n)] for k, (o, n) in e["changes"].items()}, ensure_ascii=False, sort_keys=True
-            ),
-            "note": e["note"],
-        }
-        for e in events
-    ]
-    s.connection().execute(sa.insert(_EVENTS), rows)
+    """Many ticket audit events, chained in one insert at commit; same `changes` JSON as write_event."""
+    write_events(
+        s,
+        [
+            NewEvent(
+                e["ticket_id"],
+                "ticket",
+                e["entity_key"],
+                e["at"],
+                e["actor_id"],
+                e["action"],
+                changes_json(e["changes"]),
+                e["note"],
+            )
+            for e in events
+        ],
+    )

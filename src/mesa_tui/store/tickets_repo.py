@@ -9,13 +9,14 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from mesa_tui.domain.calendar import BusinessCalendar, calendar_for
+from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.catalog import ServiceRef
 from mesa_tui.domain.sla import SlaTargets
 from mesa_tui.domain.staff import Group
 from mesa_tui.domain.ticket_record import TicketRecord
 from mesa_tui.domain.tickets import ActorInfo, CommentInfo, EventInfo, TicketInfo
 from mesa_tui.domain.vocab import SYSTEM_ROLE
+from mesa_tui.store import schedules_repo
 from mesa_tui.store.lookups import names_by_id
 from mesa_tui.store.models import (
     Agent,
@@ -98,19 +99,26 @@ def first_group_at_level(s: Session, level: int) -> Group | None:
 # --- reference data ---------------------------------------------------------
 
 
-def _service(row: CatalogService) -> ServiceRef:
+def _service(s: Session, row: CatalogService) -> ServiceRef:
     assert row.id is not None  # a row read from the database has its id
-    return ServiceRef(id=row.id, code=row.code, name=row.name, category_id=row.category_id, active=row.active)
+    return ServiceRef(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        category_id=row.category_id,
+        active=row.active,
+        schedule=schedules_repo.service_schedule_code(s, row.id),
+    )
 
 
 def service_by_id(s: Session, service_id: int) -> ServiceRef | None:
     row = s.get(CatalogService, service_id)
-    return _service(row) if row is not None else None
+    return _service(s, row) if row is not None else None
 
 
 def service_by_code(s: Session, code: str) -> ServiceRef | None:
     row = s.exec(select(CatalogService).where(CatalogService.code == code)).first()
-    return _service(row) if row is not None else None
+    return _service(s, row) if row is not None else None
 
 
 def priority_matrix(s: Session) -> dict[tuple[int, int], str]:
@@ -138,15 +146,26 @@ def policy_targets(s: Session, service: ServiceRef, priority: str) -> SlaTargets
     p = _find_policy(s, service, priority)
     if p is None:
         return None
-    return SlaTargets(timedelta(minutes=p.tto_minutes), timedelta(minutes=p.ttr_minutes), p.calendar)
+    return SlaTargets(timedelta(minutes=p.tto_minutes), timedelta(minutes=p.ttr_minutes), p.calendar, p.all_types)
 
 
 def closure_days(s: Session) -> list[date]:
     return list(s.exec(select(col(CalendarClosure.day))).all())
 
 
-def calendar(s: Session, kind: str) -> BusinessCalendar:
-    return calendar_for(kind, closure_days(s))
+def calendar(s: Session, code: str) -> BusinessCalendar:
+    """The business calendar of the schedule `code` (a ticket's sla_calendar), closures included."""
+    schedule = schedules_repo.schedule_by_code(s, code)
+    if schedule is None:
+        raise LookupError(f"schedule {code!r} is not in the database")
+    return schedule.calendar(closure_days(s))
+
+
+def calendars(s: Session) -> dict[str, BusinessCalendar]:
+    """The calendar of every schedule, inactive ones too, by code: what turns any ticket's
+    clocks into due times and states."""
+    closures = closure_days(s)
+    return {schedule.code: schedule.calendar(closures) for schedule in schedules_repo.schedules(s)}
 
 
 def setting(s: Session, key: str, default: str) -> str:

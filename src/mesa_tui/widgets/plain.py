@@ -6,7 +6,8 @@ way: a requester named "Ana [/var]" stopped the app for every agent who opened
 the ticket, and "[link=file:///...]" showed a live link. So the desk hands those
 widgets `Text`, which is plain by construction: `plain(text)` for one piece,
 `Text.assemble(...)` for a line of styled pieces, `plain_options(...)` for a
-Select. The desk's own widgets take str and make it plain themselves (FormField,
+Select. Control characters (escape sequences) are shown as «?», never sent
+to the terminal. The desk's own widgets take str and make it plain themselves (FormField,
 the dialogs' titles, intros and errors, KeyedTable, TicketTable), and every
 toast is sent with `markup=False`.
 """
@@ -18,6 +19,8 @@ from typing import TypeVar
 
 from rich.text import Text
 
+from mesa_tui.domain.text import printable
+
 V = TypeVar("V")
 
 
@@ -25,7 +28,7 @@ def plain(text: str | Text, style: str = "") -> Text:
     """`text` exactly as written, never read as markup (a Text is kept as it is)."""
     if isinstance(text, Text):
         return text
-    return Text(text, style=style)
+    return Text(printable(text), style=style)
 
 
 def plain_options(options: Iterable[tuple[str, V]]) -> list[tuple[Text, V]]:

@@ -204,6 +204,31 @@ async def test_export_writes_the_catalog_file_and_asks_before_replacing(make_app
     assert ("information", f"Catálogo exportado: 33 servicios en {target}") in toasts(app)
 
 
+async def test_catalog_paths_that_cannot_be_files_are_said_at_the_field(make_app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    unusable = "~usuario_que_no_existe/catalogo.tsv"
+    app = make_app("admin")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_admin(app, pilot)
+        await press(app, pilot, "x")
+        await press(app, pilot, "ctrl+u")
+        await type_text(pilot, unusable)
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, ExportDialog)
+        assert field_error(app, "path").startswith(f"No es una ruta que se pueda usar: {unusable}")
+        await press(app, pilot, "ctrl+u")
+        await type_text(pilot, "x" * 300 + ".tsv")  # too long a name for the file system
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, ExportDialog)
+        assert field_error(app, "path").startswith("No se pudo escribir")
+        await press(app, pilot, "escape", "i")
+        assert isinstance(app.screen, ImportDialog)
+        await type_text(pilot, unusable)
+        await press(app, pilot, "enter")
+        assert field_error(app, "path").startswith(f"No es una ruta que se pueda usar: {unusable}")
+        assert app.is_running
+
+
 async def test_categories_are_added_and_renamed(make_app, db, now):
     admin = Admin(db, now=now)
     app = make_app("admin")

@@ -135,3 +135,26 @@ async def test_a_matrix_cell_changes_for_new_classifications_only(make_app, db, 
     (event,) = audit(db, "priority", "2x2")
     assert (event.action, event.changes) == ("modificar", {"priority": ["media", "alta"]})
     assert desk.get(system_of(desk), ticket.id).priority == "media"
+
+
+async def test_a_policy_extends_its_24x7_to_every_type_by_keys(make_app, db, desk, now, log):
+    request = log(impact=1, urgency=1, type="requerimiento")  # crítica, Wednesday 09:00
+    assert request.sla_calendar == "office"
+    admin = Admin(db, now=now)
+    app = make_app("admin")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_admin(app, pilot, "policies")
+        await press(app, pilot, "e")  # the default crítica: 24x7, incidents only
+        assert isinstance(app.screen, PolicyDialog)
+        assert app.screen.policy.priority == "crítica"
+        await press(app, pilot, *["tab"] * 5, "enter", "down", "enter")  # «Todos los tipos de caso»
+        await press(app, pilot, "ctrl+s")
+        assert not isinstance(app.screen, PolicyDialog)
+
+    critical = next(
+        p for p in admin.policies(system_of(admin)) if p.scope is PolicyScope.DEFAULT and p.priority == "crítica"
+    )
+    assert (critical.calendar, critical.all_types, critical.calendar_label) == ("24x7", True, "24x7 · todos")
+    (event,) = audit(db, "policy", "default:crítica")
+    assert event.changes == {"all_types": [False, True]}
+    assert desk.get(system_of(desk), request.id).sla_calendar == "24x7"

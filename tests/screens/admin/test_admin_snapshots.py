@@ -43,10 +43,15 @@ def _admin(area: str = "catalog", *keys: str):
 @pytest.fixture
 def admin_data(db, desk, now):
     """A little of everything an admin edits beyond the seed: a category policy, an
-    inactive service, an extra closure."""
+    inactive service, an extra closure, a schedule for SER-001 (the seed's Monday to
+    Friday until 18:00) and an inactive one."""
     admin = Admin(db, now=now)
     boss = actor_of(desk, "admin")
     admin.save_policy(boss, "SEGURIDAD", "alta", 30, 4 * 60, "24x7")
+    admin.create_schedule(boss, "Lun–vie 08:00–18:00", ["08:00-18:00"] * 5 + ["", ""])
+    admin.set_service_schedule(boss, "SER-001", "HOR-001")
+    admin.create_schedule(boss, "Capacitación", ["08:00-12:00, 14:00-16:00"] * 4 + ["08:00-12:00", "", ""])
+    admin.set_schedule_active(boss, "HOR-002", False)
     admin.set_service_active(boss, "SER-026", False)
     admin.add_closure(boss, date(2026, 12, 24), "Decreto 0451 de 2026: jornada compensada")
     return admin
@@ -78,6 +83,14 @@ def test_admin_groups(snap_compare, make_app, varied_tickets):
 
 def test_admin_calendar(snap_compare, make_app, admin_data):
     assert snap_compare(make_app("admin"), terminal_size=SIZE, run_before=_admin("calendar"))
+
+
+def test_admin_schedules(snap_compare, make_app, admin_data):
+    assert snap_compare(make_app("admin"), terminal_size=SIZE, run_before=_admin("schedules", "j", "j"))
+
+
+def test_admin_schedule_dialog(snap_compare, make_app, admin_data):
+    assert snap_compare(make_app("admin"), terminal_size=SIZE, run_before=_admin("schedules", "j", "j", "e"))
 
 
 def test_admin_settings(snap_compare, make_app, admin_data):

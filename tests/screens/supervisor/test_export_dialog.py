@@ -81,3 +81,25 @@ async def test_an_existing_report_is_replaced_only_when_confirmed(make_app, boar
         assert ("information", f"6 casos en {existing}") in toasts(app)
     rows = list(openpyxl.load_workbook(existing)["Casos"].iter_rows(values_only=True))
     assert len(rows) == 7  # the header and the six open tickets
+
+
+async def test_a_path_that_cannot_be_a_file_is_said_at_its_field(make_app, board_tickets, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = make_app("supervisor")
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_export(app, pilot)
+        box = dialog.query_one("#input-out", Input)
+        box.value = f"{tmp_path}/{'x' * 300}.xlsx"  # checked as it is typed: too long to be a file name
+        await pilot.pause()
+        assert app.is_running and not dialog.query_one("#export-exists").display
+
+        typed = "~usuario_que_no_existe/informe.xlsx"
+        box.value = typed
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.is_running and app.screen is dialog
+        assert str(dialog.query_one("#error-out").render()) == (
+            f"No es una ruta que se pueda usar: {typed} (~ solo, o ~/, es su carpeta personal)."
+        )
+        assert box.value == typed

@@ -143,7 +143,8 @@ class CalendarPanel(AdminPanel[_Year]):
         dialog = ConfirmDialog(
             "Quitar el cierre",
             f"{format_day(closure.day)}: {closure.reason}\n\n"
-            "La oficina vuelve a atender ese día y se recalculan los vencimientos de los casos abiertos.",
+            "La oficina vuelve a atender ese día y se recalculan los vencimientos de los casos abiertos; "
+            "si es hoy, el ANS cuenta desde este momento.",
             lambda v: self.admin.remove_closure(self.actor, closure.day),
             confirm="Quitar cierre",
         )
@@ -160,7 +161,9 @@ class ClosureDialog(AdminForm[tuple[date, RecomputeResult]]):
             "Agregar un día de cierre",
             run,
             confirm="Agregar y recalcular",
-            intro="Un día hábil en que la entidad no atiende (no hace falta agregar los festivos: ya se cuentan).",
+            intro="Un día hábil en que la entidad no atiende (no hace falta agregar los festivos: ya se cuentan). "
+            "El cierre cuenta desde el momento en que se agrega: si es hoy, el tiempo de ANS ya transcurrido "
+            "hoy sigue contado, en los casos en curso y en los pausados.",
         )
         self.add_class("narrow-form")
 

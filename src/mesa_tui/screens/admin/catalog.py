@@ -20,8 +20,11 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.limits import CATALOG
+from mesa_tui.domain.schedules import WorkSchedule
+from mesa_tui.domain.targets import OFFICE
 from mesa_tui.screens.admin.base import AdminForm, AdminPanel, active_text, admin_list, counted, offered, selected
 from mesa_tui.screens.admin.catalog_file import ExportDialog, ImportDialog
+from mesa_tui.screens.admin.schedules import schedule_options
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.catalog import ImportResult, write_catalog_file
 from mesa_tui.widgets.form import FormField
@@ -51,6 +54,8 @@ def one_paragraph(text: str) -> str:
 class _Catalog:
     entries: list[CatalogEntry]
     categories: list[str]
+    schedules: list[WorkSchedule]
+    service_schedules: dict[str, str]  # service code -> its schedule's, when not Oficina
 
 
 class CatalogPanel(AdminPanel[_Catalog]):
@@ -90,6 +95,8 @@ class CatalogPanel(AdminPanel[_Catalog]):
         super().__init__(*args, **kwargs)
         self.entries: list[CatalogEntry] = []
         self.category_names: list[str] = []
+        self.schedules: list[WorkSchedule] = []
+        self.service_schedules: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="admin-searchbar"):
@@ -110,13 +117,20 @@ class CatalogPanel(AdminPanel[_Catalog]):
 
     def fetch(self) -> _Catalog:
         return _Catalog(
-            self.admin.services(self.actor, include_inactive=True), [c.name for c in self.admin.categories(self.actor)]
+            self.admin.services(self.actor, include_inactive=True),
+            [c.name for c in self.admin.categories(self.actor)],
+            self.admin.schedules(self.actor),
+            self.admin.service_schedules(self.actor),
         )
 
     def show_data(self, data: _Catalog, keep: str | None) -> None:
         self.entries = data.entries
         self.category_names = data.categories
+        self.schedules, self.service_schedules = data.schedules, data.service_schedules
         self._show(keep)
+
+    def schedule_of(self, code: str) -> str:
+        return self.service_schedules.get(code, OFFICE)
 
     def _show(self, keep: str | None = None) -> None:
         query = self.query_one("#catalog-search", SearchBox).value
@@ -149,10 +163,12 @@ class CatalogPanel(AdminPanel[_Catalog]):
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(ratio=1)
+        schedule = next((s for s in self.schedules if s.code == self.schedule_of(entry.code)), None)
         for label, value in (
             ("Descripción", entry.description),
             ("Usuarios", entry.users),
             ("Horario", entry.hours),
+            ("Horario ANS", f"{schedule.name} ({schedule.summary})" if schedule else ""),
             ("Canales", entry.channels),
             ("ANS", entry.ans_text),
         ):
@@ -188,7 +204,9 @@ class CatalogPanel(AdminPanel[_Catalog]):
             "Nuevo servicio",
             blank,
             self.category_names,
-            lambda v: self.admin.create_service(self.actor, v["entry"]),
+            schedule_options(self.schedules, OFFICE),
+            OFFICE,
+            lambda v: self.admin.create_service(self.actor, v["entry"], v["schedule"]),
             confirm="Crear",
         )
         self.open_dialog(dialog, lambda e: f"{e.code} creado en el catálogo: {e.name}", keep=lambda e: e.code)
@@ -197,15 +215,19 @@ class CatalogPanel(AdminPanel[_Catalog]):
         entry = self.current()
         if entry is None:
             return
+        current = self.schedule_of(entry.code)
         dialog = ServiceDialog(
             f"Editar {entry.code}",
             entry,
             self.category_names,
-            lambda v: self.admin.update_service(self.actor, entry.code, v["entry"]),
+            schedule_options(self.schedules, current),
+            current,
+            lambda v: self.admin.update_service(self.actor, entry.code, v["entry"], v["schedule"]),
         )
 
         def done(saved: CatalogEntry) -> str:
-            return f"{saved.code} sin cambios" if saved == entry else f"{saved.code} guardado"
+            unchanged = saved == entry and dialog.schedule_chosen == current
+            return f"{saved.code} sin cambios" if unchanged else f"{saved.code} guardado"
 
         self.open_dialog(dialog, done, keep=lambda e: e.code)
 
@@ -256,19 +278,24 @@ class CatalogPanel(AdminPanel[_Catalog]):
 
 
 class ServiceDialog(AdminForm[CatalogEntry]):
-    """Every field of a catalog entry; the result is the saved CatalogEntry."""
+    """Every field of a catalog entry and the schedule its SLA clocks count; the result is
+    the saved CatalogEntry."""
 
     def __init__(
         self,
         title: str,
         entry: CatalogEntry,
         categories: list[str],
+        schedules: list[tuple[str, str]],
+        schedule: str,
         run: Callable[[dict[str, Any]], CatalogEntry],
         confirm: str = "Guardar",
     ) -> None:
         super().__init__(title, run, confirm=confirm)
         self.entry = entry
         self.categories = categories
+        self.schedules = schedules
+        self.schedule_chosen = schedule
 
     def fields(self) -> ComposeResult:
         e = self.entry
@@ -293,6 +320,13 @@ class ServiceDialog(AdminForm[CatalogEntry]):
         with Horizontal(classes="field-row"):
             yield FormField("Usuarios", self._box("users"), "users")
             yield FormField("Horario de atención", self._box("hours"), "hours")
+            yield FormField(
+                "Horario del ANS",
+                Select(
+                    self.schedules, allow_blank=False, value=self.schedule_chosen, id="input-schedule", compact=True
+                ),
+                "schedule",
+            )
         yield FormField("Canales de atención", self._box("channels"), "channels")
         yield FormField(
             "ANS (como lo publica la entidad)",
@@ -330,4 +364,5 @@ class ServiceDialog(AdminForm[CatalogEntry]):
             ans_text=one_paragraph(self.query_one("#input-ans_text", TextArea).text),
             active=self.query_one("#input-active", Checkbox).value,
         )
-        return {"entry": entry}
+        self.schedule_chosen = selected(self.query_one("#input-schedule", Select)) or OFFICE
+        return {"entry": entry, "schedule": self.schedule_chosen}

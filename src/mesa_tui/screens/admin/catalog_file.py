@@ -22,6 +22,7 @@ from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.screens.admin.base import AdminForm, counted
 from mesa_tui.screens.loading import UNEXPECTED, Loader
+from mesa_tui.screens.paths import is_dir, is_file, typed_path, unusable_path
 from mesa_tui.services.admin import Admin
 from mesa_tui.services.catalog import ImportResult, read_catalog_file
 from mesa_tui.services.errors import ValidationError
@@ -101,6 +102,9 @@ class ImportDialog(AdminForm[ImportResult]):
         if self.busy:
             return
         path = self.query_one("#input-path", Input).value
+        if path.strip() and typed_path(path) is None:
+            show_field_errors(self, {"path": unusable_path(path)})
+            return
         if self.preview is None or self.preview.path != path:
             self._review(path)
             return
@@ -174,10 +178,12 @@ class ExportDialog(AdminForm[tuple[str, int]]):
         path = values["path"].strip()
         if not path:
             return {"path": "Escriba la ruta del archivo."}
-        file = Path(path).expanduser()
-        if file.is_dir():
+        file = typed_path(path)
+        if file is None:
+            return {"path": unusable_path(path)}
+        if is_dir(file):
             return {"path": f"{file} es una carpeta: escriba también el nombre del archivo."}
-        if file.exists() and self._armed != file:
+        if is_file(file) and self._armed != file:
             self._armed = file
             return {"path": "El archivo ya existe: pulse Ctrl+S otra vez para reemplazarlo."}
         return {}

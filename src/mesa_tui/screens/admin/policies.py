@@ -16,11 +16,13 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
 from mesa_tui.domain.catalog import CatalogEntry
-from mesa_tui.domain.policies import PolicyInfo, PolicyScope, RecomputeResult
+from mesa_tui.domain.policies import PolicyInfo, PolicyScope, RecomputeResult, calendar_label
 from mesa_tui.domain.targets import (
     CALENDAR_LABELS,
     CALENDARS,
+    OFFICE,
     OFFICE_DAY_MINUTES,
+    ROUND_THE_CLOCK,
     TargetUnit,
     format_target,
     natural_unit,
@@ -39,6 +41,9 @@ from mesa_tui.widgets.plain import plain_options
 DEFAULT_SCOPE = "\tpredeterminada"
 _OFFICE_DAY = f"{OFFICE_DAY_MINUTES // 60} h {OFFICE_DAY_MINUTES % 60} min"
 UNIT_LABELS = {TargetUnit.MINUTES: "minutos", TargetUnit.HOURS: "horas", TargetUnit.DAYS: "días"}
+# Who a policy's 24x7 covers: Select values and labels.
+_ALL_TYPES = {"incidentes": "Solo los incidentes", "todos": "Todos los tipos de caso"}
+_ALL_TYPES_VALUE = {False: "incidentes", True: "todos"}
 
 
 def policy_key(scope: str | None, priority: str) -> str:
@@ -98,7 +103,9 @@ class PoliciesPanel(AdminPanel[_Policies]):
         yield Static(
             "Gobierna la política más específica: la del servicio, si no la de su categoría, si no la predeterminada. "
             "Guardar o eliminar una política recalcula al instante los vencimientos de los casos abiertos que gobierna, "
-            "sin perder el tiempo ya transcurrido ni las pausas. Los incidentes críticos corren siempre 24x7.",
+            "sin perder el tiempo ya transcurrido ni las pausas. Los incidentes críticos corren siempre 24x7; "
+            "un 24x7 de la política cubre sus incidentes (o todos los tipos, si lo dice) y lo demás sigue el "
+            "horario de atención de su servicio.",
             classes="admin-intro",
         )
         yield admin_list(
@@ -146,7 +153,13 @@ class PoliciesPanel(AdminPanel[_Policies]):
 
     def _save(self, v: dict[str, Any]) -> RecomputeResult:
         return self.admin.save_policy(
-            self.actor, v["scope"], v["priority"], v["tto_minutes"], v["ttr_minutes"], v["calendar"]
+            self.actor,
+            v["scope"],
+            v["priority"],
+            v["tto_minutes"],
+            v["ttr_minutes"],
+            v["calendar"],
+            all_types=v["all_types"],
         )
 
     def action_new(self) -> None:
@@ -232,7 +245,7 @@ class PolicyDialog(AdminForm[RecomputeResult]):
                 Text.assemble(("Prioridad ", "bold"), priority_text(p.priority), "  ·  ", (p.scope_label, "bold")),
                 id="policy-scope",
             )
-        calendar = p.calendar if p else "office"
+        calendar = p.calendar if p else OFFICE
         for which, label, minutes in (
             ("tto", "Primera respuesta", p.tto_minutes if p else None),
             ("ttr", "Solución", p.ttr_minutes if p else None),
@@ -255,18 +268,32 @@ class PolicyDialog(AdminForm[RecomputeResult]):
                     ),
                     f"{which}_unit",
                 )
-        yield FormField(
-            "Calendario",
-            Select(
-                [(CALENDAR_LABELS[c], c) for c in CALENDARS],
-                allow_blank=False,
-                value=calendar,
-                id="input-calendar",
-                compact=True,
-            ),
-            "calendar",
-            hint=f"Un día hábil es 1/5 de la semana de atención ({_OFFICE_DAY}); en 24x7, un día son 24 h.",
-        )
+        with Horizontal(classes="field-row"):
+            yield FormField(
+                "Calendario",
+                Select(
+                    [(CALENDAR_LABELS[c], c) for c in CALENDARS],
+                    allow_blank=False,
+                    value=calendar,
+                    id="input-calendar",
+                    compact=True,
+                ),
+                "calendar",
+                hint=f"Un día hábil es 1/5 de la semana de atención ({_OFFICE_DAY}); en 24x7, un día son 24 h.",
+            )
+            yield FormField(
+                "El 24x7 se aplica a",
+                Select(
+                    [(label, value) for value, label in _ALL_TYPES.items()],
+                    allow_blank=False,
+                    value=_ALL_TYPES_VALUE[bool(p and p.all_types)],
+                    id="input-all_types",
+                    compact=True,
+                    disabled=calendar != ROUND_THE_CLOCK,
+                ),
+                "all_types",
+                hint="Las solicitudes y PQRS que no cubre siguen el horario de atención de su servicio.",
+            )
         yield Static("", id="policy-preview")
 
     def on_mount(self) -> None:
@@ -276,17 +303,19 @@ class PolicyDialog(AdminForm[RecomputeResult]):
     @on(Select.Changed)
     def _preview(self) -> None:
         v = self._read()
+        self.query_one("#input-all_types", Select).disabled = v["calendar"] != ROUND_THE_CLOCK
         parts = []
         for which, label in (("tto", "Primera respuesta"), ("ttr", "Solución")):
             minutes = v[f"{which}_minutes"]
             shown = format_target(minutes, v["calendar"]) if isinstance(minutes, int) and minutes > 0 else "—"
             parts.append(f"{label}: {shown}")
-        line = Text("  ·  ".join(parts) + f"  ·  {CALENDAR_LABELS.get(v['calendar'], '—')}", style="dim")
+        line = Text("  ·  ".join(parts) + f"  ·  {calendar_label(v['calendar'], v['all_types'])}", style="dim")
         self.query_one("#policy-preview", Static).update(line)
 
     def _read(self) -> dict[str, Any]:
-        calendar = selected(self.query_one("#input-calendar", Select)) or "office"
-        out: dict[str, Any] = {"calendar": calendar}
+        calendar = selected(self.query_one("#input-calendar", Select)) or OFFICE
+        all_types = selected(self.query_one("#input-all_types", Select)) == _ALL_TYPES_VALUE[True]
+        out: dict[str, Any] = {"calendar": calendar, "all_types": all_types and calendar == ROUND_THE_CLOCK}
         for which in ("tto", "ttr"):
             amount = whole_number(self.query_one(f"#input-{which}_minutes", Input).value)
             unit = selected(self.query_one(f"#input-{which}_unit", Select)) or TargetUnit.MINUTES.value

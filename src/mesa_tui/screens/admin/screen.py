@@ -20,6 +20,7 @@ from mesa_tui.screens.admin.categories import CategoriesPanel
 from mesa_tui.screens.admin.groups import GroupsPanel
 from mesa_tui.screens.admin.matrix import MatrixPanel
 from mesa_tui.screens.admin.policies import PoliciesPanel
+from mesa_tui.screens.admin.schedules import SchedulesPanel
 from mesa_tui.screens.admin.settings import SettingsPanel
 from mesa_tui.screens.admin.staff import AgentsPanel
 from mesa_tui.screens.base import MesaScreen
@@ -32,10 +33,11 @@ AREAS: tuple[tuple[str, str, type[AdminPanel[Any]]], ...] = (
     ("catalog", "Catálogo", CatalogPanel),
     ("categories", "Categorías", CategoriesPanel),
     ("policies", "Políticas de ANS", PoliciesPanel),
-    ("matrix", "Matriz de prioridad", MatrixPanel),
+    ("matrix", "Prioridad", MatrixPanel),  # the priority matrix; a short label leaves room for every tab
     ("agents", "Agentes", AgentsPanel),
     ("groups", "Grupos", GroupsPanel),
     ("calendar", "Calendario", CalendarPanel),
+    ("schedules", "Horarios", SchedulesPanel),
     ("settings", "Parámetros", SettingsPanel),
 )
 

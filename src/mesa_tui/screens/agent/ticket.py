@@ -179,7 +179,10 @@ class TicketScreen(MesaScreen[None], TicketKeys):
 
     def _sla(self, view: TicketView) -> Group:
         info = view.info
-        title = Text.assemble(("ANS", "bold"), f" · {CALENDAR_LABELS.get(info.sla_calendar, info.sla_calendar)}")
+        code = info.sla_calendar
+        title = Text.assemble(
+            ("ANS", "bold"), f" · {CALENDAR_LABELS.get(code) or view.reference.sla.names.get(code, code)}"
+        )
         parts: list[Text] = [title]
         for cv in view.clocks:
             line = Text.assemble((f"{CLOCK_NAMES[cv.name]}", "bold"), f" · meta {format_remaining(cv.clock.target)}\n")

@@ -24,6 +24,7 @@ from textual.widgets import Input, Select, Static
 
 from mesa_tui.domain.dates import parse_day
 from mesa_tui.screens.dialogs import ActionDialog, ConfirmDialog, Outcome
+from mesa_tui.screens.paths import is_dir, is_file, typed_path, unusable_path
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import local
 
@@ -108,19 +109,21 @@ class ExportDialog(ActionDialog[R]):
     @on(Input.Changed, "#input-out")
     def _check_exists(self) -> None:
         text = self.path_box.value.strip()
-        exists = bool(text) and Path(text).expanduser().is_file()
+        exists = bool(text) and is_file(typed_path(text))
         note = self.query_one("#export-exists", Static)
         note.update("Ese archivo ya existe: se preguntará antes de reemplazarlo." if exists else "")
         note.display = exists
 
     def values(self) -> dict[str, Any]:
-        return {"out": str(Path(self.path_box.value.strip()).expanduser()), "format": self.fmt}
+        text = self.path_box.value.strip()
+        path = typed_path(text)
+        return {"out": str(path) if path is not None else text, "format": self.fmt}
 
     def action_submit(self) -> None:
         """Export; over a file that is already there, only once the supervisor says so."""
         values = self.values()
         target = Path(values["out"])
-        if not self.busy and not self.problems(values) and target.is_file() and target != self.replace_ok:
+        if not self.busy and not self.problems(values) and is_file(target) and target != self.replace_ok:
             question = ConfirmDialog(
                 f"¿Reemplazar {target.name}?",
                 f"{target}\n\nYa existe un archivo con ese nombre: el informe nuevo lo reemplaza.",
@@ -140,7 +143,9 @@ class ExportDialog(ActionDialog[R]):
         text = self.path_box.value.strip()
         if not text:
             return {"out": "Escriba la ruta del archivo."}
-        if Path(values["out"]).is_dir():
+        if typed_path(text) is None:
+            return {"out": unusable_path(text)}
+        if is_dir(Path(values["out"])):
             return {"out": "Esa ruta es una carpeta: agregue el nombre del archivo."}
         return {}
 

@@ -58,11 +58,12 @@ class AdminBase:
 
     def _write(self, actor: ActorInfo, what: str, fn: Change[T]) -> T:
         def tx(s: Session) -> T:
+            # The instant is read once the write lock is held, so a change that waited
+            # behind an agent's transaction is never stamped before it (nor moves a
+            # running clock's anchor back into time that was paused).
+            now = self.now()
             # The role is checked again inside the transaction: it may have changed since login.
-            who = stored_admin(s, actor, what)
-            # Read once the transaction holds the write lock: an admin change that waited
-            # behind an agent's is stamped after it, never before.
-            return fn(s, who, self.now())
+            return fn(s, stored_admin(s, actor, what), now)
 
         return self.db.write(tx)
 

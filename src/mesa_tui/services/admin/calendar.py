@@ -1,21 +1,26 @@
-"""The office calendar: public holidays, and the closures the entity decrees."""
+"""The office calendar: public holidays, and the closures the entity decrees.
+
+A closure counts from the moment it is recorded: a day closed (or reopened) while it
+runs leaves the business time already counted that day as it was, for running and
+paused clocks alike; only what is left of the day changes."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from mesa_tui.domain.calendar import calendar_for
+from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.closures import ClosureInfo, HolidayInfo, closure_reason_problem
 from mesa_tui.domain.dates import format_day
 from mesa_tui.domain.policies import RecomputeResult
+from mesa_tui.domain.schedules import calendar_for
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.admin.base import AdminBase
-from mesa_tui.services.admin.recompute import recalendar
+from mesa_tui.services.admin.recompute import Clock, recalendar
 from mesa_tui.services.checks import named, raise_first
 from mesa_tui.services.errors import NotFound, ValidationError
 from mesa_tui.store import admin_repo as repo
-from mesa_tui.store import recompute_repo, tickets_repo
+from mesa_tui.store import recompute_repo, schedules_repo, tickets_repo
 from mesa_tui.store.engine import Session
 
 _MIN_YEAR, _MAX_YEAR = 1900, 2200
@@ -51,12 +56,12 @@ class CalendarAdmin(AdminBase):
             if existing is not None:
                 raise ValidationError("day", f"El {format_day(day)} ya es un día de cierre ({existing}).")
             _business_day(day)
-            old_cal = tickets_repo.calendar(s, "office")
             _not_counted_yet(s, day, now, "cerrar")
+            old = _closing_calendars(s)
             repo.add_closure(s, day, reason)
             self._event(s, who, now, "closure", day.isoformat(), "crear", {"reason": (None, reason)})
             note = f"Cierre agregado: {format_day(day)} ({reason})"
-            return RecomputeResult(recalendar(s, self.now, day, old_cal, note))
+            return RecomputeResult(_recalendar(s, self.now, day, old, note))
 
         return self._write(actor, _CALENDAR, tx)
 
@@ -68,14 +73,29 @@ class CalendarAdmin(AdminBase):
             reason = repo.closure_reason(s, day)
             if reason is None:
                 raise NotFound(f"El {format_day(day)} no es un día de cierre.")
-            old_cal = tickets_repo.calendar(s, "office")
             _not_counted_yet(s, day, now, "reabrir")
+            old = _closing_calendars(s)
             repo.delete_closure(s, day)
             self._event(s, who, now, "closure", day.isoformat(), "eliminar", {"reason": (reason, None)})
             note = f"Cierre eliminado: {format_day(day)} ({reason})"
-            return RecomputeResult(recalendar(s, self.now, day, old_cal, note))
+            return RecomputeResult(_recalendar(s, self.now, day, old, note))
 
         return self._write(actor, _CALENDAR, tx)
+
+
+def _closing_calendars(s: Session) -> dict[str, BusinessCalendar]:
+    """The calendars a closure changes, by schedule code: those of the schedules that close
+    on holidays and closures (Oficina and the like; never 24x7)."""
+    closures = tickets_repo.closure_days(s)
+    return {sch.code: sch.calendar(closures) for sch in schedules_repo.schedules(s) if sch.holidays}
+
+
+def _recalendar(s: Session, clock: Clock, day: date, old: dict[str, BusinessCalendar], note: str) -> int:
+    """The open tickets opened by the end of `day` that count a closing schedule or a PQRS
+    legal term, recomputed on the calendars as they are now."""
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=calendar_for("office").tz)
+    tickets = recompute_repo.open_tickets_on_calendars(s, old, created_before=end, legal_terms=True)
+    return recalendar(s, clock, tickets, old, _closing_calendars(s), note)
 
 
 def _not_counted_yet(s: Session, day: date, now: datetime, verb: str) -> None:

@@ -15,11 +15,13 @@ from mesa_tui.domain.catalog import (
     clean_entry,
     validate_entry,
 )
+from mesa_tui.domain.targets import OFFICE
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services import catalog as catalog_files
 from mesa_tui.services.actors import require_actor
 from mesa_tui.services.admin.base import AdminBase
 from mesa_tui.services.admin.recompute import policy_lookup, retarget
+from mesa_tui.services.admin.schedules import link_schedule
 from mesa_tui.services.catalog import ImportResult
 from mesa_tui.services.checks import named, raise_first
 from mesa_tui.services.errors import NotFound, ValidationError
@@ -42,7 +44,8 @@ class CatalogAdmin(AdminBase):
         with self._reading(actor) as s:
             return catalog_repo.list_services(s, include_inactive)
 
-    def create_service(self, actor: ActorInfo, entry: CatalogEntry) -> CatalogEntry:
+    def create_service(self, actor: ActorInfo, entry: CatalogEntry, schedule: str = OFFICE) -> CatalogEntry:
+        """A new entry; its SLA clocks count `schedule` (Oficina unless said)."""
         self._require_admin(actor, _CATALOG)
         entry = _clean(entry)
 
@@ -52,13 +55,17 @@ class CatalogAdmin(AdminBase):
             result = catalog_repo.upsert_entries(s, [entry])
             _status, changes = result.changes[entry.code]
             self._event(s, who, now, "service", entry.code, "crear", changes)
+            link_schedule(s, who, now, _service(s, entry.code), schedule)
             return entry
 
         return self._write(actor, _CATALOG, tx)
 
-    def update_service(self, actor: ActorInfo, code: str, entry: CatalogEntry) -> CatalogEntry:
-        """Every field may change, the code too when the new one is free. Moving the service
-        to another category re-targets its open tickets when that changes their policy."""
+    def update_service(
+        self, actor: ActorInfo, code: str, entry: CatalogEntry, schedule: str | None = None
+    ) -> CatalogEntry:
+        """Every field may change, the code too when the new one is free, and the schedule
+        its SLA clocks count (None: the one it has). Moving the service to another category
+        or schedule re-targets its open tickets when that changes their policy or hours."""
         self._require_admin(actor, _CATALOG)
         code = code.strip().upper()
         entry = _clean(entry)
@@ -73,12 +80,16 @@ class CatalogAdmin(AdminBase):
                 changes["code"] = (code, entry.code)
             result = catalog_repo.upsert_entries(s, [entry])
             changes.update(result.changes.get(entry.code, (None, {}))[1])
-            if not changes:
-                return entry
-            self._event(s, who, now, "service", entry.code, "modificar", changes)
-            if _service(s, entry.code).category_id != service.category_id:
+            if changes:
+                self._event(s, who, now, "service", entry.code, "modificar", changes)
+            saved = _service(s, entry.code)
+            notes = [f"Servicio {entry.code} cambió de categoría"] if saved.category_id != service.category_id else []
+            moved = link_schedule(s, who, now, saved, schedule) if schedule is not None else None
+            if moved:
+                notes.append(moved)
+            if notes:
                 tickets = recompute_repo.open_tickets_of_service(s, service.id)
-                retarget(s, self.now, tickets, policy_lookup(s), f"Servicio {entry.code} cambió de categoría")
+                retarget(s, self.now, tickets, policy_lookup(s), "; ".join(notes))
             return entry
 
         return self._write(actor, _CATALOG, tx)

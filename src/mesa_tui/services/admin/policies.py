@@ -9,6 +9,7 @@ from mesa_tui.domain.catalog import (
 )
 from mesa_tui.domain.policies import PolicyInfo, PolicyScope, RecomputeResult, policy_key, policy_problems
 from mesa_tui.domain.sla import SlaTargets
+from mesa_tui.domain.targets import ROUND_THE_CLOCK
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.domain.vocab import PRIORITY_ORDER
 from mesa_tui.services.admin.base import AdminBase, diff
@@ -42,24 +43,28 @@ class PolicyAdmin(AdminBase):
         tto_minutes: int,
         ttr_minutes: int,
         calendar: str,
+        all_types: bool = False,
     ) -> RecomputeResult:
         """Create or change the policy of `scope` (a service code, a category name, or None
-        for the default) and `priority`, and re-target the open tickets it governs."""
+        for the default) and `priority`, and re-target the open tickets it governs.
+        `calendar` is "office" (each service's own hours) or "24x7"; 24x7 covers the
+        incidents it governs, or every ticket type with `all_types`."""
         self._require_admin(actor, _POLICIES)
-        raise_first(policy_problems(priority, tto_minutes, ttr_minutes, calendar))
+        raise_first(policy_problems(priority, tto_minutes, ttr_minutes, calendar, all_types))
+        all_types = all_types and calendar == ROUND_THE_CLOCK  # office hours cover every type anyway
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> RecomputeResult:
             service_id, category_id, label = _scope(s, scope)
             stored = repo.policy_values(s, service_id, category_id, priority)
-            new = {"tto_minutes": tto_minutes, "ttr_minutes": ttr_minutes, "calendar": calendar}
+            new = {"tto_minutes": tto_minutes, "ttr_minutes": ttr_minutes, "calendar": calendar, "all_types": all_types}
             changes = diff(stored if stored is not None else dict.fromkeys(new), new)
             if not changes:
                 return RecomputeResult(0)
-            repo.save_policy(s, service_id, category_id, priority, tto_minutes, ttr_minutes, calendar)
+            repo.save_policy(s, service_id, category_id, priority, tto_minutes, ttr_minutes, calendar, all_types)
             key = policy_key(service_id, category_id, priority)
             note = f"{label} · {priority}"
             self._event(s, who, now, "policy", key, "crear" if stored is None else "modificar", changes, note)
-            targets = SlaTargets(timedelta(minutes=tto_minutes), timedelta(minutes=ttr_minutes), calendar)
+            targets = SlaTargets(timedelta(minutes=tto_minutes), timedelta(minutes=ttr_minutes), calendar, all_types)
             tickets = recompute_repo.governed_open_tickets(s, service_id, category_id, priority)
             done = "creada" if stored is None else "modificada"
             return RecomputeResult(retarget(s, self.now, tickets, lambda t: targets, f"Política de ANS {done}: {note}"))

@@ -1,25 +1,27 @@
 """Recomputing open tickets after a change that moves due times: new targets from a
-policy, or a calendar that gained or lost a closure. Each ticket that really changes
-gets its new due times, one "recalcular ANS" event and a new version; time already
-consumed and paused is kept.
+policy or a service's schedule, or a calendar that changed (a closure added or removed,
+a schedule's hours edited). Each ticket that really changes gets its new due times,
+one "recalcular ANS" event and a new version. A change counts from the moment it is
+made: business time already consumed, counted and paused is kept as it was.
 
-The recompute is the desk's own work: its events name the system actor ("sistema"),
-and their instant is read once the tickets are locked (on PostgreSQL an admin change
-may wait there behind an agent's), so no clock is moved back before a change already
-committed."""
+The recompute is the desk's own work: its events name the system actor ("sistema").
+Its instant is read from `clock` once the caller has locked the tickets (on PostgreSQL
+an admin change may wait there behind an agent's transaction), so no ticket is
+stamped, nor has a running clock moved back, before a change already committed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.sla import SlaTargets, ticket_targets
+from mesa_tui.domain.targets import OFFICE
 from mesa_tui.domain.ticket_record import AUDITED, TicketRecord
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.admin.base import diff
-from mesa_tui.store import identity_repo, recompute_repo, tickets_repo
+from mesa_tui.store import identity_repo, recompute_repo, schedules_repo, tickets_repo
 from mesa_tui.store.engine import Session
 
 RECOMPUTE_ACTION = "recalcular ANS"
@@ -29,8 +31,8 @@ Clock = Callable[[], datetime]
 
 
 def _snapshot(t: TicketRecord) -> dict[str, Any]:
-    """What a recompute may change on a ticket: the audited fields plus the targets."""
-    return {**t.audited(), "tto_target": t.tto.target, "ttr_target": t.ttr.target}
+    """What a recompute may change on a ticket: the audited fields plus the clocks."""
+    return {**t.audited(), "tto": t.tto, "ttr": t.ttr}
 
 
 def policy_lookup(s: Session) -> PolicyOf:
@@ -48,39 +50,49 @@ def policy_lookup(s: Session) -> PolicyOf:
 
 
 def retarget(s: Session, clock: Clock, tickets: list[TicketRecord], policy_of: PolicyOf, note: str) -> int:
-    """Give `tickets` (locked by the caller) their policy's targets and calendar from now
-    on, keeping the time consumed and paused so far (stopped clocks keep their target).
-    Returns how many changed."""
+    """Give `tickets` (locked by the caller) their policy's targets and calendar (their
+    service's schedule, or 24x7) from now on, keeping the time consumed and paused so far
+    (stopped clocks keep their target). Returns how many changed."""
     now = clock()
     cals: dict[str, BusinessCalendar] = {}
+    schedules: dict[int, str] = {}
 
-    def cal(kind: str) -> BusinessCalendar:
-        if kind not in cals:
-            cals[kind] = tickets_repo.calendar(s, kind)
-        return cals[kind]
+    def cal(code: str) -> BusinessCalendar:
+        if code not in cals:
+            cals[code] = tickets_repo.calendar(s, code)
+        return cals[code]
 
     changes = _Changes(identity_repo.system_actor(s), now, note)
     for t in tickets:
-        new = ticket_targets(policy_of(t), t.priority, t.type)
+        if t.service_id not in schedules:
+            schedules[t.service_id] = schedules_repo.service_schedule_code(s, t.service_id)
+        new = ticket_targets(policy_of(t), t.priority, t.type, schedules[t.service_id])
         before = _snapshot(t)
         t.retarget(new, cal(t.sla_calendar), cal(new.calendar), now)
         changes.add(t, before)
     return changes.write(s)
 
 
-def recalendar(s: Session, clock: Clock, day: date, old_cal: BusinessCalendar, note: str) -> int:
-    """After a closure change: the due times of the open tickets that count office days
-    become what their clocks give on the new calendar; PQRS legal due dates move with it."""
-    new_cal = tickets_repo.calendar(s, "office")
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=new_cal.tz)
-    tickets = recompute_repo.open_tickets_on_office_days(s, created_before=end)
-    changes = _Changes(identity_repo.system_actor(s), clock(), note)
+def recalendar(
+    s: Session,
+    clock: Clock,
+    tickets: list[TicketRecord],
+    old: Mapping[str, BusinessCalendar],
+    new: Mapping[str, BusinessCalendar],
+    note: str,
+) -> int:
+    """After calendars changed (now, read from `clock` once the caller locked `tickets`):
+    `old` and `new` hold, by schedule code, the ones that changed. Clocks on them keep what
+    the old calendar counted until now and count the new one from then on; PQRS legal due
+    dates move with the office calendar."""
+    now = clock()
+    changes = _Changes(identity_repo.system_actor(s), now, note)
     for t in tickets:
         before = _snapshot(t)
-        if t.sla_calendar == "office":
-            t.recompute_due(new_cal)
-        if t.legal_due_on is not None:
-            t.legal_due_on = t.legal_due_moved(old_cal, new_cal)
+        if t.sla_calendar in old:
+            t.recalendar(old[t.sla_calendar], new[t.sla_calendar], now)
+        if t.legal_due_on is not None and OFFICE in old:
+            t.legal_due_on = t.legal_due_moved(old[OFFICE], new[OFFICE])
         changes.add(t, before)
     return changes.write(s)
 
