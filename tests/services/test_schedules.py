@@ -42,7 +42,7 @@ def weekdays(admin, boss):
 def test_a_schedule_is_created_numbered_and_audited(db, admin, boss):
     saved = admin.create_schedule(boss, "  Lun–vie 08:00–18:00 ", WEEKDAYS)
     assert (saved.schedule.code, saved.schedule.name, saved.tickets_updated) == ("HOR-001", "Lun–vie 08:00–18:00", 0)
-    assert [(s.code, s.name, s.summary) for s in admin.schedules()] == [
+    assert [(s.code, s.name, s.summary) for s in admin.schedules(system_of(admin))] == [
         ("office", "Oficina", "lun–jue 08:00–18:00 · vie 08:00–17:00"),
         ("24x7", "24x7", "lun–dom 00:00–24:00"),
         ("HOR-001", "Lun–vie 08:00–18:00", "lun–vie 08:00–18:00"),
@@ -74,7 +74,7 @@ def test_a_service_counts_its_schedule_from_the_moment_it_is_attached(db, desk, 
     attached = events(db, TicketEvent.entity == "service", TicketEvent.entity_key == "SER-001")[-1]
     assert (attached.action, json.loads(attached.changes)) == ("modificar", {"schedule": ["office", "HOR-001"]})
     assert attached.actor_id == boss.id
-    assert admin.service_schedules() == {"SER-001": "HOR-001"}
+    assert admin.service_schedules(system_of(admin)) == {"SER-001": "HOR-001"}
 
     now.set(bog(11, 20, 17, 30))
     request = log(type="requerimiento")
@@ -94,7 +94,7 @@ def test_a_service_counts_its_schedule_from_the_moment_it_is_attached(db, desk, 
     assert admin.set_service_schedule(boss, "SER-001", "office").tickets_updated == 3
     assert desk.get(system_of(desk), request.id).sla_calendar == "office"
     assert desk.get(system_of(desk), outage.id).sla_calendar == "24x7"
-    assert admin.service_schedules() == {}
+    assert admin.service_schedules(system_of(admin)) == {}
     assert admin.set_service_schedule(boss, "SER-001", "office").tickets_updated == 0
 
 
@@ -199,9 +199,9 @@ def test_the_service_form_saves_its_schedule_with_one_recompute(db, desk, admin,
     assert len(events(db, TicketEvent.ticket_id == ticket.id, TicketEvent.action == RECOMPUTE_ACTION)) == 1
     # The catalog file carries no schedule: importing it again leaves the service's alone.
     admin.import_catalog(boss, admin.export_catalog(system_of(admin)))
-    assert admin.service_schedules() == {"SER-001": "HOR-001"}
+    assert admin.service_schedules(system_of(admin)) == {"SER-001": "HOR-001"}
     new = admin.create_service(boss, _entry(), schedule="HOR-001")
-    assert admin.service_schedules() == {"SER-001": "HOR-001", new.code: "HOR-001"}
+    assert admin.service_schedules(system_of(admin)) == {"SER-001": "HOR-001", new.code: "HOR-001"}
 
 
 def _entry() -> CatalogEntry:
