@@ -164,7 +164,7 @@ def test_a_schedule_form_names_the_field_of_each_problem():
     week, problems = schedule_problems("Cerrado", [""] * 7)
     assert problems == [("day0", "El horario no tiene ninguna hora de atención: escriba al menos un tramo.")]
     _week, problems = schedule_problems("x" * 61, ["08:00-18:00"] + [""] * 6)
-    assert problems == [("name", "El nombre del horario admite hasta 60 caracteres.")]
+    assert problems == [("name", "El nombre del horario admite hasta 60 caracteres (tiene 61).")]
 
 
 def test_a_schedule_in_one_line():
