@@ -21,6 +21,7 @@ from mesa_tui.demo import ensure_staff
 from mesa_tui.services.admin import Admin
 from mesa_tui.services.catalog import import_catalog
 from mesa_tui.services.desk import Desk, NewTicket
+from mesa_tui.services.identity import Identity
 from mesa_tui.store import migrate
 from mesa_tui.store.engine import Database
 from mesa_tui.store.models import Ticket
@@ -35,13 +36,13 @@ def main() -> None:
     db = Database(URL)
     migrate.upgrade(db)
     seed_reference_data(db)
-    import_catalog(db, (Path("db") / "catalog.tsv").read_text(encoding="utf-8"))
+    import_catalog(db, Identity(db).system(), (Path("db") / "catalog.tsv").read_text(encoding="utf-8"))
     db.write(lambda s: ensure_staff(s))
     clock = [NOW - timedelta(hours=1)]
     desk = Desk(db, lambda: clock[0])
     services = [f"SER-{i:03d}" for i in range(1, 35) if i != 28]
     # A few real tickets, then N copies of them: media requests, TTR running on office hours.
-    jperez = desk.actor("jperez")
+    jperez = Identity(desk.db).agent("jperez")
     seeds = []
     for code in services:
         t = desk.log(
@@ -61,7 +62,7 @@ def main() -> None:
         conn.execute(sa.insert(table), copies)
     clock[0] = NOW
     admin = Admin(db, lambda: NOW)
-    boss = desk.actor("admin")
+    boss = Identity(desk.db).agent("admin")
     steps = (
         (
             "save_policy (default media 16 h -> 20 h)",

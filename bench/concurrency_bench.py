@@ -82,6 +82,7 @@ def prepare(url: str, tickets: int = 20, seed: int = 1) -> list[int]:
     from mesa_tui.demo import ensure_staff
     from mesa_tui.services.catalog import import_catalog
     from mesa_tui.services.desk import Desk, NewTicket
+    from mesa_tui.services.identity import Identity
     from mesa_tui.store import migrate
     from mesa_tui.store.engine import Database
     from mesa_tui.store.seed import seed_reference_data
@@ -90,11 +91,11 @@ def prepare(url: str, tickets: int = 20, seed: int = 1) -> list[int]:
     try:
         migrate.upgrade(db)
         seed_reference_data(db)
-        import_catalog(db, CATALOG.read_text(encoding="utf-8"))
+        import_catalog(db, Identity(db).system(), CATALOG.read_text(encoding="utf-8"))
         db.write(lambda s: ensure_staff(s))
         desk = Desk(db)
         rng = random.Random(seed)
-        agent = desk.actor("jperez")
+        agent = Identity(desk.db).agent("jperez")
         ids = []
         for n in range(tickets):
             info = desk.log(
@@ -128,6 +129,7 @@ def worker(url: str, index: int, seed: int, actions: int, ticket_ids: list[int],
         from mesa_tui.domain.workflow import actions_from
         from mesa_tui.services.desk import Desk
         from mesa_tui.services.errors import ConflictError, PermissionDenied, TransitionRefused, ValidationError
+        from mesa_tui.services.identity import Identity
         from mesa_tui.store import engine
         from mesa_tui.store.engine import Database
 
@@ -149,7 +151,7 @@ def worker(url: str, index: int, seed: int, actions: int, ticket_ids: list[int],
         calls = _calls()
         db = Database(url)
         desk = Desk(db)
-        actors = [desk.actor(login) for login in LOGINS]
+        actors = [Identity(desk.db).agent(login) for login in LOGINS]
         by_id = {a.id: a for a in actors}
         rng = random.Random(seed * 1_000 + index)
     except Exception:
@@ -162,7 +164,7 @@ def worker(url: str, index: int, seed: int, actions: int, ticket_ids: list[int],
     for _ in range(actions):
         try:
             ticket_id = rng.choice(ticket_ids)
-            info = desk.get(ticket_id)
+            info = desk.get(actors[0], ticket_id)
             # Mostly the holder works the ticket; anyone else may try (and be refused).
             holder = by_id.get(info.agent_id)
             actor = holder if holder and rng.random() < HOLDER else rng.choice(actors)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from mesa_tui.domain.board import BoardGroup
 from mesa_tui.domain.queue import PageDirection, PageRequest
-from mesa_tui.services.desk import Desk
+from mesa_tui.services.identity import Identity
 from mesa_tui.services.reports import Reports
 from mesa_tui.store.engine import Database
 
@@ -83,7 +83,7 @@ def _build(path: Path) -> None:
     db = Database(f"sqlite:///{path}")
     migrate.upgrade(db)
     seed_reference_data(db)
-    import_catalog(db, (ROOT / "db" / "catalog.tsv").read_text(encoding="utf-8"))
+    import_catalog(db, Identity(db).system(), (ROOT / "db" / "catalog.tsv").read_text(encoding="utf-8"))
     generate(db, TICKETS, seed=7, now=NOW)
     db.dispose()
     print(f"Built in {time.perf_counter() - t0:.0f} s", flush=True)
@@ -146,7 +146,7 @@ def main() -> None:
 
     db = Database(f"sqlite:///{args.db}")
     reports = Reports(db, now=lambda: NOW)
-    sup = Desk(db).actor("supervisor")
+    sup = Identity(db).agent("supervisor")
     with tempfile.TemporaryDirectory(prefix="mesa-sup-bench-") as tmp:
         run(reports, sup, Path(tmp), args)
     db.dispose()

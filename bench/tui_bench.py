@@ -108,11 +108,12 @@ def child_start(db_path: str, login: str) -> None:
     started = time.time() - _process_age()
     from mesa_tui.app import MesaApp
     from mesa_tui.services.desk import Desk
+    from mesa_tui.services.identity import Identity
     from mesa_tui.store.engine import Database
 
     async def main() -> None:
         desk = Desk(Database(f"sqlite:///{db_path}"))
-        app = MesaApp(desk, desk.actor(login))
+        app = MesaApp(desk, Identity(desk.db).agent(login))
         async with app.run_test(size=SIZE):
             while not _rows(app):
                 await asyncio.sleep(0.002)
@@ -209,10 +210,11 @@ async def measure_steps(
     from mesa_tui.screens.agent.queue import QueueScreen
     from mesa_tui.screens.agent.ticket import TicketScreen
     from mesa_tui.services.desk import Desk
+    from mesa_tui.services.identity import Identity
     from mesa_tui.store.engine import Database
 
     desk = Desk(Database(f"sqlite:///{db_path}"))
-    app = MesaApp(desk, desk.actor(login))
+    app = MesaApp(desk, Identity(desk.db).agent(login))
     results: dict[str, list[float]] = {"next page": [], "filter": [], "open": [], "back": [], "back+refresh": []}
     per_term: dict[str, list[float]] = {term: [] for term in FILTER_TERMS}
     watch = LoopWatch()

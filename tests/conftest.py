@@ -10,7 +10,7 @@ import os
 import pytest
 
 from mesa_tui.store.engine import Database
-from tests.support import CATALOG, WEDNESDAY_9AM, FakeNow, new_ticket
+from tests.support import CATALOG, WEDNESDAY_9AM, FakeNow, actor_of, new_ticket, system_of
 
 
 def _pg_url(base: str, worker_id: str) -> str:
@@ -63,7 +63,7 @@ def db(empty_db) -> Database:
     from mesa_tui.demo import ensure_staff
     from mesa_tui.services.catalog import import_catalog
 
-    import_catalog(empty_db, CATALOG.read_text(encoding="utf-8"))
+    import_catalog(empty_db, system_of(empty_db), CATALOG.read_text(encoding="utf-8"))
     empty_db.write(lambda s: ensure_staff(s))
     return empty_db
 
@@ -85,6 +85,6 @@ def log(desk):
     """Log a ticket as `by` (login) with NewTicket fields overridden."""
 
     def _log(by: str = "jperez", **overrides):
-        return desk.log(desk.actor(by), new_ticket(**overrides))
+        return desk.log(actor_of(desk, by), new_ticket(**overrides))
 
     return _log

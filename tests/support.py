@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from mesa_tui.domain.tickets import ActorInfo
     from mesa_tui.services.desk import NewTicket
     from mesa_tui.store.engine import Database
 
@@ -32,6 +33,25 @@ class FakeNow:
     def advance(self, **kw: float) -> datetime:
         self.at = self.at + timedelta(**kw)
         return self.at
+
+
+def _db(where: Any) -> Database:
+    """The database of a service (Desk, Admin, QueueService...) or the database itself."""
+    return getattr(where, "db", where)
+
+
+def actor_of(where: Any, login: str) -> ActorInfo:
+    """The active agent `login` of the desk that `where` (a service or a Database) runs on."""
+    from mesa_tui.services.identity import Identity
+
+    return Identity(_db(where)).agent(login)
+
+
+def system_of(where: Any) -> ActorInfo:
+    """The desk's own actor ("sistema"): the reader tests use where who reads does not matter."""
+    from mesa_tui.services.identity import Identity
+
+    return Identity(_db(where)).system()
 
 
 def new_ticket(**overrides: Any) -> NewTicket:

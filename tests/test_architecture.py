@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,8 @@ import grimp
 import pytest
 
 import mesa_tui
-from tests.support import ROOT
+from mesa_tui.services.admin import Admin
+from tests.support import ROOT, actor_of, system_of
 
 SRC = Path(mesa_tui.__file__).resolve().parent.parent  # the tree under test, not an installed copy
 MAX_LINES = 450
@@ -94,9 +96,12 @@ def test_mesa_help_does_not_import_textual():
 
 
 @pytest.mark.parametrize("argv", [("ticket", "list"), ("ticket", "list", "--json")], ids=["text", "json"])
-def test_mesa_ticket_list_does_not_import_textual(db_url, log, argv):
+def test_mesa_ticket_list_does_not_import_textual(db, db_url, log, argv):
     ticket = log(by="jperez", subject="Sin conexión a internet")
-    code, output, modules = loaded_by("--db", db_url, *argv, env={"LOGNAME": "jperez", "USER": "jperez"})
+    me = pwd.getpwuid(os.getuid()).pw_name  # the CLI knows its user by the real uid, not $LOGNAME
+    if me not in {a.login for a in Admin(db).agents(system_of(db), include_inactive=True)}:
+        Admin(db).create_agent(actor_of(db, "admin"), me, "Quien corre las pruebas", "agent", 1, None)
+    code, output, modules = loaded_by("--db", db_url, *argv)
     assert code == 0, output
     assert ticket.code in output
     assert textual_modules(modules) == []

@@ -16,8 +16,10 @@ from mesa_tui.screens.admin.screen import AdminScreen
 from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext
+from mesa_tui.screens.login import LoginScreen
 from mesa_tui.screens.supervisor import supervisor_screen
 from mesa_tui.services.desk import Desk
+from mesa_tui.services.identity import Identity
 from mesa_tui.services.queue import QueueService
 
 # Start-up leaves ~150k long-lived objects (Textual, SQLAlchemy, the calendars'
@@ -74,25 +76,60 @@ class MesaApp(App[None]):
     def __init__(
         self,
         desk: Desk,
-        actor: ActorInfo,
+        actor: ActorInfo | None,
         now: Callable[[], datetime] | None = None,
         keymap: dict[str, str] | None = None,
+        *,
+        identity: Identity | None = None,
+        where: str = "",
     ) -> None:
+        """`actor` None: the login screen comes first (`mesa --login`), and the desk
+        opens as the agent who logs in."""
         super().__init__()
-        clock = now or desk.now
-        self.ctx = DeskContext(desk=desk, queue=QueueService(desk.db, now=clock), actor=actor, now=clock)
+        self.desk = desk
+        self.clock = now or desk.now
+        self.identity = identity or Identity(desk.db, now=self.clock)
+        self.where = where
+        self._ctx: DeskContext | None = None
+        if keymap:
+            self.set_keymap(keymap)
+        if actor is not None:
+            self._open(actor)
+
+    @property
+    def ctx(self) -> DeskContext:
+        assert self._ctx is not None, "no session yet: the login screen is showing"
+        return self._ctx
+
+    @property
+    def session_actor(self) -> ActorInfo | None:
+        """Who the session acts as (None while the login screen shows)."""
+        return self._ctx.actor if self._ctx is not None else None
+
+    def _open(self, actor: ActorInfo) -> None:
+        self._ctx = DeskContext(
+            desk=self.desk, queue=QueueService(self.desk.db, now=self.clock), actor=actor, now=self.clock
+        )
         self.add_mode("agent", lambda: QueueScreen(self.ctx))
         if actor.is_supervisor:
             self.add_mode("supervisor", lambda: supervisor_screen("board", self.ctx))
         if actor.is_admin:
             self.add_mode("admin", lambda: AdminScreen(self.ctx))
-        if keymap:
-            self.set_keymap(keymap)
 
     def on_mount(self) -> None:
-        self.switch_mode("agent")
+        if self._ctx is None:
+            self.push_screen(LoginScreen(self.identity, self.where), self._logged_in)
+        else:
+            self.switch_mode("agent")
         self.call_after_refresh(gc.freeze)
         self.set_timer(FREEZE_STARTUP_AFTER_S, gc.freeze)
+
+    def _logged_in(self, actor: ActorInfo | None) -> None:
+        if actor is None:
+            self.exit()
+            return
+        self._open(actor)
+        self.switch_mode("agent")
 
     def on_unmount(self) -> None:
         # Give the frozen objects back to the collector: whatever runs next in
@@ -102,6 +139,8 @@ class MesaApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The modes exist only for the roles that may use them (and the
         # services refuse anyone else anyway).
+        if self._ctx is None:
+            return action not in ("supervisor", "admin")
         if action == "supervisor":
             return self.ctx.actor.is_supervisor and self.current_mode != "supervisor"
         if action == "admin":
@@ -122,6 +161,8 @@ class MesaApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         if isinstance(screen, MesaScreen):
             yield from screen.palette_commands()
+        if self._ctx is None:
+            return
         if self.ctx.actor.is_supervisor and self.current_mode != "supervisor":
             yield SystemCommand(
                 "Supervisión (F2)", "Tablero ANS, resumen de la cola e indicadores", self.action_supervisor

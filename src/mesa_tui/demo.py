@@ -4,6 +4,11 @@ Up to FULL_HISTORY_LIMIT tickets are worked through the real use cases (each
 with its whole audited history); above that, tickets are bulk-inserted with
 Core inserts and consistent SLA clocks, plus one "registrar" event each, so a
 million tickets load in seconds.
+
+The demo goes only into a new desk (no staff, no tickets) unless forced, never
+changes an existing agent, and audits every agent it creates (by "sistema").
+`operator` names the OS login of whoever installs it, made an administrator of
+the new desk so `mesa --as supervisor` works for them: only on a new desk.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from mesa_tui.domain.schedules import calendar_for
 from mesa_tui.domain.vocab import Channel, Nature, SolutionMode, Status, TicketType
 from mesa_tui.services.clock import utcnow
 from mesa_tui.services.desk import Desk, NewTicket
-from mesa_tui.store import admin_repo, audit, catalog_repo, demo_bulk
+from mesa_tui.services.errors import PermissionDenied, ValidationError
+from mesa_tui.store import admin_repo, audit, catalog_repo, demo_bulk, identity_repo, tickets_repo
 from mesa_tui.store.demo_rows import DURATIONS, SOLUTION, SUBJECTS, pick_status, requester
 from mesa_tui.store.engine import Database
 
@@ -41,14 +47,33 @@ STAFF = (
 )
 
 
-def ensure_staff(s: Session, admin_login: str | None = None) -> int:
-    """Add the demo staff that is missing (inside the caller's transaction); returns
-    how many agents the demo has."""
+def ensure_staff(s: Session, now: datetime | None = None, operator: str | None = None) -> int:
+    """Add the demo staff that is missing (inside the caller's transaction), each with
+    its "crear" event by the system actor; `operator` joins as an administrator.
+    Existing agents are left as they are. Returns how many agents the demo has."""
     staff = list(STAFF)
-    if admin_login and admin_login not in {row[0] for row in STAFF}:
-        # Whoever installs the demo is its administrator, so `--as` works for them.
-        staff.append((admin_login, f"Administrador ({admin_login})", "admin", "Mesa de ayuda"))
-    admin_repo.add_missing_agents(s, staff)
+    if operator:
+        if operator in {row[0] for row in STAFF}:
+            raise ValidationError(
+                "operator", f"«{operator}» es uno de los agentes de la demostración: indique otro usuario."
+            )
+        staff.append((operator, f"Administrador ({operator})", "admin", "Mesa de ayuda"))
+    system = identity_repo.system_actor(s)
+    at = now or utcnow()
+    for agent in admin_repo.add_missing_agents(s, staff):
+        fields: dict[str, object] = {"login": agent.login, "full_name": agent.full_name, "role": agent.role}
+        fields |= {"level": agent.level, "group_id": agent.group_id}
+        note = "Datos de demostración" + (": quien la instaló" if agent.login == operator else "")
+        audit.write_event(
+            s,
+            actor_id=system.id,
+            action="crear",
+            at=at,
+            changes={f: (None, v) for f, v in fields.items()},
+            note=note,
+            entity="agent",
+            entity_key=str(agent.id),
+        )
     return len(staff)
 
 
@@ -57,13 +82,27 @@ def generate(
     tickets: int,
     seed: int = 7,
     now: datetime | None = None,
-    admin_login: str | None = None,
+    operator: str | None = None,
+    force: bool = False,
 ) -> dict[str, int]:
     now = now or utcnow()
-    with db.read() as s:
+
+    def setup(s: Session) -> int:
         if not catalog_repo.service_id_by_code(s):
-            raise ValueError("El catálogo está vacío: cargue primero db/catalog.tsv con `mesa catalog import`.")
-    agents = db.write(lambda s: ensure_staff(s, admin_login))
+            raise ValidationError(
+                "catalog", "El catálogo está vacío: cargue primero db/catalog.tsv con `mesa catalog import`."
+            )
+        fresh = identity_repo.staff_count(s) == 0 and identity_repo.ticket_count(s) == 0
+        if not fresh and operator:
+            raise PermissionDenied("--operator solo se admite en una mesa nueva: esta ya tiene agentes o casos.")
+        if not fresh and not force:
+            raise PermissionDenied(
+                "Esta mesa ya tiene agentes o casos: la demostración solo se instala en una mesa nueva "
+                "(--force la agrega de todos modos, sin cambiar a ningún agente existente)."
+            )
+        return ensure_staff(s, now, operator)
+
+    agents = db.write(setup)
     if tickets <= FULL_HISTORY_LIMIT:
         made = _with_history(db, tickets, seed, now)
     else:
@@ -80,10 +119,13 @@ def _with_history(db: Database, count: int, seed: int, now: datetime) -> int:
     office = calendar_for("office")
     with db.read() as s:
         services = catalog_repo.active_service_codes(s)
-        logins = admin_repo.agent_logins(s)
-    actors = {login: desk.actor(login) for login in logins}
+        actors = {a.login: a for a in tickets_repo.list_agents(s)}  # the active ones
     l1 = [a for a in actors.values() if a.role == "agent" and a.level == 1]
-    supervisor = actors["supervisor"]
+    supervisor = actors.get("supervisor")
+    if supervisor is None or not supervisor.is_supervisor or not l1:
+        raise ValidationError(
+            "staff", "Los agentes de la demostración están inactivos o cambiaron de rol en esta mesa."
+        )
     start = now - timedelta(days=150)
     moments = sorted(
         office.next_open(start + timedelta(seconds=rng.uniform(0, (now - start).total_seconds()))) for _ in range(count)

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from mesa_tui.store.models import Agent
+from tests.support import actor_of
 
 ROOT = Path(__file__).resolve().parents[2]
 OS_LOGIN = pwd.getpwuid(os.getuid()).pw_name
@@ -63,7 +64,7 @@ def desk_url(db, db_url, desk):
 
     db.write(add)
     desk.log(
-        desk.actor("jperez"),
+        actor_of(desk, "jperez"),
         NewTicket(
             requester_name="Ana Díaz",
             requester_dependency="Secretaría de Hacienda",

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from mesa_tui import cli
 from mesa_tui.store.audit_chain import drop_sqlite_guards
-from tests.support import new_ticket
+from tests.support import actor_of, new_ticket
 
 
 def verify(db_url: str, capsys) -> tuple[int, str]:
@@ -18,7 +18,7 @@ def verify(db_url: str, capsys) -> tuple[int, str]:
 
 
 def test_verify_prints_the_count_and_the_last_hash_then_names_an_edited_event(desk, db_url, capsys):
-    who = desk.actor("jperez")
+    who = actor_of(desk, "jperez")
     ticket = desk.log(who, new_ticket())
     desk.take(who, ticket.id)
     with desk.db.engine.connect() as conn:

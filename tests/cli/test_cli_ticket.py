@@ -12,6 +12,7 @@ from sqlmodel import func, select
 from mesa_tui import cli
 from mesa_tui.cli import common
 from mesa_tui.store.models import Ticket, TicketEvent
+from tests.support import actor_of, system_of
 
 LOG = [
     "ticket", "log",
@@ -187,7 +188,7 @@ def test_maintenance_closes_what_has_been_resolved_three_business_days(mesa, db)
 
     long_ago = utcnow() - timedelta(days=14)
     desk = Desk(db, now=lambda: long_ago)
-    agent = desk.actor("jperez")
+    agent = actor_of(desk, "jperez")
     new = NewTicket("Ana Díaz", "Archivo General", "3001234567", "telefono", "SER-008", "incidente", "Impresora")
     old = desk.resolve(agent, desk.log(agent, new).id, "Se cambió el tóner.", "en_sitio")
     fresh = Desk(db)
@@ -195,7 +196,10 @@ def test_maintenance_closes_what_has_been_resolved_three_business_days(mesa, db)
 
     code, out, _ = mesa("maintenance", as_login=None)
     assert code == 0 and out.strip() == f"Cierre automático: 1 casos cerrados ({old.code})"
-    assert fresh.get(old.id).status == "cerrado" and fresh.get(recent.id).status == "resuelto"
+    assert (
+        fresh.get(system_of(fresh), old.id).status == "cerrado"
+        and fresh.get(system_of(fresh), recent.id).status == "resuelto"
+    )
     code, out, _ = mesa("maintenance", as_login=None)
     assert out.strip() == "Cierre automático: 0 casos cerrados"
 

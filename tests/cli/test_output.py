@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import func, select
 
 from mesa_tui.store.models import Agent, Comment
-from tests.support import new_ticket
+from tests.support import actor_of, new_ticket
 
 ROOT = Path(__file__).resolve().parents[2]
 OS_LOGIN = __import__("pwd").getpwuid(os.getuid()).pw_name
@@ -40,7 +40,7 @@ def shell(command: str) -> subprocess.CompletedProcess:
 def busy_desk(db, db_url, desk):
     """Sixty tickets (more JSON than a pipe holds) and an admin mapped to the OS user."""
     db.write(lambda s: s.add(Agent(login=OS_LOGIN, full_name="Operador de pruebas", role="admin", level=1)))
-    jperez = desk.actor("jperez")
+    jperez = actor_of(desk, "jperez")
     tickets = [desk.log(jperez, new_ticket(subject=f"Caso {n} " + "x" * 180)) for n in range(60)]
     return db_url, tickets
 
@@ -71,9 +71,9 @@ def test_a_change_whose_output_nobody_reads_is_saved_once_and_exits_0(busy_desk,
 def test_ticket_text_cannot_drive_the_terminal(busy_desk, desk):
     url, _ = busy_desk
     hostile = "Impresora\x1b]0;PWNED\x07 dañada\x1b[2J\x1b[1A\r\x9b31m"
-    t = desk.log(desk.actor("jperez"), new_ticket(subject="Impresora", description=hostile))
-    desk.comment(desk.actor("jperez"), t.id, "Llamar a Ana\x1b[8m oculto", public=False)
-    desk.comment(desk.actor("jperez"), t.id, "Ya quedó su impresora", public=True)
+    t = desk.log(actor_of(desk, "jperez"), new_ticket(subject="Impresora", description=hostile))
+    desk.comment(actor_of(desk, "jperez"), t.id, "Llamar a Ana\x1b[8m oculto", public=False)
+    desk.comment(actor_of(desk, "jperez"), t.id, "Ya quedó su impresora", public=True)
     result = shell(f"mesa --db '{url}' ticket show {t.code}")
     assert result.returncode == 0, result.stderr
     out = result.stdout

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from tests.support import actor_of, system_of
+
 
 @pytest.fixture(autouse=True)
 def steady_cursors(monkeypatch):
@@ -24,7 +26,7 @@ def make_app(desk, now):
     from mesa_tui.app import MesaApp
 
     def _make(login: str = "jperez", keymap: dict[str, str] | None = None):
-        return MesaApp(desk, desk.actor(login), now=now, keymap=keymap)
+        return MesaApp(desk, actor_of(desk, login), now=now, keymap=keymap)
 
     return _make
 
@@ -73,12 +75,12 @@ def varied_tickets(desk, now, log):
             requester_dependency="Despacho del Alcalde",
         ),
     ]
-    jperez = desk.actor("jperez")
+    jperez = actor_of(desk, "jperez")
     now.advance(hours=1)
     desk.take(jperez, made[0].id)
     desk.classify(jperez, made[0].id, impact=2, urgency=1, nature="software")
-    desk.take(desk.actor("lmarrugo"), made[1].id)
+    desk.take(actor_of(desk, "lmarrugo"), made[1].id)
     now.advance(hours=1)
-    desk.wait(desk.actor("lmarrugo"), made[1].id, "Esperando repuesto del proveedor")
+    desk.wait(actor_of(desk, "lmarrugo"), made[1].id, "Esperando repuesto del proveedor")
     now.set(start)
-    return [desk.get(t.id) for t in made]
+    return [desk.get(system_of(desk), t.id) for t in made]

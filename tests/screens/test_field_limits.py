@@ -12,6 +12,7 @@ from mesa_tui.domain.tickets import CommentInfo
 from mesa_tui.screens.agent.new_ticket import NewTicketScreen
 from mesa_tui.screens.agent.ticket_dialogs import CommentDialog
 from tests.screens.support import SIZE, settle, toasts
+from tests.support import actor_of, system_of
 
 
 async def paste(app, pilot, text: str) -> None:
@@ -73,7 +74,7 @@ async def test_a_paste_longer_than_the_description_is_cut_and_said(make_app):
 
 async def test_a_comment_cut_to_its_limit_is_saved_whole(make_app, desk, log):
     ticket = log(by="supervisor", subject="Impresora no imprime")
-    desk.take(desk.actor("jperez"), ticket.id)
+    desk.take(actor_of(desk, "jperez"), ticket.id)
     app = make_app("jperez")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -87,13 +88,13 @@ async def test_a_comment_cut_to_its_limit_is_saved_whole(make_app, desk, log):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert ("information", f"Comentario agregado a {ticket.code}") in toasts(app)
-    comments = [item for item in desk.timeline(ticket.id) if isinstance(item, CommentInfo)]
+    comments = [item for item in desk.timeline(system_of(desk), ticket.id) if isinstance(item, CommentInfo)]
     assert [len(c.body) for c in comments] == [limits.COMMENT]
 
 
 async def test_a_reason_stops_at_the_wait_reason_column(make_app, desk, log):
     ticket = log(by="supervisor", subject="Impresora no imprime")
-    desk.take(desk.actor("jperez"), ticket.id)
+    desk.take(actor_of(desk, "jperez"), ticket.id)
     app = make_app("jperez")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -106,4 +107,4 @@ async def test_a_reason_stops_at_the_wait_reason_column(make_app, desk, log):
         ]
         await pilot.press("enter")
         await settle(app, pilot)
-    assert len(desk.get(ticket.id).wait_reason) == limits.WAIT_REASON - 1  # the last space is trimmed
+    assert len(desk.get(system_of(desk), ticket.id).wait_reason) == limits.WAIT_REASON - 1  # the last space is trimmed

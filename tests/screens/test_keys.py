@@ -14,6 +14,7 @@ from mesa_tui.keymap import KeymapError, load_keymap
 from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.dialogs import ConfirmDialog
 from tests.screens.support import SIZE, settle
+from tests.support import system_of
 
 
 def classes_with_bindings() -> list[type[DOMNode]]:
@@ -136,4 +137,4 @@ async def test_a_remapped_key_runs_the_action(make_app, desk, log):
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")
         await settle(app, pilot)
-    assert desk.get(t.id).status == "en_proceso"
+    assert desk.get(system_of(desk), t.id).status == "en_proceso"

@@ -27,6 +27,7 @@ from mesa_tui.services.admin import Admin
 from tests.screens.admin.support import open_admin, press
 from tests.screens.supervisor.support import show
 from tests.screens.support import settle, shown_texts, toasts
+from tests.support import actor_of, system_of
 
 MARKUP = "[/x] [b]x[/b] [link=file:///etc/passwd]x[/link]"
 WIDE = (200, 50)
@@ -63,7 +64,7 @@ def marked(desk, db, now, log):
     `waiting` has every text field so, a comment and a wait reason, held by that
     agent; `new` is unassigned."""
     admin = Admin(db, now=now)
-    root = desk.actor("admin")
+    root = actor_of(desk, "admin")
     category = admin.add_category(root, f"Cat {MARKUP}")
     admin.create_service(
         root,
@@ -89,12 +90,16 @@ def marked(desk, db, now, log):
         subject=f"Asunto {MARKUP}",
         description=f"Descripción {MARKUP}",
     )
-    desk.assign(desk.actor("supervisor"), waiting.id, agent_login="hostil")
-    agent = desk.actor("hostil")
+    desk.assign(actor_of(desk, "supervisor"), waiting.id, agent_login="hostil")
+    agent = actor_of(desk, "hostil")
     desk.comment(agent, waiting.id, f"Comentario {MARKUP}")
     desk.wait(agent, waiting.id, f"Espera {MARKUP}")
     new = log(by="supervisor", service_code="SER-900", subject=f"Otro {MARKUP}", requester_name=f"Luis {MARKUP}")
-    return {"waiting": desk.get(waiting.id), "new": desk.get(new.id), "category_id": category.id}
+    return {
+        "waiting": desk.get(system_of(desk), waiting.id),
+        "new": desk.get(system_of(desk), new.id),
+        "category_id": category.id,
+    }
 
 
 async def test_a_ticket_full_of_markup_reads_as_typed(make_app, marked):

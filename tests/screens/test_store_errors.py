@@ -11,6 +11,7 @@ from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.agent.ticket_dialogs import CommentDialog
 from mesa_tui.store.errors import DatabaseBusy, DatabaseUnavailable
 from tests.screens.support import SIZE, settle, toasts
+from tests.support import actor_of, system_of
 
 BUSY = "La base de datos está ocupada; intente de nuevo."
 
@@ -58,7 +59,7 @@ async def test_a_busy_database_when_logging_says_so_and_keeps_the_form(make_app,
 
 async def test_a_busy_database_in_an_action_dialog_keeps_what_was_typed(make_app, desk, log, monkeypatch):
     ticket = log(by="supervisor", subject="Impresora no imprime")
-    desk.take(desk.actor("jperez"), ticket.id)
+    desk.take(actor_of(desk, "jperez"), ticket.id)
     monkeypatch.setattr(desk, "comment", Busy(desk.comment))
     app = make_app("jperez")
     async with app.run_test(size=SIZE) as pilot:
@@ -78,7 +79,7 @@ async def test_a_busy_database_in_an_action_dialog_keeps_what_was_typed(make_app
         await settle(app, pilot)
         assert isinstance(app.screen, QueueScreen)
         assert ("information", f"Comentario agregado a {ticket.code}") in toasts(app)
-    assert [c.body for c in desk.timeline(ticket.id) if hasattr(c, "body")] == ["Se revisa el cable"]
+    assert [c.body for c in desk.timeline(system_of(desk), ticket.id) if hasattr(c, "body")] == ["Se revisa el cable"]
 
 
 async def test_a_database_gone_while_reading_is_said_and_the_queue_goes_on(make_app, desk, log, monkeypatch):

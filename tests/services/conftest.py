@@ -6,6 +6,7 @@ import pytest
 
 from mesa_tui.services.admin import Admin
 from mesa_tui.services.reports import Reports
+from tests.support import actor_of
 
 
 @pytest.fixture
@@ -15,7 +16,7 @@ def reports(db, now):
 
 @pytest.fixture
 def sup(desk):
-    return desk.actor("supervisor")
+    return actor_of(desk, "supervisor")
 
 
 @pytest.fixture
@@ -33,4 +34,4 @@ def admin(db, now) -> Admin:
 
 @pytest.fixture
 def boss(desk):
-    return desk.actor("admin")
+    return actor_of(desk, "admin")

@@ -28,6 +28,7 @@ from mesa_tui.services.desk import NewTicket
 from mesa_tui.services.errors import NotFound, PermissionDenied, UnknownLogin, ValidationError
 from mesa_tui.store.models import (
     Agent,
+    AgentCredential,
     CalendarClosure,
     CatalogService,
     PriorityRule,
@@ -38,6 +39,7 @@ from mesa_tui.store.models import (
     Ticket,
     TicketEvent,
 )
+from tests.support import actor_of, system_of
 
 BOG = ZoneInfo("America/Bogota")
 
@@ -47,6 +49,7 @@ def bog(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 
 
 TABLES = (
+    AgentCredential,
     CatalogService,
     ServiceCategory,
     SlaPolicy,
@@ -99,7 +102,7 @@ def log(desk):
             urgency=urgency,
             **kw,
         )
-        return desk.log(desk.actor("jperez"), new)
+        return desk.log(actor_of(desk, "jperez"), new)
 
     return make
 
@@ -162,7 +165,7 @@ def test_labels_for_the_screens_are_spanish():
 def test_create_service_adds_the_entry_with_an_audit_event(db, admin, boss):
     created = admin.create_service(boss, entry(code=" ser-035 ", name="  Firma electrónica "))
     assert created == entry()
-    assert entry() in admin.services()
+    assert entry() in admin.services(system_of(admin))
     (ev,) = entity_events(db, "service", "SER-035")
     assert ev.action == "crear" and ev.actor_id == boss.id
     assert json.loads(ev.changes)["name"] == [None, "Firma electrónica"]
@@ -172,10 +175,10 @@ def test_update_service_edits_every_field_and_may_change_the_code(db, desk, admi
     ticket = log(service="SER-001")
     edited = entry(code="SER-040", name="Internet", category="CONECTIVIDAD", active=True)
     assert admin.update_service(boss, "SER-001", edited) == edited
-    services = {e.code: e for e in admin.services()}
+    services = {e.code: e for e in admin.services(system_of(admin))}
     assert "SER-001" not in services and services["SER-040"] == edited
     # The ticket points at the same entry under its new code.
-    assert desk.get(ticket.id).service_code == "SER-040"
+    assert desk.get(system_of(desk), ticket.id).service_code == "SER-040"
     (ev,) = entity_events(db, "service", "SER-040")
     changes = json.loads(ev.changes)
     assert ev.action == "modificar"
@@ -184,7 +187,7 @@ def test_update_service_edits_every_field_and_may_change_the_code(db, desk, admi
 
 
 def test_saving_an_unchanged_service_writes_nothing(db, admin, boss):
-    current = next(e for e in admin.services() if e.code == "SER-002")
+    current = next(e for e in admin.services(system_of(admin)) if e.code == "SER-002")
     before = everything(db)
     admin.update_service(boss, "SER-002", current)
     assert everything(db) == before
@@ -197,7 +200,7 @@ def test_a_deactivated_service_cannot_be_chosen_but_still_shows_on_old_tickets(d
     with pytest.raises(ValidationError) as err:
         log(service="SER-003")
     assert err.value.field == "service"
-    assert desk.get(ticket.id).service_code == "SER-003"
+    assert desk.get(system_of(desk), ticket.id).service_code == "SER-003"
     ev = entity_events(db, "service", "SER-003")[-1]  # after the import's "crear"
     assert ev.action == "desactivar" and json.loads(ev.changes) == {"active": [True, False]}
     assert admin.set_service_active(boss, "SER-003", True).active is True
@@ -237,17 +240,17 @@ def test_editing_an_unknown_service_is_not_found(admin, boss):
 
 
 def test_categories_start_with_the_seed_and_can_be_added_and_renamed(db, admin, boss):
-    assert sorted(c.name for c in admin.categories()) == sorted(SEED_CATEGORIES)
-    assert sum(c.services for c in admin.categories()) == len(admin.services())
+    assert sorted(c.name for c in admin.categories(system_of(admin))) == sorted(SEED_CATEGORIES)
+    assert sum(c.services for c in admin.categories(system_of(admin))) == len(admin.services(system_of(admin)))
     added = admin.add_category(boss, " GESTIÓN DOCUMENTAL ")
     assert added.name == "GESTIÓN DOCUMENTAL" and added.services == 0
     renamed = admin.rename_category(boss, "GESTIÓN DOCUMENTAL", "ARCHIVO Y GESTIÓN DOCUMENTAL")
     assert renamed.id == added.id
-    assert "ARCHIVO Y GESTIÓN DOCUMENTAL" in {c.name for c in admin.categories()}
+    assert "ARCHIVO Y GESTIÓN DOCUMENTAL" in {c.name for c in admin.categories(system_of(admin))}
     # A renamed category keeps its services: they refer to it by id.
-    seguridad = next(c for c in admin.categories() if c.name == "SEGURIDAD")
+    seguridad = next(c for c in admin.categories(system_of(admin)) if c.name == "SEGURIDAD")
     admin.rename_category(boss, "SEGURIDAD", "SEGURIDAD DIGITAL")
-    assert next(c for c in admin.categories() if c.id == seguridad.id).services == seguridad.services
+    assert next(c for c in admin.categories(system_of(admin)) if c.id == seguridad.id).services == seguridad.services
     assert [e.action for e in entity_events(db, "category", str(added.id))] == ["crear", "modificar"]
 
 
@@ -267,20 +270,20 @@ def test_bad_category_names_are_refused(db, admin, boss, name, field):
 
 
 def test_catalog_import_and_export_go_through_the_admin(db, admin, boss):
-    text = admin.export_catalog()
-    old_name = next(e.name for e in admin.services() if e.code == "SER-002")
+    text = admin.export_catalog(system_of(admin))
+    old_name = next(e.name for e in admin.services(system_of(admin)) if e.code == "SER-002")
     changed = text.replace(f"SER-002\t{old_name}\t", "SER-002\tVPN institucional\t", 1)
-    preview = {row.code: row for row in admin.preview_import(changed)}
+    preview = {row.code: row for row in admin.preview_import(system_of(admin), changed)}
     assert preview["SER-002"].status == "modificado" and preview["SER-002"].fields == ("name",)
     assert admin.import_catalog(boss, changed).updated == 1
-    assert next(e.name for e in admin.services() if e.code == "SER-002") == "VPN institucional"
+    assert next(e.name for e in admin.services(system_of(admin)) if e.code == "SER-002") == "VPN institucional"
 
 
 # --- SLA policies: the exact due-time tests ---------------------------------------------
 
 
 def test_changing_a_policy_moves_the_due_time_by_exactly_the_new_target(db, desk, admin, boss, log, now):
-    jperez = desk.actor("jperez")
+    jperez = actor_of(desk, "jperez")
     ticket = log(impact=2, urgency=2)  # media: 2 h / 16 h, office calendar
     assert ticket.priority == "media"
     # Wed 09:00 + 16 h: Wed 09-18 (9 h) + Thu 08-15 (7 h).
@@ -298,7 +301,7 @@ def test_changing_a_policy_moves_the_due_time_by_exactly_the_new_target(db, desk
     result = admin.save_policy(boss, None, "media", 120, 20 * 60, "office")
 
     assert result.tickets_updated == 1
-    after = desk.get(ticket.id)
+    after = desk.get(system_of(desk), ticket.id)
     # 20 h - 8 h = 12 h from Thu 12:00: Thu 12-18 (6 h) + Fri 08-14 (6 h).
     assert after.ttr_due_at == bog(11, 20, 14)
     assert after.due_at == after.ttr_due_at
@@ -310,18 +313,20 @@ def test_changing_a_policy_moves_the_due_time_by_exactly_the_new_target(db, desk
     changes = json.loads(ev.changes)
     assert changes["ttr_due_at"] == [iso(bog(11, 20, 10)), iso(bog(11, 20, 14))]
     assert changes["version"] == [resumed.version, after.version]
-    assert ev.actor_id == boss.id and ev.entity_key == ticket.code
+    # The recompute is the desk's own work; the policy change that caused it is the admin's.
+    assert ev.actor_id == system_of(db).id and ev.entity_key == ticket.code
     (policy_ev,) = entity_events(db, "policy", "default:media")
+    assert policy_ev.actor_id == boss.id
     assert json.loads(policy_ev.changes) == {"ttr_minutes": [960, 1200]}
 
 
 def test_a_policy_moving_to_24x7_counts_the_rest_in_wall_clock_time(desk, admin, boss, log, now):
     ticket = log(impact=2, urgency=2, type="incidente")  # a 24x7 policy covers incidents
     now.set(bog(11, 18, 9, 30))
-    desk.take(desk.actor("jperez"), ticket.id)
+    desk.take(actor_of(desk, "jperez"), ticket.id)
     now.set(bog(11, 19, 10))  # 11 h consumed: Wed 9 h + Thu 2 h
     admin.save_policy(boss, None, "media", 120, 16 * 60, "24x7")
-    after = desk.get(ticket.id)
+    after = desk.get(system_of(desk), ticket.id)
     assert after.sla_calendar == "24x7"
     # 5 h left, now round the clock.
     assert after.ttr_due_at == bog(11, 19, 15)
@@ -330,18 +335,18 @@ def test_a_policy_moving_to_24x7_counts_the_rest_in_wall_clock_time(desk, admin,
 def test_a_paused_ticket_gets_the_new_target_from_where_it_paused(desk, admin, boss, log, now):
     ticket = log(impact=2, urgency=2)
     now.set(bog(11, 18, 9, 30))
-    desk.take(desk.actor("jperez"), ticket.id)
+    desk.take(actor_of(desk, "jperez"), ticket.id)
     now.set(bog(11, 18, 11))
-    desk.wait(desk.actor("jperez"), ticket.id, "Esperando repuesto")  # 2 h consumed
+    desk.wait(actor_of(desk, "jperez"), ticket.id, "Esperando repuesto")  # 2 h consumed
     now.set(bog(11, 19, 9))
     admin.save_policy(boss, None, "media", 120, 4 * 60, "office")
-    after = desk.get(ticket.id)
+    after = desk.get(system_of(desk), ticket.id)
     assert after.status == "en_espera"
     # Due as if resumed where it paused: 2 h left from Wed 11:00.
     assert after.ttr_due_at == bog(11, 18, 13)
     now.set(bog(11, 19, 10))
     # Resumed Thu 10:00 with 2 h left.
-    assert desk.resume(desk.actor("jperez"), ticket.id).ttr_due_at == bog(11, 19, 12)
+    assert desk.resume(actor_of(desk, "jperez"), ticket.id).ttr_due_at == bog(11, 19, 12)
 
 
 def test_the_most_specific_policy_governs_and_only_its_tickets_move(db, desk, admin, boss, log):
@@ -353,29 +358,37 @@ def test_the_most_specific_policy_governs_and_only_its_tickets_move(db, desk, ad
 
     # A category policy: 8 h from Wed 09:00 ends Wed 17:00.
     assert admin.save_policy(boss, "CONECTIVIDAD", "media", 60, 8 * 60, "office").tickets_updated == 2
-    assert desk.get(internet.id).ttr_due_at == desk.get(vpn.id).ttr_due_at == bog(11, 18, 17)
-    assert desk.get(other.id).ttr_due_at == bog(11, 19, 15)
-    assert desk.get(high.id).ttr_due_at == high.ttr_due_at
+    assert (
+        desk.get(system_of(desk), internet.id).ttr_due_at
+        == desk.get(system_of(desk), vpn.id).ttr_due_at
+        == bog(11, 18, 17)
+    )
+    assert desk.get(system_of(desk), other.id).ttr_due_at == bog(11, 19, 15)
+    assert desk.get(system_of(desk), high.id).ttr_due_at == high.ttr_due_at
 
     # A service policy beats the category's: 4 h ends Wed 13:00.
     assert admin.save_policy(boss, "SER-001", "media", 60, 4 * 60, "office").tickets_updated == 1
-    assert desk.get(internet.id).ttr_due_at == bog(11, 18, 13)
+    assert desk.get(system_of(desk), internet.id).ttr_due_at == bog(11, 18, 13)
 
     # The category's policy no longer governs SER-001, nor does the default.
     assert admin.save_policy(boss, "CONECTIVIDAD", "media", 60, 6 * 60, "office").tickets_updated == 1
-    assert desk.get(vpn.id).ttr_due_at == bog(11, 18, 15)
+    assert desk.get(system_of(desk), vpn.id).ttr_due_at == bog(11, 18, 15)
     assert admin.save_policy(boss, None, "media", 60, 2 * 60, "office").tickets_updated == 1
-    assert desk.get(other.id).ttr_due_at == bog(11, 18, 11)
-    assert desk.get(internet.id).ttr_due_at == bog(11, 18, 13)
+    assert desk.get(system_of(desk), other.id).ttr_due_at == bog(11, 18, 11)
+    assert desk.get(system_of(desk), internet.id).ttr_due_at == bog(11, 18, 13)
 
     # Deleting the service's policy hands SER-001 back to its category's (6 h: 15:00).
     assert admin.delete_policy(boss, "SER-001", "media").tickets_updated == 1
-    assert desk.get(internet.id).ttr_due_at == bog(11, 18, 15)
+    assert desk.get(system_of(desk), internet.id).ttr_due_at == bog(11, 18, 15)
     # Deleting the category's hands both to the default (2 h: 11:00).
     assert admin.delete_policy(boss, "CONECTIVIDAD", "media").tickets_updated == 2
-    assert desk.get(internet.id).ttr_due_at == desk.get(vpn.id).ttr_due_at == bog(11, 18, 11)
+    assert (
+        desk.get(system_of(desk), internet.id).ttr_due_at
+        == desk.get(system_of(desk), vpn.id).ttr_due_at
+        == bog(11, 18, 11)
+    )
 
-    scopes = [(p.scope, p.scope_key, p.priority) for p in admin.policies()]
+    scopes = [(p.scope, p.scope_key, p.priority) for p in admin.policies(system_of(admin))]
     assert scopes[:4] == [(PolicyScope.DEFAULT, None, p) for p in ("crítica", "alta", "media", "baja")]
     assert len(scopes) == 4
 
@@ -383,21 +396,21 @@ def test_the_most_specific_policy_governs_and_only_its_tickets_move(db, desk, ad
 def test_resolved_and_cancelled_tickets_keep_their_due_times(db, desk, admin, boss, log, now):
     resolved = log()
     now.set(bog(11, 18, 10))
-    resolved = desk.resolve(desk.actor("jperez"), resolved.id, "Se reinició el enrutador.", "remoto")
-    cancelled = desk.cancel(desk.actor("supervisor"), log().id, "Duplicado")
+    resolved = desk.resolve(actor_of(desk, "jperez"), resolved.id, "Se reinició el enrutador.", "remoto")
+    cancelled = desk.cancel(actor_of(desk, "supervisor"), log().id, "Duplicado")
     open_one = log()
     result = admin.save_policy(boss, None, "media", 60, 8 * 60, "office")
     assert result.tickets_updated == 1
-    assert desk.get(resolved.id) == resolved
-    assert desk.get(cancelled.id) == cancelled
-    assert desk.get(open_one.id).version == open_one.version + 1
+    assert desk.get(system_of(desk), resolved.id) == resolved
+    assert desk.get(system_of(desk), cancelled.id) == cancelled
+    assert desk.get(system_of(desk), open_one.id).version == open_one.version + 1
 
 
 def test_critical_incidents_stay_on_24x7_whatever_the_policy_says(desk, admin, boss, log):
     outage = log(impact=1, urgency=1, type="incidente")
     assert outage.priority == "crítica" and outage.sla_calendar == "24x7"
     admin.save_policy(boss, None, "crítica", 60, 8 * 60, "office")
-    after = desk.get(outage.id)
+    after = desk.get(system_of(desk), outage.id)
     assert after.sla_calendar == "24x7"
     assert after.ttr_due_at == bog(11, 18, 17)  # 8 h round the clock from 09:00
 
@@ -413,16 +426,16 @@ def test_a_service_changing_category_takes_its_new_category_policy(desk, admin, 
     admin.save_policy(boss, "SEGURIDAD", "media", 60, 4 * 60, "office")
     ticket = log(service="SER-001")
     assert ticket.ttr_due_at == bog(11, 19, 15)  # default: CONECTIVIDAD has no policy
-    current = next(e for e in admin.services() if e.code == "SER-001")
+    current = next(e for e in admin.services(system_of(admin)) if e.code == "SER-001")
     admin.update_service(boss, "SER-001", replace(current, category="SEGURIDAD"))
-    assert desk.get(ticket.id).ttr_due_at == bog(11, 18, 13)
+    assert desk.get(system_of(desk), ticket.id).ttr_due_at == bog(11, 18, 13)
 
 
 def test_an_import_moving_a_service_to_another_category_retargets_its_tickets(desk, admin, boss, log):
     admin.save_policy(boss, "SEGURIDAD", "media", 60, 4 * 60, "office")
     ticket = log(service="SER-001")
     assert ticket.ttr_due_at == bog(11, 19, 15)  # default: CONECTIVIDAD has no policy
-    text = admin.export_catalog()
+    text = admin.export_catalog(system_of(admin))
     moved = "\n".join(
         line.replace("\tCONECTIVIDAD\t", "\tSEGURIDAD\t") if line.startswith("SER-001\t") else line
         for line in text.split("\n")
@@ -430,7 +443,7 @@ def test_an_import_moving_a_service_to_another_category_retargets_its_tickets(de
     assert moved != text
     result = admin.import_catalog(boss, moved)
     assert (result.created, result.updated) == (0, 1)
-    after = desk.get(ticket.id)
+    after = desk.get(system_of(desk), ticket.id)
     assert after.ttr_due_at == bog(11, 18, 13)  # SEGURIDAD's 4 h from Wed 09:00
     assert after.version == ticket.version + 1
 
@@ -475,9 +488,9 @@ def test_default_policies_cannot_be_deleted(db, admin, boss):
 
 def test_the_matrix_applies_to_new_classifications_only(db, admin, boss, log):
     before = log(impact=2, urgency=2)
-    assert admin.matrix()[(2, 2)] == "media"
+    assert admin.matrix(system_of(admin))[(2, 2)] == "media"
     admin.set_priority(boss, 2, 2, "alta")
-    assert admin.matrix()[(2, 2)] == "alta"
+    assert admin.matrix(system_of(admin))[(2, 2)] == "alta"
     assert log(impact=2, urgency=2).priority == "alta"
     with db.read() as s:
         assert s.get(Ticket, before.id).priority == "media"
@@ -500,21 +513,21 @@ def test_bad_matrix_cells_are_refused(db, admin, boss, args, field):
 
 
 def test_agents_are_created_edited_and_deactivated_not_deleted(db, desk, admin, boss, log):
-    mesa = next(g for g in admin.groups() if g.name == "Mesa de ayuda")
-    infra = next(g for g in admin.groups() if g.name == "Infraestructura y redes")
+    mesa = next(g for g in admin.groups(system_of(admin)) if g.name == "Mesa de ayuda")
+    infra = next(g for g in admin.groups(system_of(admin)) if g.name == "Infraestructura y redes")
     new = admin.create_agent(boss, "kjulio", "Karen Julio Salas", "agent", 1, mesa.id)
     assert (new.login, new.group_name, new.active, new.open_tickets) == ("kjulio", "Mesa de ayuda", True, 0)
     ticket = log()
-    desk.assign(desk.actor("supervisor"), ticket.id, agent_login="kjulio")
+    desk.assign(actor_of(desk, "supervisor"), ticket.id, agent_login="kjulio")
     edited = admin.update_agent(boss, new.id, "kjulio2", "Karen Julio Salas", "supervisor", 2, infra.id)
     assert (edited.login, edited.role, edited.level, edited.group_name) == ("kjulio2", "supervisor", 2, infra.name)
     off = admin.set_agent_active(boss, new.id, False)
     assert off.active is False and off.open_tickets == 1
-    assert new.id not in {a.id for a in admin.agents()}
-    assert new.id in {a.id for a in admin.agents(include_inactive=True)}
+    assert new.id not in {a.id for a in admin.agents(system_of(admin))}
+    assert new.id in {a.id for a in admin.agents(system_of(admin), include_inactive=True)}
     with pytest.raises(UnknownLogin):
-        desk.actor("kjulio2")
-    assert desk.get(ticket.id).agent_name == "Karen Julio Salas"
+        actor_of(desk, "kjulio2")
+    assert desk.get(system_of(desk), ticket.id).agent_name == "Karen Julio Salas"
     actions = [e.action for e in entity_events(db, "agent", str(new.id))]
     assert actions == ["crear", "modificar", "desactivar"]
 
@@ -542,7 +555,7 @@ def test_bad_agents_are_refused_at_the_field(db, admin, boss, kw, field):
 
 
 def test_the_last_admin_cannot_be_demoted_or_deactivated(db, admin, boss):
-    supervisor = next(a for a in admin.agents() if a.login == "supervisor")
+    supervisor = next(a for a in admin.agents(system_of(admin)) if a.login == "supervisor")
     before = everything(db)
     with pytest.raises(ValidationError) as err:
         admin.update_agent(boss, boss.id, boss.login, boss.full_name, "agent", 1, boss.group_id)
@@ -564,14 +577,14 @@ def test_groups_are_created_edited_and_deactivated(db, desk, admin, boss):
     assert (group.level, group.active, group.agents) == (2, True, 0)
     assert admin.update_group(boss, group.id, "Gobierno digital y datos", 3).level == 3
     assert admin.set_group_active(boss, group.id, False).active is False
-    assert group.id not in {g.id for g in admin.groups(include_inactive=False)}
-    assert group.id not in {g_id for g_id, _name, _lvl in desk.groups()}
+    assert group.id not in {g.id for g in admin.groups(system_of(admin), include_inactive=False)}
+    assert group.id not in {g_id for g_id, _name, _lvl in desk.groups(system_of(desk))}
     actions = [e.action for e in entity_events(db, "group", str(group.id))]
     assert actions == ["crear", "modificar", "desactivar"]
 
 
 def test_bad_groups_are_refused_and_level_one_always_has_a_group(db, admin, boss):
-    mesa = next(g for g in admin.groups() if g.level == 1)
+    mesa = next(g for g in admin.groups(system_of(admin)) if g.level == 1)
     before = everything(db)
     for args, field in (
         (("", 2), "name"),
@@ -594,12 +607,12 @@ def test_bad_groups_are_refused_and_level_one_always_has_a_group(db, admin, boss
 
 
 def test_holidays_are_the_calendars_view_of_the_year(admin):
-    days = {h.day: h.name for h in admin.holidays(2026)}
+    days = {h.day: h.name for h in admin.holidays(system_of(admin), 2026)}
     assert days[date(2026, 12, 25)] == "Navidad"
     assert date(2026, 11, 16) in days  # Independencia de Cartagena, moved to Monday
     assert len(days) == 19
     with pytest.raises(ValidationError) as err:
-        admin.holidays(20260)
+        admin.holidays(system_of(admin), 20260)
     assert err.value.field == "year"
 
 
@@ -608,38 +621,38 @@ def test_a_closure_moves_due_times_by_exactly_that_days_business_hours(db, desk,
     baja = log(impact=3, urgency=3)  # 40 h: Wed 9 + Thu 10 + Fri 9 + Mon 10 + Tue 2 -> Tue 24 10:00
     assert (media.ttr_due_at, baja.ttr_due_at) == (bog(11, 19, 15), bog(11, 24, 10))
     assert baja.tto_due_at == bog(11, 18, 13)
-    open_days = desk.calendar("office")
+    open_days = desk.calendar(system_of(desk), "office")
 
     # Thursday closed: both due times move by Thursday's 10 business hours.
     assert admin.add_closure(boss, date(2026, 11, 19), "Día cívico decretado").tickets_updated == 2
-    thu_media, thu_baja = desk.get(media.id), desk.get(baja.id)
+    thu_media, thu_baja = desk.get(system_of(desk), media.id), desk.get(system_of(desk), baja.id)
     assert thu_media.ttr_due_at == bog(11, 20, 15)  # Wed 9 h + Fri 7 h
     assert thu_baja.ttr_due_at == bog(11, 25, 10)  # Wed 9 + Fri 9 + Mon 10 + Tue 10 + Wed 2
     assert open_days.between(media.ttr_due_at, thu_media.ttr_due_at) == timedelta(hours=10)
     assert open_days.between(baja.ttr_due_at, thu_baja.ttr_due_at) == timedelta(hours=10)
     assert thu_baja.tto_due_at == bog(11, 18, 13)  # due before Thursday: unchanged
-    assert desk.calendar("office").add(thu_baja.ttr.anchor, thu_baja.ttr.target) == thu_baja.ttr_due_at
+    assert desk.calendar(system_of(desk), "office").add(thu_baja.ttr.anchor, thu_baja.ttr.target) == thu_baja.ttr_due_at
 
     # Friday closed too: 9 business hours more.
     assert admin.add_closure(boss, date(2026, 11, 20), "Inventario anual").tickets_updated == 2
-    fri_media, fri_baja = desk.get(media.id), desk.get(baja.id)
+    fri_media, fri_baja = desk.get(system_of(desk), media.id), desk.get(system_of(desk), baja.id)
     assert fri_media.ttr_due_at == bog(11, 23, 15)  # Wed 9 h + Mon 7 h
     assert fri_baja.ttr_due_at == bog(11, 26, 9)  # Wed 9 + Mon 10 + Tue 10 + Wed 10 + Thu 1
     assert open_days.between(thu_baja.ttr_due_at, fri_baja.ttr_due_at) == timedelta(hours=9)
-    assert [c.day for c in admin.closures()] == [date(2026, 11, 19), date(2026, 11, 20)]
+    assert [c.day for c in admin.closures(system_of(admin))] == [date(2026, 11, 19), date(2026, 11, 20)]
 
     # Removing the closures brings the due times back.
     admin.remove_closure(boss, date(2026, 11, 20))
-    assert desk.get(baja.id).ttr_due_at == bog(11, 25, 10)
+    assert desk.get(system_of(desk), baja.id).ttr_due_at == bog(11, 25, 10)
     admin.remove_closure(boss, date(2026, 11, 19))
-    assert desk.get(media.id).ttr_due_at == bog(11, 19, 15)
-    assert desk.get(baja.id).ttr_due_at == bog(11, 24, 10)
-    assert admin.closures() == []
+    assert desk.get(system_of(desk), media.id).ttr_due_at == bog(11, 19, 15)
+    assert desk.get(system_of(desk), baja.id).ttr_due_at == bog(11, 24, 10)
+    assert admin.closures(system_of(admin)) == []
     assert [e.action for e in entity_events(db, "closure", "2026-11-19")] == ["crear", "eliminar"]
     (ev, *_rest) = recompute_events(db, media.id)
     assert json.loads(ev.changes)["ttr_due_at"] == [iso(bog(11, 19, 15)), iso(bog(11, 20, 15))]
     assert len(recompute_events(db, media.id)) == 4
-    assert desk.get(media.id).version == media.version + 4
+    assert desk.get(system_of(desk), media.id).version == media.version + 4
 
 
 def test_a_closure_moves_the_legal_due_date_of_a_pqrs(desk, admin, boss, log):
@@ -647,9 +660,9 @@ def test_a_closure_moves_the_legal_due_date_of_a_pqrs(desk, admin, boss, log):
     # 15 business days after Wed 18 Nov, skipping Tue 8 Dec (holiday).
     assert pqrs.legal_due_on == date(2026, 12, 10)
     admin.add_closure(boss, date(2026, 11, 27), "Inventario anual")
-    assert desk.get(pqrs.id).legal_due_on == date(2026, 12, 11)
+    assert desk.get(system_of(desk), pqrs.id).legal_due_on == date(2026, 12, 11)
     admin.remove_closure(boss, date(2026, 11, 27))
-    assert desk.get(pqrs.id).legal_due_on == date(2026, 12, 10)
+    assert desk.get(system_of(desk), pqrs.id).legal_due_on == date(2026, 12, 10)
 
 
 def test_a_past_closure_is_refused_once_tickets_counted_that_day(db, desk, admin, boss, log, now):
@@ -663,7 +676,7 @@ def test_a_past_closure_is_refused_once_tickets_counted_that_day(db, desk, admin
     assert everything(db) == before
     # A past day no ticket counted yet may still be recorded.
     assert admin.add_closure(boss, date(2026, 11, 10), "Cierre por traslado de sede").tickets_updated == 0
-    assert desk.get(ticket.id).version == ticket.version
+    assert desk.get(system_of(desk), ticket.id).version == ticket.version
 
 
 def test_removing_a_past_closure_that_tickets_counted_is_refused(db, admin, boss, log, now):
@@ -721,9 +734,9 @@ def test_a_day_cannot_be_closed_twice_nor_reopened_if_not_closed(db, admin, boss
     ],
 )
 def test_settings_are_stored_normalised_and_audited(db, admin, boss, key, value, stored):
-    old = admin.settings()[key]
+    old = admin.settings(system_of(admin))[key]
     assert admin.set_setting(boss, key, value) == stored
-    assert admin.settings()[key] == stored
+    assert admin.settings(system_of(admin))[key] == stored
     (ev,) = entity_events(db, "setting", key)
     assert json.loads(ev.changes) == {"value": [old, stored]}
 
@@ -758,7 +771,7 @@ MUTATIONS = {
     "set_service_active": lambda a, who: a.set_service_active(who, "SER-001", False),
     "add_category": lambda a, who: a.add_category(who, "NUEVA"),
     "rename_category": lambda a, who: a.rename_category(who, "SEGURIDAD", "NUEVA"),
-    "import_catalog": lambda a, who: a.import_catalog(who, a.export_catalog()),
+    "import_catalog": lambda a, who: a.import_catalog(who, a.export_catalog(system_of(a))),
     "save_policy": lambda a, who: a.save_policy(who, None, "media", 60, 600, "office"),
     "delete_policy": lambda a, who: a.delete_policy(who, "SER-001", "media"),
     "set_priority": lambda a, who: a.set_priority(who, 1, 1, "alta"),
@@ -771,6 +784,7 @@ MUTATIONS = {
     "add_closure": lambda a, who: a.add_closure(who, date(2026, 11, 19), "Día cívico"),
     "remove_closure": lambda a, who: a.remove_closure(who, date(2026, 11, 19)),
     "set_setting": lambda a, who: a.set_setting(who, "risk_threshold", "0.5"),
+    "issue_enrolment_code": lambda a, who: a.issue_enrolment_code(who, "lmarrugo"),
 }
 
 
@@ -779,7 +793,19 @@ MUTATIONS = {
 def test_only_administrators_may_change_anything(db, desk, admin, login, name):
     before = everything(db)
     with pytest.raises(PermissionDenied) as err:
-        MUTATIONS[name](admin, desk.actor(login))
+        MUTATIONS[name](admin, actor_of(desk, login))
+    assert "administrador" in err.value.message
+    assert everything(db) == before
+
+
+@pytest.mark.parametrize("login", ["supervisor", "jperez"])
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_a_forged_admin_role_changes_nothing(db, desk, admin, login, name):
+    """An ActorInfo built by the caller with role="admin": the role stored for the agent decides."""
+    forged = replace(actor_of(desk, login), role="admin")
+    before = everything(db)
+    with pytest.raises(PermissionDenied) as err:
+        MUTATIONS[name](admin, forged)
     assert "administrador" in err.value.message
     assert everything(db) == before
 

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import func, select
 
 from mesa_tui.domain.catalog import ImportStatus, PreviewRow, parse_catalog
+from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.domain.vocab import SEED_CATEGORIES
 from mesa_tui.services.catalog import (
     CatalogFileRejected,
@@ -24,6 +25,7 @@ from mesa_tui.store.audit import events_of_entity
 from mesa_tui.store.engine import Database
 from mesa_tui.store.models import Agent, TicketEvent
 from mesa_tui.store.seed import seed_reference_data
+from tests.support import actor_of, system_of
 
 CATALOG = Path(__file__).resolve().parents[2] / "db" / "catalog.tsv"
 REAL = CATALOG.read_text(encoding="utf-8")
@@ -52,18 +54,22 @@ def db(make_db):
 
 @pytest.fixture
 def loaded(db):
-    import_catalog(db, REAL)
+    import_catalog(db, system_of(db), REAL)  # the first load of a new desk is the desk's own
     return db
 
 
-def add_agent(db: Database, role: str) -> SimpleNamespace:
+def add_agent(db: Database, role: str) -> ActorInfo:
     def add(s):
-        agent = Agent(login=f"{role}1", full_name=f"Un {role}", role=role)
-        s.add(agent)
-        s.flush()
-        return agent.id
+        s.add(Agent(login=f"{role}1", full_name=f"Un {role}", role=role))
 
-    return SimpleNamespace(id=db.write(add), role=role)
+    db.write(add)
+    return actor_of(db, f"{role}1")
+
+
+@pytest.fixture
+def boss(db) -> ActorInfo:
+    """An administrator: only they may import over a catalog already loaded."""
+    return add_agent(db, "admin")
 
 
 def snapshot(db: Database):
@@ -111,43 +117,50 @@ def new_row(code="SER-035", name="Firma digital", category="SEGURIDAD", active="
 
 
 def test_import_loads_the_33_services_with_one_event_each(db):
-    assert import_catalog(db, REAL) == ImportResult(created=33, updated=0, unchanged=0)
+    assert import_catalog(db, system_of(db), REAL) == ImportResult(created=33, updated=0, unchanged=0)
     services, ids, events = snapshot(db)
     assert services == parse_catalog(REAL, SEED_CATEGORIES)
     assert len(ids) == 33 and "SER-034" in ids and "SER-028" not in ids
     assert events == 33
     [event] = service_events(db, "SER-034")
-    assert (event.action, event.actor_id, event.ticket_id) == ("crear", None, None)
+    assert (event.action, event.actor_id, event.ticket_id) == ("crear", system_of(db).id, None)
     changes = json.loads(event.changes)
     assert changes["name"] == [None, "Administración de bases"]
     assert changes["active"] == [None, True]
 
 
-def test_reimport_is_idempotent(loaded):
+def test_reimport_is_idempotent(loaded, boss):
     before = snapshot(loaded)
-    assert import_catalog(loaded, REAL) == ImportResult(created=0, updated=0, unchanged=33)
+    assert import_catalog(loaded, boss, REAL) == ImportResult(created=0, updated=0, unchanged=33)
     assert snapshot(loaded) == before
 
 
-def test_export_round_trip(loaded, make_db):
-    exported = export_catalog(loaded)
+def test_export_round_trip(loaded, boss, make_db):
+    exported = export_catalog(loaded, boss)
     assert parse_catalog(exported, SEED_CATEGORIES) == parse_catalog(REAL, SEED_CATEGORIES)
-    assert import_catalog(loaded, exported) == ImportResult(created=0, updated=0, unchanged=33)
-    assert export_catalog(loaded) == exported
+    assert import_catalog(loaded, boss, exported) == ImportResult(created=0, updated=0, unchanged=33)
+    assert export_catalog(loaded, boss) == exported
     fresh = make_db("fresh.db")
-    assert import_catalog(fresh, exported) == ImportResult(created=33, updated=0, unchanged=0)
-    assert export_catalog(fresh).encode("utf-8") == exported.encode("utf-8")
+    assert import_catalog(fresh, system_of(fresh), exported) == ImportResult(created=33, updated=0, unchanged=0)
+    assert export_catalog(fresh, system_of(fresh)).encode("utf-8") == exported.encode("utf-8")
 
 
-def test_import_never_deletes_services_missing_from_the_file(loaded):
+def test_the_system_actor_loads_only_the_first_catalog(loaded):
+    before = snapshot(loaded)
+    with pytest.raises(PermissionDenied, match="ya está cargado"):
+        import_catalog(loaded, system_of(loaded), every_description_changed(REAL))
+    assert snapshot(loaded) == before
+
+
+def test_import_never_deletes_services_missing_from_the_file(loaded, boss):
     short = "\n".join(line for line in REAL.split("\n") if not line.startswith("SER-") or line.startswith("SER-001\t"))
-    assert import_catalog(loaded, short) == ImportResult(created=0, updated=0, unchanged=1)
+    assert import_catalog(loaded, boss, short) == ImportResult(created=0, updated=0, unchanged=1)
     assert len(snapshot(loaded)[0]) == 33
 
 
-def test_inactive_services_are_listed_on_request(loaded):
+def test_inactive_services_are_listed_on_request(loaded, boss):
     text = with_line_replaced(REAL, "SER-001", lambda line: line.rsplit("\t", 1)[0] + "\tno")
-    assert import_catalog(loaded, text) == ImportResult(created=0, updated=1, unchanged=32)
+    assert import_catalog(loaded, boss, text) == ImportResult(created=0, updated=1, unchanged=32)
     with loaded.read() as s:
         assert len(catalog_repo.list_services(s)) == 33
         active = catalog_repo.list_services(s, include_inactive=False)
@@ -181,12 +194,12 @@ def refusals():
 
 @pytest.mark.parametrize("start", ["empty", "loaded"])
 @pytest.mark.parametrize(("text", "line", "words"), refusals())
-def test_malformed_file_is_refused_and_changes_nothing(db, start, text, line, words):
+def test_malformed_file_is_refused_and_changes_nothing(db, boss, start, text, line, words):
     if start == "loaded":
-        import_catalog(db, REAL)
+        import_catalog(db, system_of(db), REAL)
     before = snapshot(db)
     with pytest.raises(CatalogFileRejected) as caught:
-        import_catalog(db, text)
+        import_catalog(db, boss, text)
     error = caught.value
     assert isinstance(error, ServiceError)
     assert error.line == line
@@ -198,7 +211,7 @@ def test_malformed_file_is_refused_and_changes_nothing(db, start, text, line, wo
 
 def test_preview_refuses_a_malformed_file_too(loaded):
     with pytest.raises(CatalogFileRejected) as caught:
-        preview_import(loaded, REAL + new_row(code="SER-35") + "\n")
+        preview_import(loaded, system_of(loaded), REAL + new_row(code="SER-35") + "\n")
     assert "'SER-35'" in caught.value.problem
 
 
@@ -212,13 +225,13 @@ def test_modified_description_shows_in_preview_and_is_audited(loaded):
     text += new_row() + "\n"
     before = snapshot(loaded)
 
-    rows = preview_import(loaded, text)
+    rows = preview_import(loaded, admin, text)
     assert snapshot(loaded) == before
     assert PreviewRow("SER-005", ImportStatus.MODIFICADO, ("description",)) in rows
     assert ("SER-035", "nuevo", ()) in rows
     assert sum(1 for _, status, _ in rows if status == "sin cambios") == 32
 
-    assert import_catalog(loaded, text, actor=admin) == ImportResult(created=1, updated=1, unchanged=32)
+    assert import_catalog(loaded, admin, text) == ImportResult(created=1, updated=1, unchanged=32)
     event = service_events(loaded, "SER-005")[-1]
     assert (event.entity, event.action, event.actor_id) == ("service", "modificar", admin.id)
     assert json.loads(event.changes) == {"description": [old, "Capacitación en los sistemas."]}
@@ -232,5 +245,5 @@ def test_only_an_admin_may_import(db, role):
     actor = add_agent(db, role)
     before = snapshot(db)
     with pytest.raises(PermissionDenied):
-        import_catalog(db, REAL, actor=actor)
+        import_catalog(db, actor, REAL)
     assert snapshot(db) == before

@@ -16,7 +16,7 @@ from sqlmodel import func, select
 
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.store.models import Survey, Ticket, TicketEvent
-from tests.support import new_ticket
+from tests.support import actor_of, new_ticket
 
 PQRS_REASON = "El usuario reporta una falla: no es una queja"
 
@@ -48,7 +48,7 @@ def refused(db, ticket_id, call, error=PermissionDenied):
 
 @pytest.fixture
 def who(desk):
-    return {login: desk.actor(login) for login in ("jperez", "lmarrugo", "supervisor", "admin")}
+    return {login: actor_of(desk, login) for login in ("jperez", "lmarrugo", "supervisor", "admin")}
 
 
 def logged(desk, who, type="queja", impact=2, urgency=2, held=True):

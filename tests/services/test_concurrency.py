@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from bench import concurrency_bench as workload
+from tests.support import actor_of
 
 PROCESSES, ACTIONS, TICKETS = 8, 300, 20
 
@@ -45,10 +46,10 @@ def test_the_replay_check_catches_a_lost_update(shared):
     db = Database(url)
     desk = Desk(db)
     target = ticket_ids[0]
-    desk.take(desk.actor("jperez"), target)
+    desk.take(actor_of(desk, "jperez"), target)
     assert workload.replay_check(url, ticket_ids) == []
     db.write(lambda s: s.exec(sa.update(Ticket).where(Ticket.id == target).values(agent_id=None)))
-    desk.assign(desk.actor("supervisor"), target, agent_login="lmarrugo")
+    desk.assign(actor_of(desk, "supervisor"), target, agent_login="lmarrugo")
     problems = workload.replay_check(url, ticket_ids)
     db.dispose()
     assert any("agent_id" in p and "lost update" in p for p in problems), problems
@@ -61,7 +62,7 @@ def test_the_replay_check_catches_a_missing_event(shared):
     url, ticket_ids = shared
     db = Database(url)
     desk = Desk(db)
-    desk.take(desk.actor("jperez"), ticket_ids[1])
+    desk.take(actor_of(desk, "jperez"), ticket_ids[1])
     db.dispose()
     problems = workload.replay_check(url, ticket_ids, done=[(ticket_ids[1], "tomar"), (ticket_ids[2], "tomar")])
     assert any("missing" in p for p in problems), problems

@@ -10,6 +10,7 @@ import pytest
 
 from mesa_tui.services.errors import ValidationError
 from mesa_tui.services.reports import FIRST_YEAR, LAST_YEAR, Reports
+from tests.support import actor_of
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def reports(db, now):
 def test_dates_outside_the_reports_years_are_refused(desk, reports, tmp_path, date_from, date_to, field, message):
     out = tmp_path / "casos.csv"
     with pytest.raises(ValidationError) as err:
-        reports.export_tickets(desk.actor("supervisor"), date_from, date_to, out, "csv")
+        reports.export_tickets(actor_of(desk, "supervisor"), date_from, date_to, out, "csv")
     assert (err.value.field, err.value.message) == (field, message)
     assert not out.exists()
 
@@ -52,6 +53,6 @@ def test_the_whole_window_is_accepted(desk, reports, log, tmp_path):
     log(by="supervisor")
     out = tmp_path / "casos.csv"
     written = reports.export_tickets(
-        desk.actor("supervisor"), date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31), out, "csv"
+        actor_of(desk, "supervisor"), date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31), out, "csv"
     )
     assert written == 1 and out.is_file()

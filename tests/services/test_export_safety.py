@@ -21,6 +21,7 @@ from sqlmodel import select
 from mesa_tui.services.errors import ValidationError
 from mesa_tui.services.files import csv_cell
 from mesa_tui.store.models import Agent, CatalogService, ServiceCategory, SupportGroup, Ticket
+from tests.support import actor_of, system_of
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE = {
@@ -51,7 +52,7 @@ def hostile_ticket(desk, now, log):
 
     The desk strips leading blanks from what is typed, so the tab and the line
     break arrive the way mail or an old import could bring them: in the rows."""
-    jperez = desk.actor("jperez")
+    jperez = actor_of(desk, "jperez")
     t = log()
     now.advance(minutes=10)
     desk.take(jperez, t.id)
@@ -228,7 +229,7 @@ def test_the_catalog_file_is_written_under_a_fresh_name_too(db, out, victim):
     from mesa_tui.services.catalog import export_catalog, write_catalog_file
 
     links = plant_links(out, "catalogo.tsv", victim)
-    text = export_catalog(db)
+    text = export_catalog(db, system_of(db))
     written, count = write_catalog_file(str(out / "catalogo.tsv"), text)
     assert victim.read_bytes() == VICTIM_TEXT and all(link.is_symlink() for link in links)
     assert Path(written).read_text(encoding="utf-8") == text and count > 0

@@ -11,7 +11,7 @@ from mesa_tui.domain import limits
 from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.services.admin import Admin
 from mesa_tui.services.errors import NotFound, ValidationError
-from tests.support import new_ticket
+from tests.support import actor_of, new_ticket, system_of
 
 
 def over(limit: int) -> str:
@@ -52,22 +52,22 @@ def admin(db, now) -> Admin:
 )
 def test_a_ticket_with_a_text_over_its_limit_is_refused(desk, field, value, message):
     with pytest.raises(ValidationError) as err:
-        desk.log(desk.actor("jperez"), new_ticket(**{field: value()}))
+        desk.log(actor_of(desk, "jperez"), new_ticket(**{field: value()}))
     assert (err.value.field, err.value.message) == (field, message)
     with pytest.raises(NotFound):
-        desk.get(1)  # nothing was logged
+        desk.get(system_of(desk), 1)  # nothing was logged
 
 
 def test_a_ticket_at_its_limits_is_logged(desk):
     info = desk.log(
-        desk.actor("jperez"),
+        actor_of(desk, "jperez"),
         new_ticket(subject="s" * limits.SUBJECT, description="d" * limits.DESCRIPTION, requester_name="n" * 120),
     )
     assert (len(info.subject), len(info.description), len(info.requester_name)) == (200, 20_000, 120)
 
 
 def test_what_agents_write_on_a_ticket_has_its_limits(desk, log):
-    jperez = desk.actor("jperez")
+    jperez = actor_of(desk, "jperez")
     ticket = log(by="supervisor")
     desk.take(jperez, ticket.id)
     refusals = {
@@ -76,7 +76,7 @@ def test_what_agents_write_on_a_ticket_has_its_limits(desk, log):
         "escalate": lambda: desk.escalate(jperez, ticket.id, over(limits.REASON)),
         "assign": lambda: desk.assign(jperez, ticket.id, agent_login="jperez", note=over(limits.REASON)),
         "resolve": lambda: desk.resolve(jperez, ticket.id, over(limits.SOLUTION), "remoto"),
-        "cancel": lambda: desk.cancel(desk.actor("supervisor"), ticket.id, over(limits.REASON)),
+        "cancel": lambda: desk.cancel(actor_of(desk, "supervisor"), ticket.id, over(limits.REASON)),
     }
     messages = {}
     for name, attempt in refusals.items():
@@ -91,7 +91,7 @@ def test_what_agents_write_on_a_ticket_has_its_limits(desk, log):
         "resolve": ("solution", "La solución admite hasta 20.000 caracteres (tiene 20.001)."),
         "cancel": ("reason", "El motivo de la anulación admite hasta 2.000 caracteres (tiene 2.001)."),
     }
-    assert desk.get(ticket.id).version == 2  # logged, taken: nothing else was written
+    assert desk.get(system_of(desk), ticket.id).version == 2  # logged, taken: nothing else was written
 
     desk.wait(jperez, ticket.id, "Esperando al usuario")
     with pytest.raises(ValidationError) as err:
@@ -105,7 +105,7 @@ def test_what_agents_write_on_a_ticket_has_its_limits(desk, log):
     ):
         with pytest.raises(ValidationError, match=r"admite hasta 2\.000 caracteres"):
             attempt()
-    assert desk.get(ticket.id).status == "resuelto"
+    assert desk.get(system_of(desk), ticket.id).status == "resuelto"
 
 
 @pytest.mark.parametrize(
@@ -122,8 +122,8 @@ def test_what_agents_write_on_a_ticket_has_its_limits(desk, log):
 def test_catalog_texts_have_their_limits(desk, admin, field, limit, message):
     entry = CatalogEntry("SER-900", "Nuevo", "", "SOFTWARE Y APLICACIONES", "", "", "", "")
     with pytest.raises(ValidationError) as err:
-        admin.create_service(desk.actor("admin"), replace(entry, **{field: over(limit)}))
+        admin.create_service(actor_of(desk, "admin"), replace(entry, **{field: over(limit)}))
     assert (err.value.field, err.value.message) == (field, message)
-    assert "SER-900" not in [e.code for e in admin.services()]
-    admin.create_service(desk.actor("admin"), replace(entry, **{field: "a" * limit}))
-    assert "SER-900" in [e.code for e in admin.services()]
+    assert "SER-900" not in [e.code for e in admin.services(system_of(admin))]
+    admin.create_service(actor_of(desk, "admin"), replace(entry, **{field: "a" * limit}))
+    assert "SER-900" in [e.code for e in admin.services(system_of(admin))]

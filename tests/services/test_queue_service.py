@@ -17,6 +17,7 @@ from mesa_tui.domain.queue import (
 from mesa_tui.domain.vocab import Priority, Status
 from mesa_tui.services.queue import QueueService
 from mesa_tui.store import queue_repo
+from tests.support import actor_of, system_of
 
 SUBJECTS = ("Impresora sin tóner", "No abre Outlook", "VPN no conecta", "Pantalla parpadea", "Crear usuario")
 REQUESTERS = ("Ana Díaz", "Luis Torres", "Óscar Vargas", "Paola Herrera", "Jorge Castro")
@@ -26,7 +27,7 @@ SERVICES = ("SER-001", "SER-004", "SER-009", "SER-016", "SER-025")
 @pytest.fixture
 def queue_data(desk, now, log):
     """37 tickets in every open status (and some closed), held by several agents."""
-    agents = [desk.actor(login) for login in ("jperez", "lmarrugo", "hbarrios")]
+    agents = [actor_of(desk, login) for login in ("jperez", "lmarrugo", "hbarrios")]
     made = []
     for i in range(37):
         now.advance(minutes=13)
@@ -49,7 +50,7 @@ def queue_data(desk, now, log):
                     desk.close(who, t.id)
         made.append(t.id)
     now.advance(hours=2)
-    return [desk.get(i) for i in made]
+    return [desk.get(system_of(desk), i) for i in made]
 
 
 def sort_value(info, key: SortKey):
@@ -109,7 +110,7 @@ def walk(service, actor, q, size):
 
 def test_keyset_paging_matches_a_full_sort(db, desk, now, queue_data):
     service = QueueService(db, now=now)
-    actor = desk.actor("supervisor")
+    actor = actor_of(desk, "supervisor")
     for sort in SortKey:
         for descending in (False, True):
             q = QueueQuery(sort=sort, descending=descending)
@@ -138,7 +139,7 @@ FILTERED = [
 
 def test_views_and_filters(db, desk, now, queue_data):
     service = QueueService(db, now=now)
-    actor = desk.actor("jperez")
+    actor = actor_of(desk, "jperez")
     for query in FILTERED:
         want = expected(queue_data, query, actor)
         assert want, f"the fixture has tickets for {query}"
@@ -151,14 +152,14 @@ def test_a_code_finds_its_ticket_in_any_status(db, desk, now, queue_data):
     service = QueueService(db, now=now)
     closed = next(i for i in queue_data if i.status == "cerrado")
     page = service.page(
-        desk.actor("jperez"), QueueQuery(text=closed.code.lower(), status=Status.CERRADO), PageRequest()
+        actor_of(desk, "jperez"), QueueQuery(text=closed.code.lower(), status=Status.CERRADO), PageRequest()
     )
     assert [r.code for r in page.rows] == [closed.code]
 
 
 def test_refresh_from_the_first_row_tops_up_a_shrunk_page(db, desk, now, queue_data):
     service = QueueService(db, now=now)
-    supervisor = desk.actor("supervisor")
+    supervisor = actor_of(desk, "supervisor")
     q = QueueQuery()
     first = service.page(supervisor, q, PageRequest(size=8))
     last = service.page(supervisor, q, PageRequest(PageDirection.LAST, size=8))
@@ -176,7 +177,7 @@ def test_refresh_from_the_first_row_tops_up_a_shrunk_page(db, desk, now, queue_d
 
 
 def test_the_count_stops_at_the_cap(db, desk, queue_data):
-    supervisor = desk.actor("supervisor")
+    supervisor = actor_of(desk, "supervisor")
     with db.read() as s:
         assert queue_repo.count(s, QueueQuery(), supervisor.id, supervisor.group_id, cap=5) == (5, True)
         n = len(expected(queue_data, QueueQuery(), supervisor))
@@ -185,8 +186,8 @@ def test_the_count_stops_at_the_cap(db, desk, queue_data):
 
 def test_the_page_carries_the_running_clock(db, desk, now, queue_data):
     service = QueueService(db, now=now)
-    page = service.page(desk.actor("supervisor"), QueueQuery(), PageRequest(size=50))
-    sla = service.sla_context()
+    page = service.page(actor_of(desk, "supervisor"), QueueQuery(), PageRequest(size=50))
+    sla = service.sla_context(system_of(service))
     for row in page.rows:
         info = next(i for i in queue_data if i.id == row.id)
         kind, clock = info.running_clock()
@@ -211,7 +212,7 @@ def text_index(db):
 def test_the_trigram_index_answers_like_the_scan(text_index, desk, now, queue_data, monkeypatch):
     db = text_index
     service = QueueService(db, now=now)
-    actor = desk.actor("supervisor")
+    actor = actor_of(desk, "supervisor")
     with db.read() as s:
         assert queue_repo.text_index_available(s)
     for selective in (queue_repo._FTS_SELECTIVE, 3):  # rare terms through the index; then common ones by the scan
@@ -224,7 +225,7 @@ def test_the_trigram_index_answers_like_the_scan(text_index, desk, now, queue_da
 
 def test_the_trigram_index_follows_new_tickets(text_index, desk, now, queue_data, log):
     service = QueueService(db := text_index, now=now)
-    actor = desk.actor("supervisor")
+    actor = actor_of(desk, "supervisor")
     with db.read() as s:
         assert queue_repo.text_index_available(s)
     new = log(by="supervisor", subject="Escáner quemado en archivo")

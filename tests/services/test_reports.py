@@ -23,7 +23,7 @@ from mesa_tui.domain.sla import ClockState
 from mesa_tui.services.desk import NewTicket
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.store.models import Setting, Ticket, TicketEvent
-from tests.support import pin_sla_targets
+from tests.support import actor_of, pin_sla_targets
 
 BOGOTA = ZoneInfo("America/Bogota")
 UTC = UTC
@@ -47,7 +47,7 @@ class Work:
 
     def __init__(self, desk, now):
         self.desk, self.now = desk, now
-        self.sup = desk.actor("supervisor")
+        self.sup = actor_of(desk, "supervisor")
 
     def at(self, when: datetime) -> None:
         self.now.set(when)
@@ -74,11 +74,11 @@ class Work:
 
     def take(self, ticket_id, when, login="jperez"):
         self.at(when)
-        self.desk.take(self.desk.actor(login), ticket_id)
+        self.desk.take(actor_of(self.desk, login), ticket_id)
 
     def resolve(self, ticket_id, when, mode, login="jperez"):
         self.at(when)
-        self.desk.resolve(self.desk.actor(login), ticket_id, "Se atendió la solicitud.", mode)
+        self.desk.resolve(actor_of(self.desk, login), ticket_id, "Se atendió la solicitud.", mode)
 
     def close(self, ticket_id, when, score=None, comment=""):
         self.at(when)
@@ -151,7 +151,7 @@ def year_2026(work):
     w.take(h, bogota(2026, 2, 18, 11, 5))
     w.resolve(h, bogota(2026, 2, 18, 12), "remoto")
     w.at(bogota(2026, 2, 18, 14))
-    w.desk.reopen(w.desk.actor("jperez"), h, "El usuario sigue sin acceso")
+    w.desk.reopen(actor_of(w.desk, "jperez"), h, "El usuario sigue sin acceso")
     w.resolve(h, bogota(2026, 3, 18, 11), "en_sitio")
     w.log(bogota(2026, 2, 28, 23, 30), None)  # K
 
@@ -256,7 +256,7 @@ def test_the_previous_year_gets_the_late_new_year_eve_ticket(reports, sup, year_
 
 
 def test_targets_are_settings_an_admin_changes(reports, sup, desk, db, year_2026):
-    admin = desk.actor("admin")
+    admin = actor_of(desk, "admin")
     assert reports.set_target(admin, "hardware", "80") == 80
     assert reports.set_target(admin, "software", "72,5") == Fraction(145, 2)
     assert reports.set_target(admin, "remoto", "42,5 %") == Fraction(85, 2)
@@ -273,7 +273,7 @@ def test_targets_are_settings_an_admin_changes(reports, sup, desk, db, year_2026
 
 
 def test_only_an_admin_changes_targets_and_bad_values_change_nothing(reports, sup, desk, db):
-    admin = desk.actor("admin")
+    admin = actor_of(desk, "admin")
     with pytest.raises(PermissionDenied):
         reports.set_target(sup, "hardware", "80")
     with pytest.raises(ValidationError) as exc:
@@ -290,7 +290,7 @@ def test_only_an_admin_changes_targets_and_bad_values_change_nothing(reports, su
 
 
 def test_agents_may_not_see_supervisor_reads(reports, desk, out):
-    agent = desk.actor("jperez")
+    agent = actor_of(desk, "jperez")
     calls = [
         lambda: reports.overview(agent),
         lambda: reports.sla_board_counts(agent),
@@ -304,7 +304,7 @@ def test_agents_may_not_see_supervisor_reads(reports, desk, out):
         with pytest.raises(PermissionDenied):
             call()
     assert list(out.iterdir()) == []
-    assert reports.indicators(desk.actor("admin"), 2026).year == 2026
+    assert reports.indicators(actor_of(desk, "admin"), 2026).year == 2026
 
 
 def test_year_and_format_are_checked(reports, sup, out):
@@ -513,10 +513,10 @@ def queue(work):
     t[5] = w.log(bogota(2026, 11, 10, 9), "red", service="SER-001")
     w.take(t[5], bogota(2026, 11, 10, 9, 10))
     w.at(bogota(2026, 11, 10, 9, 30))
-    w.desk.escalate(w.desk.actor("jperez"), t[5], "Requiere especialista de redes")
+    w.desk.escalate(actor_of(w.desk, "jperez"), t[5], "Requiere especialista de redes")
     w.take(t[5], bogota(2026, 11, 10, 10), login="hbarrios")
     w.at(bogota(2026, 11, 10, 11))
-    w.desk.wait(w.desk.actor("hbarrios"), t[5], "Esperando repuesto del proveedor")
+    w.desk.wait(actor_of(w.desk, "hbarrios"), t[5], "Esperando repuesto del proveedor")
     t[6] = w.log(bogota(2026, 10, 1, 9), "red", service="SER-001")
     w.take(t[6], bogota(2026, 10, 1, 9, 10))
     t[7] = w.log(bogota(2026, 11, 18, 8, 10))

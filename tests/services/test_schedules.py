@@ -20,6 +20,7 @@ from mesa_tui.services.admin import RECOMPUTE_ACTION
 from mesa_tui.services.errors import NotFound, PermissionDenied, ValidationError
 from mesa_tui.store.models import Schedule, ServiceSchedule, SlaPolicy, Ticket, TicketEvent
 from tests.services.support import bog, events
+from tests.support import actor_of, system_of
 
 WEEKDAYS = ["08:00-18:00"] * 5 + ["", ""]
 H = timedelta(hours=1)
@@ -41,7 +42,7 @@ def weekdays(admin, boss):
 def test_a_schedule_is_created_numbered_and_audited(db, admin, boss):
     saved = admin.create_schedule(boss, "  Lun–vie 08:00–18:00 ", WEEKDAYS)
     assert (saved.schedule.code, saved.schedule.name, saved.tickets_updated) == ("HOR-001", "Lun–vie 08:00–18:00", 0)
-    assert [(s.code, s.name, s.summary) for s in admin.schedules()] == [
+    assert [(s.code, s.name, s.summary) for s in admin.schedules(system_of(admin))] == [
         ("office", "Oficina", "lun–jue 08:00–18:00 · vie 08:00–17:00"),
         ("24x7", "24x7", "lun–dom 00:00–24:00"),
         ("HOR-001", "Lun–vie 08:00–18:00", "lun–vie 08:00–18:00"),
@@ -62,7 +63,7 @@ def test_a_service_counts_its_schedule_from_the_moment_it_is_attached(db, desk, 
 
     assert admin.set_service_schedule(boss, "SER-001", "HOR-001").tickets_updated == 1
 
-    moved = desk.get(before.id)
+    moved = desk.get(system_of(desk), before.id)
     assert moved.sla_calendar == "HOR-001"
     # 15 min counted on Oficina; from 16:45 on, Friday runs to 18:00.
     assert moved.tto_due_at == bog(11, 23, 8, 30)  # 1 h 45: Fri 1 h 15 + Mon 30 min
@@ -73,7 +74,7 @@ def test_a_service_counts_its_schedule_from_the_moment_it_is_attached(db, desk, 
     attached = events(db, TicketEvent.entity == "service", TicketEvent.entity_key == "SER-001")[-1]
     assert (attached.action, json.loads(attached.changes)) == ("modificar", {"schedule": ["office", "HOR-001"]})
     assert attached.actor_id == boss.id
-    assert admin.service_schedules() == {"SER-001": "HOR-001"}
+    assert admin.service_schedules(system_of(admin)) == {"SER-001": "HOR-001"}
 
     now.set(bog(11, 20, 17, 30))
     request = log(type="requerimiento")
@@ -91,9 +92,9 @@ def test_a_service_counts_its_schedule_from_the_moment_it_is_attached(db, desk, 
 
     # Back to Oficina: the service has no schedule of its own any more.
     assert admin.set_service_schedule(boss, "SER-001", "office").tickets_updated == 3
-    assert desk.get(request.id).sla_calendar == "office"
-    assert desk.get(outage.id).sla_calendar == "24x7"
-    assert admin.service_schedules() == {}
+    assert desk.get(system_of(desk), request.id).sla_calendar == "office"
+    assert desk.get(system_of(desk), outage.id).sla_calendar == "24x7"
+    assert admin.service_schedules(system_of(admin)) == {}
     assert admin.set_service_schedule(boss, "SER-001", "office").tickets_updated == 0
 
 
@@ -104,7 +105,7 @@ def test_holidays_and_closures_apply_to_a_named_schedule(desk, admin, boss, log,
     assert ticket.tto_due_at == bog(11, 17, 9, 30)  # Fri 30 min + Tue 1 h 30
     now.set(bog(11, 13, 17, 45))
     assert admin.add_closure(boss, date(2026, 11, 17), "Traslado de sede").tickets_updated == 1
-    assert desk.get(ticket.id).tto_due_at == bog(11, 18, 9, 30)
+    assert desk.get(system_of(desk), ticket.id).tto_due_at == bog(11, 18, 9, 30)
 
 
 def test_new_hours_count_from_the_moment_they_are_saved(db, desk, admin, boss, log, now, weekdays):
@@ -119,12 +120,12 @@ def test_new_hours_count_from_the_moment_they_are_saved(db, desk, admin, boss, l
     saved = admin.update_schedule(boss, "HOR-001", "Lun–vie extendido", ["09:00-19:00"] * 5 + ["", ""], True)
 
     assert saved.tickets_updated == 1
-    after = desk.get(ticket.id)
+    after = desk.get(system_of(desk), ticket.id)
     # 08-10 counted on the old hours stays counted, though the new ones open at 09:00 (counted
     # again, 08-09 would be given back and it would fall due at 15:00): 14 h left from Mon
     # 10:00: Mon 10-19 (9 h) + Tue 09-14 (5 h).
     assert after.ttr_due_at == bog(11, 24, 14)
-    assert after.ttr.elapsed(desk.calendar("HOR-001"), now()) == 2 * H  # the 2 h before, as counted
+    assert after.ttr.elapsed(desk.calendar(system_of(desk), "HOR-001"), now()) == 2 * H  # the 2 h before, as counted
     assert after.version == ticket.version + 1
     modified = events(db, TicketEvent.entity == "schedule", TicketEvent.entity_key == "HOR-001")
     assert [e.action for e in modified] == ["crear", "modificar", "modificar"]
@@ -192,15 +193,15 @@ def test_unknown_services_and_schedules_are_refused(db, admin, boss):
 
 def test_the_service_form_saves_its_schedule_with_one_recompute(db, desk, admin, boss, log, weekdays):
     ticket = log(type="requerimiento")
-    entry = next(e for e in admin.services() if e.code == "SER-001")
+    entry = next(e for e in admin.services(system_of(admin)) if e.code == "SER-001")
     admin.update_service(boss, "SER-001", entry, schedule="HOR-001")
-    assert desk.get(ticket.id).sla_calendar == "HOR-001"
+    assert desk.get(system_of(desk), ticket.id).sla_calendar == "HOR-001"
     assert len(events(db, TicketEvent.ticket_id == ticket.id, TicketEvent.action == RECOMPUTE_ACTION)) == 1
     # The catalog file carries no schedule: importing it again leaves the service's alone.
-    admin.import_catalog(boss, admin.export_catalog())
-    assert admin.service_schedules() == {"SER-001": "HOR-001"}
+    admin.import_catalog(boss, admin.export_catalog(system_of(admin)))
+    assert admin.service_schedules(system_of(admin)) == {"SER-001": "HOR-001"}
     new = admin.create_service(boss, _entry(), schedule="HOR-001")
-    assert admin.service_schedules() == {"SER-001": "HOR-001", new.code: "HOR-001"}
+    assert admin.service_schedules(system_of(admin)) == {"SER-001": "HOR-001", new.code: "HOR-001"}
 
 
 def _entry() -> CatalogEntry:
@@ -222,7 +223,7 @@ MUTATIONS = {
     "set_schedule_active": lambda a, who: a.set_schedule_active(who, "HOR-001", False),
     "set_service_schedule": lambda a, who: a.set_service_schedule(who, "SER-001", "HOR-001"),
     "update_service": lambda a, who: a.update_service(
-        who, "SER-001", next(e for e in a.services() if e.code == "SER-001"), schedule="HOR-001"
+        who, "SER-001", next(e for e in a.services(system_of(a)) if e.code == "SER-001"), schedule="HOR-001"
     ),
 }
 
@@ -232,6 +233,6 @@ MUTATIONS = {
 def test_only_administrators_may_change_schedules(db, desk, admin, login, name, weekdays):
     before = everything(db)
     with pytest.raises(PermissionDenied) as err:
-        MUTATIONS[name](admin, desk.actor(login))
+        MUTATIONS[name](admin, actor_of(desk, login))
     assert "administrador" in err.value.message
     assert everything(db) == before

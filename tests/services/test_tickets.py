@@ -25,7 +25,6 @@ from mesa_tui.services.errors import (
     ConflictError,
     PermissionDenied,
     TransitionRefused,
-    UnknownLogin,
     ValidationError,
 )
 from mesa_tui.store.models import (
@@ -40,7 +39,7 @@ from mesa_tui.store.models import (
     Ticket,
     TicketEvent,
 )
-from tests.support import pin_sla_targets
+from tests.support import actor_of, pin_sla_targets, system_of
 
 BOGOTA = ZoneInfo("America/Bogota")
 OFFICE = BusinessCalendar.office()
@@ -89,8 +88,8 @@ class Staff(dict):
 @pytest.fixture
 def staff(desk) -> Staff:
     with desk.db.read() as s:
-        logins = s.exec(select(Agent.login)).all()
-    return Staff({login: desk.actor(login) for login in logins})
+        logins = s.exec(select(Agent.login).where(Agent.role != "sistema")).all()
+    return Staff({login: actor_of(desk, login) for login in logins})
 
 
 def group_id(db, name: str) -> int:
@@ -155,7 +154,7 @@ def in_status(desk, staff, now, status: str):
     t = desk.log(agent, new())
     now.advance(minutes=5)
     if status == Status.NUEVO:
-        return desk.get(t.id)
+        return desk.get(system_of(desk), t.id)
     if status == Status.ANULADO:
         return desk.cancel(sup, t.id, "Caso duplicado")
     if status == Status.ASIGNADO:
@@ -629,7 +628,7 @@ def test_reopen_does_not_charge_the_time_spent_resolved(desk, staff, now, target
     # Resolved again later: the total counts only the time worked.
     now.advance(hours=1)
     desk.resolve(staff.jperez, t.id, "Se cambió la tarjeta de red.", "en_sitio")
-    assert desk.get(t.id).ttr.consumed == 3 * H
+    assert desk.get(system_of(desk), t.id).ttr.consumed == 3 * H
 
 
 def test_reopen_needs_a_reason(desk, staff, now):
@@ -662,7 +661,7 @@ def test_internal_comment_changes_nothing_but_is_audited(desk, staff, now):
     assert c.version == 2 and c.first_response_at is None
     ev = events(desk.db, t.id)[-1]
     assert (ev.action, ev.note, changes(ev)) == ("comentar", "Nota interna", {})
-    (com,) = [i for i in desk.timeline(t.id) if isinstance(i, CommentInfo)]
+    (com,) = [i for i in desk.timeline(system_of(desk), t.id) if isinstance(i, CommentInfo)]
     assert (com.body, com.public, com.author_name, com.at) == (
         "Revisé el buzón: está lleno.",
         False,
@@ -700,7 +699,7 @@ def test_timeline_is_newest_first_with_comments(desk, staff, now):
     desk.comment(staff.jperez, t.id, "Ya puede abrir Outlook.", public=True)
     now.advance(minutes=10)
     desk.resolve(staff.jperez, t.id, "Se asignó la licencia.", "remoto")
-    items = desk.timeline(t.id)
+    items = desk.timeline(system_of(desk), t.id)
     kinds = [i.action if isinstance(i, EventInfo) else ("público" if i.public else "interno") for i in items]
     assert kinds == ["resolver", "público", "comentar", "interno", "comentar", "tomar", "registrar"]
     assert [i.at for i in items] == sorted((i.at for i in items), reverse=True)
@@ -846,8 +845,8 @@ def test_a_stale_version_is_a_conflict_not_an_overwrite(desk, staff, now):
     with Unchanged(desk.db, t.id), pytest.raises(ConflictError) as exc:
         desk.assign(staff.supervisor, t.id, agent_login="lmarrugo", expected_version=t.version)
     assert t.code in exc.value.message
-    assert desk.get(t.id).agent_id == staff.jperez.id
-    fresh = desk.get(t.id)
+    assert desk.get(system_of(desk), t.id).agent_id == staff.jperez.id
+    fresh = desk.get(system_of(desk), t.id)
     assert desk.assign(staff.supervisor, t.id, agent_login="lmarrugo", expected_version=fresh.version).version == 3
 
 
@@ -997,18 +996,18 @@ def test_auto_close_after_three_business_days_and_not_before(desk, staff, now):
     assert OFFICE.add_business_days(t.resolved_at, 3) == date(2026, 11, 23)  # Thu, Fri, Mon
     now.set(bogota(2026, 11, 23, 17, 59))
     with Unchanged(desk.db):
-        assert desk.auto_close() == []
+        assert desk.auto_close(system_of(desk)) == []
     now.set(bogota(2026, 11, 24, 8))
-    assert desk.auto_close() == [t.code]
-    c = desk.get(t.id)
+    assert desk.auto_close(system_of(desk)) == [t.code]
+    c = desk.get(system_of(desk), t.id)
     assert c.status == "cerrado" and c.closed_at == now()
     ev = events(desk.db, t.id)[-1]
-    assert ev.action == "cerrar" and ev.actor_id is None and "3 días hábiles" in ev.note
-    assert desk.timeline(t.id)[0].actor_name == "Sistema"
+    assert ev.action == "cerrar" and ev.actor_id == system_of(desk).id and "3 días hábiles" in ev.note
+    assert desk.timeline(system_of(desk), t.id)[0].actor_name == "Sistema"
     # Idempotent, as cron runs it again and again.
     with Unchanged(desk.db):
-        assert desk.auto_close() == []
-    assert desk.get(other.id).status == "en_proceso"
+        assert desk.auto_close(system_of(desk)) == []
+    assert desk.get(system_of(desk), other.id).status == "en_proceso"
 
 
 def test_auto_close_skips_reopened_tickets(desk, staff, now):
@@ -1016,8 +1015,8 @@ def test_auto_close_skips_reopened_tickets(desk, staff, now):
     now.advance(hours=1)
     desk.reopen(staff.jperez, t.id, "No quedó bien")
     now.set(bogota(2026, 11, 30, 9))
-    assert desk.auto_close() == []
-    assert desk.get(t.id).status == "en_proceso"
+    assert desk.auto_close(system_of(desk)) == []
+    assert desk.get(system_of(desk), t.id).status == "en_proceso"
 
 
 def test_auto_close_days_come_from_the_settings(desk, staff, now):
@@ -1027,50 +1026,7 @@ def test_auto_close_days_come_from_the_settings(desk, staff, now):
     desk.db.write(one_day)
     t = in_status(desk, staff, now, "resuelto")
     now.set(bogota(2026, 11, 19, 17))
-    assert desk.auto_close() == []
+    assert desk.auto_close(system_of(desk)) == []
     now.set(bogota(2026, 11, 20, 8))
-    assert desk.auto_close() == [t.code]
+    assert desk.auto_close(system_of(desk)) == [t.code]
     assert "1 días hábiles" in events(desk.db, t.id)[-1].note
-
-
-# --- who is acting ------------------------------------------------------------------------
-
-
-def test_resolve_actor(desk, staff):
-    assert desk.resolve_actor("jperez", None) == staff.jperez
-    assert desk.resolve_actor("jperez", "jperez") == staff.jperez
-    assert desk.resolve_actor("admin", "lmarrugo") == staff.lmarrugo
-    assert desk.resolve_actor("admin", None).is_admin
-
-
-def test_an_unknown_login_gets_a_clear_error(desk):
-    with pytest.raises(UnknownLogin) as exc:
-        desk.resolve_actor("intruso", None)
-    assert "«intruso»" in exc.value.message and "no está registrado" in exc.value.message
-    with pytest.raises(UnknownLogin) as exc:
-        desk.resolve_actor("intruso", "admin")
-    assert "«intruso»" in exc.value.message and "--as" in exc.value.message
-    with pytest.raises(UnknownLogin) as exc:
-        desk.resolve_actor("admin", "fantasma")
-    assert "«fantasma»" in exc.value.message
-
-
-def test_only_an_admin_may_act_as_someone_else(desk):
-    for login in ("jperez", "supervisor"):
-        with pytest.raises(PermissionDenied) as exc:
-            desk.resolve_actor(login, "admin")
-        assert "administrador" in exc.value.message
-
-
-def test_an_inactive_agent_cannot_act(desk):
-    deactivate(desk.db, Agent, "login", "vsalas")
-    with pytest.raises(UnknownLogin, match="inactivo"):
-        desk.resolve_actor("vsalas", None)
-    with pytest.raises(UnknownLogin, match="inactivo"):
-        desk.resolve_actor("admin", "vsalas")
-
-
-def test_a_deactivated_admin_may_not_act_as_anyone(desk):
-    deactivate(desk.db, Agent, "login", "admin")
-    with pytest.raises(UnknownLogin, match="«admin» está inactivo"):
-        desk.resolve_actor("admin", "jperez")

@@ -15,7 +15,7 @@ from sqlmodel import select
 from mesa_tui.services.admin import Admin
 from mesa_tui.services.desk import Desk
 from mesa_tui.store.models import Ticket, TicketEvent
-from tests.support import new_ticket
+from tests.support import actor_of, new_ticket
 
 
 def real_now() -> datetime:
@@ -59,7 +59,7 @@ def sqlite_or_pg_url(db, db_url):
 
 def test_an_admin_change_that_waited_is_stamped_after_the_lock_it_waited_for(db, sqlite_or_pg_url, desk):
     admin = Admin(db, now=real_now)
-    boss = desk.actor("admin")
+    boss = actor_of(desk, "admin")
     released: list[datetime] = []
     holder = hold_the_write_lock(sqlite_or_pg_url, 1.0, released)
     admin.add_closure(boss, date(2031, 3, 5), "Jornada de inventario")
@@ -73,7 +73,7 @@ def test_a_new_ticket_that_waited_is_stamped_after_the_lock_it_waited_for(db, sq
     desk = Desk(db, now=real_now)
     released: list[datetime] = []
     holder = hold_the_write_lock(sqlite_or_pg_url, 1.0, released)
-    info = desk.log(desk.actor("jperez"), new_ticket())
+    info = desk.log(actor_of(desk, "jperez"), new_ticket())
     holder.join()
     with db.read() as s:
         created = s.exec(select(Ticket.created_at).where(Ticket.id == info.id)).one()

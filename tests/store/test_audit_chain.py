@@ -19,6 +19,7 @@ from mesa_tui.store import migrate
 from mesa_tui.store.audit_chain import (
     GENESIS,
     canonical_v1,
+    canonical_v2,
     chain_hash,
     drop_sqlite_guards,
     iso_to_sqlite,
@@ -28,12 +29,12 @@ from mesa_tui.store.audit_chain import (
 from mesa_tui.store.audit_verify import verify_chain
 from mesa_tui.store.engine import Database
 from mesa_tui.store.models import sqlite_text
-from tests.support import new_ticket
+from tests.support import actor_of, new_ticket
 
 
 def work(desk, now) -> list[int]:
     """A small desk's day through the use cases; the tickets' ids."""
-    jperez, boss = desk.actor("jperez"), desk.actor("admin")
+    jperez, boss = actor_of(desk, "jperez"), actor_of(desk, "admin")
     ids = [desk.log(jperez, new_ticket(subject=f"Caso {i} «con comillas» y\nsalto")).id for i in range(4)]
     for i in ids[:3]:
         now.advance(minutes=10)
@@ -103,6 +104,10 @@ def test_the_canonical_form_is_sorted_compact_json():
         ensure_ascii=False,
     )
     assert canonical_v1(**args) == expected
+    with_operator = json.loads(expected) | {"v": 2, "operator_id": 4}
+    assert canonical_v2(**args, operator_id=4) == json.dumps(
+        with_operator, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     assert iso_utc(datetime(2026, 11, 18, 9, 0, tzinfo=UTC)) == "2026-11-18T09:00:00.000000+00:00"
 
 
@@ -134,11 +139,11 @@ def test_a_worked_desk_verifies_whole(worked):
     prev = GENESIS
     for e in events:
         at = e["at"] if isinstance(e["at"], datetime) else datetime.fromisoformat(e["at"]).replace(tzinfo=UTC)
-        canonical = canonical_v1(
+        canonical = canonical_v2(
             e["id"], e["ticket_id"], e["entity"], e["entity_key"], iso_utc(at), e["actor_id"], e["action"],
-            e["changes"], e["note"],
+            e["changes"], e["note"], e["operator_id"],
         )  # fmt: skip
-        assert (e["prev_hash"], e["hash"], e["hash_version"]) == (prev, chain_hash(prev, canonical), 1)
+        assert (e["prev_hash"], e["hash"], e["hash_version"]) == (prev, chain_hash(prev, canonical), 2)
         prev = e["hash"]
     report = verify_chain(worked)
     assert report.ok, report.broken
@@ -277,7 +282,7 @@ def test_concurrent_writers_never_fork_the_chain(db, now):
 
     def worker(desk) -> None:
         try:
-            who = desk.actor("jperez")
+            who = actor_of(desk, "jperez")
             for _ in range(5):
                 t = desk.log(who, new_ticket())
                 desk.take(who, t.id)
@@ -322,3 +327,28 @@ def test_migration_hashes_the_events_already_written(db_url):
             report.last_hash,
         )
     db.dispose()
+
+
+def test_the_operator_is_in_the_chain(db, desk, log):
+    """An administrator acting for an agent (`--as`) is named in the event, and its hash:
+    the operator changed or removed by hand is caught, as is one put on an older event."""
+    from mesa_tui.services.identity import Identity
+
+    ticket = log()
+    acting = Identity(db).from_os("admin", "jperez")
+    desk.take(acting, ticket.id)
+    taken = next(e for e in rows(db) if e["action"] == "tomar")
+    assert taken["operator_id"] == actor_of(desk, "admin").id and verify_chain(db).ok
+    tamper(db, f"UPDATE ticket_event SET operator_id = NULL WHERE id = {taken['id']}")
+    broken = verify_chain(db).broken
+    assert broken is not None and (broken.kind, broken.event_id) == (BreakKind.EDITED, taken["id"])
+
+
+def test_a_version_1_event_given_an_operator_reads_as_edited():
+    """Events hashed before operators were recorded verify as they were; one that shows
+    an operator was edited by hand, and its content no longer matches its hash."""
+    from mesa_tui.store.audit_chain import CANONICAL
+
+    args = (7, None, "setting", "risk_threshold", "2026-11-18T14:00:00.000000+00:00", 3, "modificar", "{}", "")
+    assert CANONICAL[1](*args, None) == canonical_v1(*args)
+    assert CANONICAL[1](*args, 4) != canonical_v1(*args)

@@ -14,7 +14,7 @@ from mesa_tui.store import migrate
 from mesa_tui.store.audit_chain import REFUSED
 from mesa_tui.store.audit_verify import verify_chain
 from mesa_tui.store.engine import Database
-from tests.support import new_ticket
+from tests.support import actor_of, new_ticket
 
 CHAIN_REVISION = "417c902d1643"
 
@@ -23,7 +23,7 @@ CHAIN_REVISION = "417c902d1643"
 def sqlite_file(desk, db_url):
     if not db_url.startswith("sqlite"):
         pytest.skip("SQLite's triggers; PostgreSQL keeps the trail with grants (test_roles.py)")
-    desk.log(desk.actor("jperez"), new_ticket())
+    desk.log(actor_of(desk, "jperez"), new_ticket())
     return sa.engine.make_url(db_url).database
 
 
@@ -50,12 +50,12 @@ def test_the_sqlite_shell_cannot_change_the_trail(sqlite_file, sql):
 
 
 def test_appending_still_works_with_the_triggers(sqlite_file, desk):
-    desk.take(desk.actor("jperez"), desk.log(desk.actor("jperez"), new_ticket()).id)
+    desk.take(actor_of(desk, "jperez"), desk.log(actor_of(desk, "jperez"), new_ticket()).id)
     assert verify_chain(desk.db).ok
 
 
 def test_downgrade_drops_the_triggers_and_the_chain_and_upgrade_brings_them_back(db_url, desk):
-    desk.log(desk.actor("jperez"), new_ticket())
+    desk.log(actor_of(desk, "jperez"), new_ticket())
     db = Database(db_url)
     cfg = migrate.alembic_config(db_url)
     with db.engine.begin() as conn:

@@ -24,11 +24,12 @@ WRITER = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from mesa_tui.services.desk import Desk, NewTicket
+    from mesa_tui.services.identity import Identity
     from mesa_tui.store.engine import Database
 
     url, acks, stop = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     desk = Desk(Database(url))
-    actor = desk.actor("jperez")
+    actor = Identity(desk.db).agent("jperez")
     deadline = time.monotonic() + 60
     with acks.open("a") as out:
         n = 0

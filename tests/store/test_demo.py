@@ -2,13 +2,23 @@
 
 from collections import Counter as Tally
 
+import pytest
 import sqlalchemy as sa
 
 from mesa_tui.demo import generate
 from mesa_tui.domain.schedules import calendar_for
 from mesa_tui.domain.vocab import Status
+from mesa_tui.services.catalog import import_catalog
 from mesa_tui.store import ticket_rows as tickets_repo
 from mesa_tui.store.models import Ticket, TicketEvent
+from tests.support import CATALOG, system_of
+
+
+@pytest.fixture
+def fresh(empty_db):
+    """A new desk: reference data and the catalog, no agent and no ticket."""
+    import_catalog(empty_db, system_of(empty_db), CATALOG.read_text(encoding="utf-8"))
+    return empty_db
 
 
 def _check_clocks(db, limit=400):
@@ -29,7 +39,8 @@ def _check_clocks(db, limit=400):
         return rows
 
 
-def test_bulk_demo_has_every_status_and_consistent_clocks(db, now):
+def test_bulk_demo_has_every_status_and_consistent_clocks(fresh, now):
+    db = fresh
     stats = generate(db, tickets=3000, seed=3, now=now())
     assert stats["tickets"] == 3000
     with db.read() as s:
@@ -44,7 +55,8 @@ def test_bulk_demo_has_every_status_and_consistent_clocks(db, now):
     _check_clocks(db)
 
 
-def test_small_demo_goes_through_the_use_cases_with_history(db, now):
+def test_small_demo_goes_through_the_use_cases_with_history(fresh, now):
+    db = fresh
     stats = generate(db, tickets=60, seed=5, now=now())
     assert stats["tickets"] == 60
     with db.read() as s:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from mesa_tui.store.engine import Database
 from mesa_tui.store.models import Comment, Setting
+from tests.support import actor_of, system_of
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
@@ -40,14 +41,14 @@ def test_naive_datetimes_are_refused(db):
 def test_aware_datetime_round_trip(desk, now):
     from mesa_tui.services.desk import NewTicket
 
-    actor = desk.actor("jperez")
+    actor = actor_of(desk, "jperez")
     info = desk.log(
         actor,
         NewTicket(
             "Ana Díaz", "Secretaría de Hacienda", "ana@cartagena.gov.co", "correo", "SER-004", "incidente", "Sin correo"
         ),
     )
-    again = desk.get(info.id)
+    again = desk.get(system_of(desk), info.id)
     assert again.created_at == now()
     assert again.created_at.tzinfo is not None
     assert again.created_at.utcoffset() == timedelta(0)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from mesa_tui.services.desk import Desk, NewTicket
 from mesa_tui.store.engine import Database
 from mesa_tui.store.errors import DatabaseBusy
+from tests.support import actor_of, system_of
 
 TICKET = NewTicket(
     requester_name="Ana Díaz",
@@ -35,7 +36,7 @@ def short_wait_desk(db, db_url, now):
 
 def test_a_held_write_lock_is_waited_for_a_bounded_time(db, db_url, short_wait_desk):
     desk = short_wait_desk
-    ticket = desk.log(desk.actor("jperez"), TICKET)
+    ticket = desk.log(actor_of(desk, "jperez"), TICKET)
     if db.is_sqlite:
         holder = sqlite3.connect(sa.engine.make_url(db_url).database, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")  # the whole database, as a bulk load holds it
@@ -54,11 +55,11 @@ def test_a_held_write_lock_is_waited_for_a_bounded_time(db, db_url, short_wait_d
     try:
         started = time.monotonic()
         with pytest.raises(DatabaseBusy) as refused:
-            desk.take(desk.actor("jperez"), ticket.id)
+            desk.take(actor_of(desk, "jperez"), ticket.id)
         waited = time.monotonic() - started
     finally:
         release()
     assert refused.value.message == "La base de datos está ocupada; intente de nuevo."
     assert 0.9 <= waited < 10
-    assert desk.get(ticket.id).agent_name in (None, "")  # nothing changed
-    assert desk.take(desk.actor("jperez"), ticket.id).agent_name  # and it works once the lock is gone
+    assert desk.get(system_of(desk), ticket.id).agent_name in (None, "")  # nothing changed
+    assert desk.take(actor_of(desk, "jperez"), ticket.id).agent_name  # and it works once the lock is gone

@@ -21,7 +21,7 @@ from mesa_tui.store import migrate
 from mesa_tui.store.audit_verify import verify_chain
 from mesa_tui.store.engine import Database
 from mesa_tui.store.roles import AppRole, RoleRefused
-from tests.support import new_ticket
+from tests.support import actor_of, new_ticket
 
 ON_POSTGRESQL = os.environ.get("MESA_TEST_DATABASE_URL", "").startswith("postgresql")
 pg = pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL roles")
@@ -56,7 +56,7 @@ def test_the_app_role_works_the_desk_but_cannot_rewrite_history(db, role, now):
     app = as_role(db, role)
     try:
         desk = Desk(app, now=now)
-        who = desk.actor("jperez")
+        who = actor_of(desk, "jperez")
         t = desk.log(who, new_ticket())
         desk.take(who, t.id)
         desk.comment(who, t.id, "Revisado")
@@ -64,7 +64,7 @@ def test_the_app_role_works_the_desk_but_cannot_rewrite_history(db, role, now):
         desk.close(who, t.id, "Confirmado")
         desk.survey(who, t.id, 5)
         admin = Admin(app, now=now)
-        boss = desk.actor("admin")
+        boss = actor_of(desk, "admin")
         admin.save_policy(boss, "SER-001", "media", 30, 300, "office")
         admin.delete_policy(boss, "SER-001", "media")
         admin.add_closure(boss, date(2026, 11, 27), "Jornada de inventario")

@@ -15,23 +15,7 @@ import re
 import sys
 from typing import NoReturn
 
-from mesa_tui.cli import admin, audit, backup, catalog, common, reports, tickets
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    """No sub-command: the TUI, as the OS user (or `--as` for an admin)."""
-    desk = common.desk(args)
-    actor = common.actor(args, desk)
-    from mesa_tui.app import MesaApp
-    from mesa_tui.keymap import KeymapError, load_keymap
-
-    try:
-        keymap = load_keymap()
-    except KeymapError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        return 2
-    MesaApp(desk, actor, keymap=keymap).run()
-    return 0
+from mesa_tui.cli import admin, audit, backup, catalog, reports, session, tickets
 
 
 class MesaParser(argparse.ArgumentParser):
@@ -60,10 +44,11 @@ class MesaParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = MesaParser(prog="mesa", description="Mesa de ayuda de TI en la terminal.")
     p.add_argument("--as", dest="as_login", metavar="LOGIN", help="actuar como otro agente (administradores)")
+    p.add_argument("--login", action="store_true", help="ingresar con usuario y contraseña (cuentas con contraseña)")
     p.add_argument(
         "--db", help="URL de la base de datos (por defecto MESA_DATABASE_URL, el archivo de configuración o db/mesa.db)"
     )
-    p.set_defaults(func=cmd_run)
+    p.set_defaults(func=session.cmd_run)
     sub = p.add_subparsers(dest="command")
     reports.register(sub)
     admin.register_db(sub)

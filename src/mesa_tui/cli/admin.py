@@ -1,4 +1,5 @@
-"""Running the desk: `mesa db upgrade`, `mesa demo`, `mesa maintenance`."""
+"""Running the desk: `mesa db upgrade`, `mesa demo`, `mesa maintenance`, and
+`mesa admin init|enrol` (the first administrator, password enrolment codes)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def register_db(subparsers: common.Subparsers) -> None:
 
 
 def register(subparsers: common.Subparsers) -> None:
-    demo = subparsers.add_parser("demo", help="crear datos de demostración")
+    demo = subparsers.add_parser("demo", help="crear datos de demostración (solo en una mesa nueva)")
     demo.add_argument(
         "--tickets",
         type=common.number_between(0, MAX_DEMO_TICKETS),
@@ -33,9 +34,28 @@ def register(subparsers: common.Subparsers) -> None:
         help=f"cuántos casos (0 a {thousands(MAX_DEMO_TICKETS)})",
     )
     demo.add_argument("--seed", type=common.number_between(0, 2**31), default=7)
+    demo.add_argument(
+        "--operator",
+        metavar="LOGIN",
+        help="usuario del sistema que queda como administrador de la mesa nueva (p. ej. $(id -un))",
+    )
+    demo.add_argument(
+        "--force", action="store_true", help="agregar la demostración a una mesa que ya tiene agentes o casos"
+    )
     demo.set_defaults(func=cmd_demo)
 
     subparsers.add_parser("maintenance", help="cierre automático de casos resueltos").set_defaults(func=cmd_maintenance)
+
+    adm = subparsers.add_parser("admin", help="primer administrador y cuentas con contraseña").add_subparsers(
+        dest="admin_command", required=True
+    )
+    init = adm.add_parser("init", help="crear el primer administrador de una mesa que no tiene ninguno")
+    init.add_argument("login", help="usuario (el del sistema operativo, si entrará por él)")
+    init.add_argument("name", help="nombre completo")
+    init.set_defaults(func=cmd_admin_init)
+    enrol = adm.add_parser("enrol", help="emitir el código de activación con que un agente define su contraseña")
+    enrol.add_argument("login")
+    enrol.set_defaults(func=cmd_admin_enrol)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -80,16 +100,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     db = common.database(args)
     t0 = time.perf_counter()
-    stats = generate(db, tickets=args.tickets, seed=args.seed, admin_login=common.os_login())
+    stats = generate(db, tickets=args.tickets, seed=args.seed, operator=args.operator, force=args.force)
     elapsed = time.perf_counter() - t0
-    print(
-        f"Datos de demostración: {stats['tickets']:,} casos, {stats['agents']} agentes, "
-        f"{stats['events']:,} eventos en {elapsed:.1f} s".replace(",", ".")
-    )
+    tickets, events = (f"{stats[k]:,}".replace(",", ".") for k in ("tickets", "events"))
+    print(f"Datos de demostración: {tickets} casos, {stats['agents']} agentes, {events} eventos en {elapsed:.1f} s")
     return 0
 
 
 def cmd_maintenance(args: argparse.Namespace) -> int:
-    closed = common.desk(args).auto_close()
+    desk = common.desk(args)
+    # The desk's own work: it closes as "sistema", whoever runs the cron line.
+    closed = desk.auto_close(common.identity(desk.db).system())
     print(f"Cierre automático: {len(closed)} casos cerrados" + (f" ({', '.join(closed)})" if closed else ""))
+    return 0
+
+
+def cmd_admin_init(args: argparse.Namespace) -> int:
+    agent = common.identity(common.database(args)).init_first_admin(args.login, args.name, common.where())
+    print(f"Primer administrador creado: {agent.full_name} ({agent.login}).")
+    return 0
+
+
+def cmd_admin_enrol(args: argparse.Namespace) -> int:
+    from mesa_tui.domain.passwords import CODE_HOURS
+    from mesa_tui.services.admin import Admin
+
+    desk = common.desk(args)
+    code = Admin(desk.db).issue_enrolment_code(common.actor(args, desk), args.login)
+    # The one time the code is shown: to the administrator who hands it over.
+    print(f"Código de activación para {args.login}: {code}")
+    print(f"Vence en {CODE_HOURS} horas. El agente lo usa una vez, con `mesa --login`, para definir su contraseña.")
     return 0

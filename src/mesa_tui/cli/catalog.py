@@ -22,20 +22,28 @@ def register(subparsers: common.Subparsers) -> None:
 def cmd_catalog_import(args: argparse.Namespace) -> int:
     from mesa_tui.services.admin import Admin
     from mesa_tui.services.catalog import import_catalog, read_catalog_file
+    from mesa_tui.services.desk import Desk
 
     db = common.database(args)
-    actor = common.admin_or_setup(args, db)
+    identity = common.identity(db)
     text = read_catalog_file(args.file)
-    # An admin's import re-targets tickets of moved services; the first load has none.
-    result = Admin(db).import_catalog(actor, text) if actor is not None else import_catalog(db, text)
+    if identity.has_admin() or args.as_login:
+        # An admin's import re-targets tickets of moved services.
+        result = Admin(db).import_catalog(common.actor(args, Desk(db)), text)
+    else:
+        # A desk being set up: its first catalog is loaded by the desk itself ("sistema"),
+        # which the service refuses once a catalog is there.
+        result = import_catalog(db, identity.system(), text)
     print(f"Catálogo importado: {result.created} nuevos, {result.updated} modificados, {result.unchanged} sin cambios.")
     return 0
 
 
 def cmd_catalog_export(args: argparse.Namespace) -> int:
     from mesa_tui.services.catalog import export_catalog, write_catalog_file
+    from mesa_tui.services.desk import Desk
 
-    text = export_catalog(common.database(args))
+    db = common.database(args)
+    text = export_catalog(db, common.actor(args, Desk(db)))
     path, count = write_catalog_file(args.file, text)
     print(f"Catálogo exportado a {path} ({count} servicios)")
     return 0

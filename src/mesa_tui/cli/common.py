@@ -2,13 +2,17 @@
 
 Commands read the OS login through `os_login()` in this module (never a copy
 of it), so a test can stand in for the user by replacing that one function.
+The login is the real uid's, from the system's user database: never $LOGNAME or
+$USER, which anyone can set.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
+import os
+import pwd
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -18,16 +22,34 @@ from mesa_tui.domain.text import thousands
 if TYPE_CHECKING:
     from mesa_tui.domain.tickets import ActorInfo
     from mesa_tui.services.desk import Desk
+    from mesa_tui.services.identity import Identity
     from mesa_tui.store.engine import Database
 
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def os_login() -> str:
+    """The login of the real uid (a uid with no entry in the user database is named
+    by its number, which no agent's login can be)."""
+    uid = os.getuid()
     try:
-        return getpass.getuser()
-    except Exception:  # no user name in the environment (containers)
-        return "unknown"
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def where() -> str:
+    """Where the session comes from, for the audit: the SSH client's address when
+    there is one, and the terminal."""
+    parts = []
+    ssh = os.environ.get("SSH_CONNECTION", "").split()
+    if ssh:
+        parts.append(f"SSH {ssh[0]}")
+    try:
+        parts.append(f"terminal {os.ttyname(sys.stdin.fileno())}")
+    except (OSError, ValueError, AttributeError):
+        parts.append("terminal sin tty")
+    return " · ".join(parts)
 
 
 def database(args: argparse.Namespace, create: bool = False) -> Database:
@@ -45,19 +67,18 @@ def desk(args: argparse.Namespace) -> Desk:
     return Desk(database(args))
 
 
+def identity(db: Database) -> Identity:
+    """Sessions over `db`, with the directory server the settings name (if any)."""
+    from mesa_tui.services.directory import directory_from_settings
+    from mesa_tui.services.identity import Identity
+
+    return Identity(db, directory=directory_from_settings())
+
+
 def actor(args: argparse.Namespace, desk: Desk) -> ActorInfo:
-    """The OS user, or the agent named by `--as` (which only an admin may do)."""
-    return desk.resolve_actor(os_login(), args.as_login)
-
-
-def admin_or_setup(args: argparse.Namespace, db: Database) -> ActorInfo | None:
-    """Admin tasks need an admin, except on a desk with no agents yet (setup)."""
-    from mesa_tui.services.desk import Desk
-
-    desk = Desk(db)
-    if not desk.agents() and args.as_login is None:
-        return None
-    return desk.resolve_actor(os_login(), args.as_login)
+    """The agent the OS user is, or the one named by `--as` (which only an admin may
+    do: the events then name both)."""
+    return identity(desk.db).from_os(os_login(), args.as_login, where())
 
 
 def jsonable(value: Any) -> Any:

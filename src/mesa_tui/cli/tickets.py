@@ -17,7 +17,7 @@ from mesa_tui.cli import common
 from mesa_tui.domain.text import printable
 
 if TYPE_CHECKING:
-    from mesa_tui.domain.tickets import TicketInfo
+    from mesa_tui.domain.tickets import ActorInfo, TicketInfo
     from mesa_tui.services.desk import Desk
 
 
@@ -137,20 +137,20 @@ def cmd_log(args: argparse.Namespace) -> int:
             legal_days=args.legal_days,
         ),
     )
-    _print_ticket(info, desk, args.json)
+    _print_ticket(info, desk, actor, args.json)
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     desk = common.desk(args)
-    common.actor(args, desk)  # an unknown user is refused before anything is shown
-    ticket_id, _version = _ticket_id(desk, args.ticket)
-    _print_ticket(desk.get(ticket_id), desk, args.json)
+    actor = common.actor(args, desk)  # an unknown user is refused before anything is shown
+    ticket_id, _version = _ticket_id(desk, actor, args.ticket)
+    _print_ticket(desk.get(actor, ticket_id), desk, actor, args.json)
     if not args.json:
         from mesa_tui.domain.calendar import BOGOTA
         from mesa_tui.domain.tickets import CommentInfo
 
-        for item in desk.timeline(ticket_id):
+        for item in desk.timeline(actor, ticket_id):
             when = f"{item.at.astimezone(BOGOTA):%Y-%m-%d %H:%M}"
             if isinstance(item, CommentInfo):
                 kind = "respuesta pública" if item.public else "nota interna (no sale de la mesa)"
@@ -158,7 +158,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 print(_indented(item.body))
             else:
                 note = f" {printable(item.note)}" if item.note else ""
-                print(f"  {when} {printable(item.actor_name)}: {item.action}{note}")
+                print(f"  {when} {printable(item.by)}: {item.action}{note}")
     return 0
 
 
@@ -170,7 +170,7 @@ def cmd_change(args: argparse.Namespace) -> int:
     """One verb on one ticket."""
     desk = common.desk(args)
     actor = common.actor(args, desk)
-    ticket_id, version = _ticket_id(desk, args.ticket)
+    ticket_id, version = _ticket_id(desk, actor, args.ticket)
     calls: dict[str, Callable[[], TicketInfo]] = {
         "take": lambda: desk.take(actor, ticket_id, expected_version=version),
         "assign": lambda: desk.assign(
@@ -197,11 +197,11 @@ def cmd_change(args: argparse.Namespace) -> int:
         "comment": lambda: desk.comment(actor, ticket_id, args.body, public=args.public),
         "survey": lambda: desk.survey(actor, ticket_id, args.score, args.comment or ""),
     }
-    _print_ticket(calls[args.action](), desk, args.json)
+    _print_ticket(calls[args.action](), desk, actor, args.json)
     return 0
 
 
-def _ticket_id(desk: Desk, ref: str) -> tuple[int, int]:
+def _ticket_id(desk: Desk, actor: ActorInfo, ref: str) -> tuple[int, int]:
     """A code (MDA-2026-000123) or a database id; anything else names no ticket."""
     from mesa_tui.services.errors import NotFound
 
@@ -209,13 +209,13 @@ def _ticket_id(desk: Desk, ref: str) -> tuple[int, int]:
     if ref.isdigit():
         if not 1 <= int(ref) <= MAX_ID:
             raise NotFound(f"No existe el caso {ref}.")
-        info = desk.get(int(ref))
+        info = desk.get(actor, int(ref))
     else:
-        info = desk.find(ref)
+        info = desk.find(actor, ref)
     return info.id, info.version
 
 
-def _print_ticket(info: TicketInfo, desk: Desk, as_json: bool) -> None:
+def _print_ticket(info: TicketInfo, desk: Desk, actor: ActorInfo, as_json: bool) -> None:
     from mesa_tui.domain.sla import format_remaining
 
     if as_json:
@@ -223,9 +223,9 @@ def _print_ticket(info: TicketInfo, desk: Desk, as_json: bool) -> None:
         return
     from mesa_tui.services.clock import utcnow
 
-    cal = desk.calendar(info.sla_calendar)
+    cal = desk.calendar(actor, info.sla_calendar)
     now = utcnow()
-    risk = desk.risk_threshold()
+    risk = desk.risk_threshold(actor)
     p = printable
     print(f"{info.code}  [{info.status}]  {p(info.subject)}")
     print(f"  Solicitante: {p(info.requester_name)} · {p(info.requester_dependency)} · {p(info.requester_contact)}")

@@ -10,12 +10,15 @@ from typing import Any
 from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.limits import REQUESTER_CONTACT, too_long
 from mesa_tui.domain.sla import Clock, ClockState
-from mesa_tui.domain.vocab import Role, Status
+from mesa_tui.domain.vocab import SYSTEM_ROLE, Role, Status
 from mesa_tui.domain.workflow import Action
 
 
 @dataclass(frozen=True)
 class ActorInfo:
+    """Who acts: an agent as stored, and, when an administrator acts for them (`--as`),
+    that administrator (the operator). The services re-read both inside every call."""
+
     id: int
     login: str
     full_name: str
@@ -23,6 +26,8 @@ class ActorInfo:
     level: int = 1
     group_id: int | None = None
     active: bool = True
+    operator_id: int | None = None
+    operator_name: str = ""
 
     @property
     def is_supervisor(self) -> bool:
@@ -31,6 +36,21 @@ class ActorInfo:
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_system(self) -> bool:
+        """The desk's own actor ("sistema"): auto-close, recomputes, the first setup."""
+        return self.role == SYSTEM_ROLE
+
+    @property
+    def display_name(self) -> str:
+        return acted_by(self.full_name, self.operator_name)
+
+
+def acted_by(actor_name: str, operator_name: str = "") -> str:
+    """Who did something: "Rafael Puello (como Jorge Pérez)" when an administrator acted
+    for an agent, else the agent's name."""
+    return f"{operator_name} (como {actor_name})" if operator_name else actor_name
 
 
 @dataclass(frozen=True)
@@ -128,6 +148,11 @@ class EventInfo:
     action: str
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     note: str = ""
+    operator_name: str = ""  # the administrator who acted for the actor (`--as`)
+
+    @property
+    def by(self) -> str:
+        return acted_by(self.actor_name, self.operator_name)
 
 
 @dataclass(frozen=True)
@@ -157,12 +182,17 @@ _SUPERVISOR_ONLY = {Action.ANULAR}
 # reply by mail is to come in as the system, which is not an agent these rules judge
 # (like the automatic close).
 _HOLDER_ONLY = {Action.ENCUESTA}
+# What the desk does by itself on a ticket, as "sistema": closing what stayed resolved
+# (auto-close). The requester's survey by mail will join it when mail comes in.
+_SYSTEM_ACTIONS = {Action.CERRAR}
 
 
 def permission_problem(actor: ActorInfo, action: Action, holder_id: int | None) -> str | None:
     """Why `actor` may not take `action` on a ticket held by `holder_id` (None if allowed)."""
     if not actor.active:
         return "Su usuario está inactivo."
+    if actor.is_system:
+        return None if action in _SYSTEM_ACTIONS else f"El sistema no puede {action.verb} casos."
     if actor.is_supervisor:
         return None
     if action in _SUPERVISOR_ONLY:

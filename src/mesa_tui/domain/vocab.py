@@ -134,6 +134,13 @@ class Role(StrEnum):
         return {"agent": "Agente", "supervisor": "Supervisor", "admin": "Administrador"}[self.value]
 
 
+# The role of the desk's own actor ("sistema"): not a Role, so no form offers it and no
+# login resolves to it.
+SYSTEM_ROLE = "sistema"
+SYSTEM_LOGIN = "sistema"
+SYSTEM_NAME = "Sistema"
+
+
 class SolutionMode(StrEnum):
     REMOTO = "remoto"
     EN_SITIO = "en_sitio"

@@ -69,7 +69,7 @@ class MesaScreen(Screen[R]):
         return Text.assemble(
             ("Mesa de ayuda TIC", "bold"),
             f"  ·  {area}  ·  ",
-            (actor.full_name, "bold"),
+            (actor.display_name, "bold"),
             f" ({Role(actor.role).label})",
         )
 

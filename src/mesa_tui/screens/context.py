@@ -41,13 +41,13 @@ class DeskContext:
     def load_reference(self) -> Reference:
         """Read the reference lists and warm the calendars (call from a worker
         thread), and keep them."""
-        sla = self.queue.sla_context()
+        sla = self.queue.sla_context(self.actor)
         sla.warm(self.now())
         ref = Reference(
-            agents=tuple(self.desk.agents()),
-            groups=tuple(self.desk.groups()),
-            services=tuple(self.queue.services()),
-            matrix=self.queue.priority_matrix(),
+            agents=tuple(self.desk.agents(self.actor)),
+            groups=tuple(self.desk.groups(self.actor)),
+            services=tuple(self.queue.services(self.actor)),
+            matrix=self.queue.priority_matrix(self.actor),
             sla=sla,
         )
         self.reference = ref

@@ -20,12 +20,15 @@ from textual.dom import DOMNode
 
 from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest
+from mesa_tui.services.errors import SessionEnded
 from mesa_tui.widgets.paging import PagedList, PagedRow
 
 T = TypeVar("T")
 
 # What a use case's unexpected failure (a bug, not a refusal) tells the user.
 UNEXPECTED = "Error inesperado: {}"
+# The app's exit code when the services ended the session (the agent was deactivated).
+SESSION_ENDED = 3
 
 Failed = Callable[[DeskError], None]
 
@@ -90,6 +93,10 @@ class Loader(Generic[T]):
         try:
             for value in read():
                 self.node.call_later(self._deliver, ticket, each, value)
+        except SessionEnded as exc:
+            # The account can no longer act: no screen may go on showing the desk.
+            app = self.node.app
+            app.call_later(app.exit, return_code=SESSION_ENDED, message=exc.message)
         except DeskError as exc:  # a refusal: its sentence is for the user
             self._fail(ticket, failed, exc)
         except Exception as exc:  # a bug: tell, don't crash

@@ -1,15 +1,16 @@
 """Catalog use cases: import the catalog file (all or nothing), preview it, export it.
 
-`actor` is the acting agent (anything with `.id` and `.role`) or None for the
-system bootstrap from the command line. Only an administrator may import.
+Only an administrator may import, or the desk's own actor ("sistema") while the
+catalog is still empty (the first load of a new desk, `make run`); the actor is
+re-read inside the import's transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from mesa_tui.domain.catalog import (
     CatalogEntry,
@@ -21,7 +22,8 @@ from mesa_tui.domain.catalog import (
     parse_catalog,
 )
 from mesa_tui.domain.errors import describe_os_error
-from mesa_tui.domain.vocab import Role
+from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.services.actors import current_actor, require_actor
 from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.store import catalog_repo
@@ -51,20 +53,27 @@ class CatalogFileRejected(ValidationError):
         self.problem = error.problem
 
 
-def import_catalog(db: Database, text: str, actor: Any = None, now: datetime | None = None) -> ImportResult:
+def import_catalog(db: Database, actor: ActorInfo, text: str, now: Callable[[], datetime] = utcnow) -> ImportResult:
     """Create or update every entry of the file, or nothing at all.
 
     Services missing from the file are left untouched. One audit event per
     created or updated service.
     """
-    if actor is not None and actor.role != Role.ADMIN:
-        raise PermissionDenied("Solo un administrador puede importar el catálogo de servicios.")
-    actor_id = actor.id if actor is not None else None
-    # The instant is read inside the transaction, once the write lock is held.
-    return db.write(lambda s: import_in(s, text, actor_id, now or utcnow())[0])
+    require_actor(actor)
+
+    def tx(s: Session) -> ImportResult:
+        who = current_actor(s, actor)
+        if who.is_system:
+            if catalog_repo.list_services(s):
+                raise PermissionDenied("El catálogo ya está cargado: solo un administrador puede importarlo de nuevo.")
+        elif not who.is_admin:
+            raise PermissionDenied("Solo un administrador puede importar el catálogo de servicios.")
+        return import_in(s, text, who, now())[0]
+
+    return db.write(tx)
 
 
-def import_in(s: Session, text: str, actor_id: int | None, at: datetime) -> tuple[ImportResult, list[str]]:
+def import_in(s: Session, text: str, who: ActorInfo, at: datetime) -> tuple[ImportResult, list[str]]:
     """The import inside a caller's transaction: the result, and the codes of the
     services that moved to another category (their tickets may change policy)."""
     # Parsed against the categories of this same transaction, before any write.
@@ -73,7 +82,8 @@ def import_in(s: Session, text: str, actor_id: int | None, at: datetime) -> tupl
     for code, (status, changes) in result.changes.items():
         write_event(
             s,
-            actor_id=actor_id,
+            actor_id=who.id,
+            operator_id=who.operator_id,
             action=EVENT_ACTIONS[status],
             at=at,
             changes=changes,
@@ -85,16 +95,20 @@ def import_in(s: Session, text: str, actor_id: int | None, at: datetime) -> tupl
     return ImportResult(result.created, result.updated, result.unchanged), moved
 
 
-def preview_import(db: Database, text: str) -> list[PreviewRow]:
+def preview_import(db: Database, actor: ActorInfo, text: str) -> list[PreviewRow]:
     """(code, "nuevo" | "modificado" | "sin cambios", changed field names) per entry of the file."""
+    require_actor(actor)
     with db.read() as s:
+        current_actor(s, actor)
         entries = _parse(text, catalog_repo.category_names(s))
         current = {entry.code: entry for entry in catalog_repo.list_services(s)}
     return compare_entries(current, entries)
 
 
-def export_catalog(db: Database) -> str:
+def export_catalog(db: Database, actor: ActorInfo) -> str:
+    require_actor(actor)
     with db.read() as s:
+        current_actor(s, actor)
         return format_catalog(catalog_repo.list_services(s))
 
 

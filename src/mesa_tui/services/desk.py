@@ -17,14 +17,13 @@ from datetime import datetime
 
 from mesa_tui.domain import limits
 from mesa_tui.domain.calendar import BusinessCalendar
-from mesa_tui.domain.catalog import ServiceRef
 from mesa_tui.domain.classification import REASON_MAX, Reclassification
 from mesa_tui.domain.sla import ticket_targets
-from mesa_tui.domain.staff import Group
 from mesa_tui.domain.ticket_record import AUDITED, TicketRecord, audit_changes
 from mesa_tui.domain.tickets import ActorInfo, TicketInfo, contact_problem, permission_problem
 from mesa_tui.domain.vocab import LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, Channel, Nature, SolutionMode, Status, TicketType
 from mesa_tui.domain.workflow import Action, TransitionError, next_status
+from mesa_tui.services.actors import current_actor, require_actor
 from mesa_tui.services.checks import check_reclassification, enum_value, optional_text, required_text, scale_value
 from mesa_tui.services.desk_reads import DeskReads
 from mesa_tui.services.errors import (
@@ -34,12 +33,14 @@ from mesa_tui.services.errors import (
     TransitionRefused,
     ValidationError,
 )
+from mesa_tui.services.routing import active_group, group_of, route, usable_service
+from mesa_tui.store import identity_repo
 from mesa_tui.store import tickets_repo as repo
 from mesa_tui.store.audit import write_event
 from mesa_tui.store.engine import Session
 
 # What an action does to the ticket it acts on, after the checks every action shares.
-Mutation = Callable[[Session, TicketRecord, ActorInfo | None, datetime, BusinessCalendar], None]
+Mutation = Callable[[Session, TicketRecord, ActorInfo, datetime, BusinessCalendar], None]
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Desk(DeskReads):
     # --- log ---------------------------------------------------------------
 
     def log(self, actor: ActorInfo, new: NewTicket) -> TicketInfo:
+        require_actor(actor)
         name = required_text(new.requester_name, "requester_name", "El nombre del solicitante", limits.REQUESTER_NAME)
         dependency = optional_text(
             new.requester_dependency, "requester_dependency", "La dependencia", limits.REQUESTER_DEPENDENCY
@@ -83,8 +85,8 @@ class Desk(DeskReads):
 
         def tx(s: Session) -> TicketInfo:
             now = self.now()  # inside the transaction: stamped in commit order
-            who = self._fresh_actor(s, actor)
-            service = _usable_service(s, new.service_code)
+            who = current_actor(s, actor)
+            service = usable_service(s, new.service_code)
             priority = repo.priority_matrix(s)[(impact, urgency)]
             targets = ticket_targets(repo.policy_targets(s, service, priority), priority, ttype, service.schedule)
             cal = repo.calendar(s, targets.calendar)
@@ -105,7 +107,7 @@ class Desk(DeskReads):
                 urgency=urgency,
                 priority=priority,
                 group_id=group.id if group else None,
-                created_by_id=who.id if who else None,
+                created_by_id=who.id,
                 now=now,
                 targets=targets,
                 cal=cal,
@@ -116,7 +118,8 @@ class Desk(DeskReads):
                 s,
                 ticket_id=ticket_id,
                 entity_key=t.code,
-                actor_id=who.id if who else None,
+                actor_id=who.id,
+                operator_id=who.operator_id,
                 action=Action.REGISTRAR.value,
                 at=now,
                 changes=audit_changes(dict.fromkeys(AUDITED), t.audited()),
@@ -129,11 +132,12 @@ class Desk(DeskReads):
     # --- actions on an existing ticket --------------------------------------
 
     def take(self, actor: ActorInfo, ticket_id: int, expected_version: int | None = None) -> TicketInfo:
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
-            assert who is not None  # an agent takes the ticket
+        require_actor(actor)
+
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.agent_id = who.id
             if who.group_id is not None:
-                _route(t, _group(s, who.group_id))
+                route(t, group_of(s, who.group_id))
             t.first_response(now, cal)
 
         return self._act(actor, ticket_id, Action.TOMAR, expected_version, mutate)
@@ -147,20 +151,21 @@ class Desk(DeskReads):
         expected_version: int | None = None,
         note: str = "",
     ) -> TicketInfo:
+        require_actor(actor)
         if agent_login is None and group_id is None:
             raise ValidationError("agent", "Indique el agente o el grupo al que se asigna el caso.")
         note = optional_text(note, "note", "La nota", limits.REASON)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             if group_id is not None:
-                _route(t, _active_group(s, group_id))
+                route(t, active_group(s, group_id))
             if agent_login is not None:
                 agent = repo.actor_by_login(s, agent_login)
-                if agent is None or not agent.active:
+                if agent is None or not agent.active or agent.is_system:
                     raise ValidationError("agent", f"El agente «{agent_login}» no existe o está inactivo.")
                 t.agent_id = agent.id
                 if group_id is None and agent.group_id is not None:
-                    _route(t, _group(s, agent.group_id))
+                    route(t, group_of(s, agent.group_id))
             else:
                 t.agent_id = None
 
@@ -179,19 +184,19 @@ class Desk(DeskReads):
         expected_version: int | None = None,
         reason: str = "",  # the event's note; some changes need one (domain.classification)
     ) -> TicketInfo:
+        require_actor(actor)
         reason = optional_text(reason, "reason", "El motivo", REASON_MAX)
         impact = scale_value(impact, "impact", "El impacto")
         urgency = scale_value(urgency, "urgency", "La urgencia")
         nature_v = enum_value(Nature, nature, "nature", "La naturaleza")
         ttype = enum_value(TicketType, type, "type", "El tipo") if type is not None else None
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
-            assert who is not None  # an agent classifies
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             service = repo.service_by_id(s, t.service_id)
             if service is None:  # the foreign key makes this impossible
                 raise NotFound(f"El servicio {t.service_id} no existe en el catálogo.")
             if service_code is not None and service_code.strip().upper() != service.code:
-                service = _usable_service(s, service_code)
+                service = usable_service(s, service_code)
             priority = repo.priority_matrix(s)[(impact, urgency)]
             change = Reclassification(t.agent_id, t.nature is not None, t.type, ttype or t.type, t.priority, priority)
             check_reclassification(who, change, reason)
@@ -216,11 +221,12 @@ class Desk(DeskReads):
         group_id: int | None = None,
         expected_version: int | None = None,
     ) -> TicketInfo:
+        require_actor(actor)
         reason = required_text(reason, "reason", "El motivo del escalamiento", limits.REASON)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             if group_id is not None:
-                group = _active_group(s, group_id)
+                group = active_group(s, group_id)
                 if group.id == t.group_id:
                     raise ValidationError("group", "El caso ya está en ese grupo.")
             else:
@@ -230,15 +236,16 @@ class Desk(DeskReads):
                 if found is None:
                     raise ValidationError("group", f"No hay un grupo activo de nivel {t.level + 1}.")
                 group = found
-            _route(t, group)
+            route(t, group)
             t.agent_id = None
 
         return self._act(actor, ticket_id, Action.ESCALAR, expected_version, mutate, note=reason)
 
     def wait(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
+        require_actor(actor)
         reason = required_text(reason, "reason", "El motivo de la espera", limits.WAIT_REASON)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.pause(now, cal)
             t.wait_reason = reason
 
@@ -247,9 +254,10 @@ class Desk(DeskReads):
     def resume(
         self, actor: ActorInfo, ticket_id: int, note: str = "", expected_version: int | None = None
     ) -> TicketInfo:
+        require_actor(actor)
         note = optional_text(note, "note", "La nota", limits.REASON)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.resume(now, cal)
             t.wait_reason = None
 
@@ -263,13 +271,13 @@ class Desk(DeskReads):
         mode: str,
         expected_version: int | None = None,
     ) -> TicketInfo:
+        require_actor(actor)
         solution = required_text(solution, "solution", "La solución", limits.SOLUTION)
         if not mode:
             raise ValidationError("mode", "Indique si la solución fue remota o en sitio.")
         mode_v = enum_value(SolutionMode, mode, "mode", "La forma de solución")
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
-            assert who is not None  # an agent resolves
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.solved(now, cal)
             t.solution, t.solution_mode, t.resolved_at, t.wait_reason = solution, mode_v.value, now, None
             if t.agent_id is None:
@@ -278,37 +286,41 @@ class Desk(DeskReads):
         return self._act(actor, ticket_id, Action.RESOLVER, expected_version, mutate)
 
     def close(
-        self, actor: ActorInfo | None, ticket_id: int, note: str = "", expected_version: int | None = None
+        self, actor: ActorInfo, ticket_id: int, note: str = "", expected_version: int | None = None
     ) -> TicketInfo:
+        require_actor(actor)
         note = optional_text(note, "note", "La nota", limits.REASON)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.closed_at = now
 
         return self._act(actor, ticket_id, Action.CERRAR, expected_version, mutate, note=note)
 
     def reopen(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
+        require_actor(actor)
         reason = required_text(reason, "reason", "El motivo de la reapertura", limits.REASON)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.reopened(now, cal)
             t.resolved_at, t.solution, t.solution_mode = None, None, None
 
         return self._act(actor, ticket_id, Action.REABRIR, expected_version, mutate, note=reason)
 
     def cancel(self, actor: ActorInfo, ticket_id: int, reason: str, expected_version: int | None = None) -> TicketInfo:
+        require_actor(actor)
         reason = required_text(reason, "reason", "El motivo de la anulación", limits.REASON)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             t.wait_reason = None
 
         return self._act(actor, ticket_id, Action.ANULAR, expected_version, mutate, note=reason)
 
     def comment(self, actor: ActorInfo, ticket_id: int, body: str, public: bool = False) -> TicketInfo:
+        require_actor(actor)
         body = required_text(body, "body", "El comentario", limits.COMMENT)
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
-            assert who is not None and t.id is not None  # an agent comments on a saved ticket
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
+            assert t.id is not None  # a saved ticket
             repo.add_comment(s, t.id, who.id, now, body, public)
             if public and t.status != Status.NUEVO:
                 # A public answer to the requester is a first response.
@@ -318,13 +330,14 @@ class Desk(DeskReads):
         return self._act(actor, ticket_id, Action.COMENTAR, None, mutate, note=note)
 
     def survey(self, actor: ActorInfo, ticket_id: int, score: int, comment: str = "") -> TicketInfo:
+        require_actor(actor)
         if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
             raise ValidationError("score", f"La calificación va de 1 a 5 (recibido: {score!r}).")
         comment = (comment or "").strip()
         if score <= 2 and not comment:
             raise ValidationError("comment", "Con una calificación de 1 o 2 el comentario es obligatorio.")
 
-        def mutate(s: Session, t: TicketRecord, who: ActorInfo | None, now: datetime, cal: BusinessCalendar) -> None:
+        def mutate(s: Session, t: TicketRecord, who: ActorInfo, now: datetime, cal: BusinessCalendar) -> None:
             assert t.id is not None  # a saved ticket
             if repo.has_survey(s, t.id):
                 raise ValidationError("score", f"El caso {t.code} ya tiene su encuesta de satisfacción.")
@@ -336,10 +349,17 @@ class Desk(DeskReads):
 
     # --- maintenance --------------------------------------------------------
 
-    def auto_close(self) -> list[str]:
-        """Close tickets resolved for N business days (cron-safe, idempotent)."""
+    def auto_close(self, actor: ActorInfo) -> list[str]:
+        """Close tickets resolved for N business days (cron-safe, idempotent). The desk
+        closes them as its own actor ("sistema"); `actor` asks for it (the system actor
+        itself from `mesa maintenance`, or a supervisor)."""
+        require_actor(actor)
         now = self.now()
         with self.db.read() as s:
+            who = current_actor(s, actor)
+            if not (who.is_system or who.is_supervisor):
+                raise PermissionDenied("Solo un supervisor puede ejecutar el cierre automático.")
+            system = identity_repo.system_actor(s) if not who.is_system else who
             days = int(repo.setting(s, "auto_close_business_days", "3"))
             cal = repo.calendar(s, "office")
             today = now.astimezone(cal.tz).date()
@@ -352,7 +372,7 @@ class Desk(DeskReads):
         for ticket_id, version in due:
             try:
                 info = self.close(
-                    None, ticket_id, note=f"Cierre automático: {days} días hábiles resuelto", expected_version=version
+                    system, ticket_id, note=f"Cierre automático: {days} días hábiles resuelto", expected_version=version
                 )
             except (ConflictError, TransitionRefused):
                 continue  # someone reopened or closed it meanwhile
@@ -363,14 +383,17 @@ class Desk(DeskReads):
 
     def _act(
         self,
-        actor: ActorInfo | None,
+        actor: ActorInfo,
         ticket_id: int,
         action: Action,
         expected_version: int | None,
         mutate: Mutation,
         note: str = "",
     ) -> TicketInfo:
+        require_actor(actor)
+
         def tx(s: Session) -> TicketInfo:
+            who = current_actor(s, actor)
             t = repo.ticket_for_update(s, ticket_id)
             if t is None:
                 raise NotFound(f"No existe el caso {ticket_id}.")
@@ -382,11 +405,9 @@ class Desk(DeskReads):
                     f"El caso {t.code} fue modificado por otra persona mientras lo veía: "
                     "se recargó, revise y repita la acción."
                 )
-            who = self._fresh_actor(s, actor)
-            if who is not None:
-                problem = permission_problem(who, action, t.agent_id)
-                if problem:
-                    raise PermissionDenied(problem)
+            problem = permission_problem(who, action, t.agent_id)
+            if problem:
+                raise PermissionDenied(problem)
             try:
                 status = next_status(action, t.status)
             except TransitionError as exc:
@@ -403,7 +424,8 @@ class Desk(DeskReads):
                 s,
                 ticket_id=t.id,
                 entity_key=t.code,
-                actor_id=who.id if who else None,
+                actor_id=who.id,
+                operator_id=who.operator_id,
                 action=action.value,
                 at=now,
                 changes=audit_changes(before, t.audited()),
@@ -413,32 +435,3 @@ class Desk(DeskReads):
             return repo.ticket_info(s, t)
 
         return self.db.write(tx)
-
-
-def _usable_service(s: Session, code: str | None) -> ServiceRef:
-    """The catalog service a ticket may be logged or classified under."""
-    service = repo.service_by_code(s, (code or "").strip().upper())
-    if service is None:
-        raise ValidationError("service", f"El servicio «{code}» no existe en el catálogo.")
-    if not service.active:
-        raise ValidationError("service", f"El servicio {service.code} está inactivo: elija otro.")
-    return service
-
-
-def _group(s: Session, group_id: int) -> Group:
-    group = repo.group_by_id(s, group_id)
-    if group is None:  # the foreign keys make this impossible
-        raise NotFound(f"No existe el grupo {group_id}.")
-    return group
-
-
-def _active_group(s: Session, group_id: int) -> Group:
-    group = repo.group_by_id(s, group_id)
-    if group is None or not group.active:
-        raise ValidationError("group", "El grupo elegido no existe o está inactivo.")
-    return group
-
-
-def _route(t: TicketRecord, group: Group) -> None:
-    """The ticket goes to `group`, at the group's level."""
-    t.group_id, t.level = group.id, group.level

@@ -1,15 +1,18 @@
-"""The help desk's reads: who is acting, a ticket and its timeline, and the
-reference data the agents' screens offer (agents, groups, calendars)."""
+"""The help desk's reads: a ticket and its timeline, and the reference data the
+agents' screens offer (agents, groups, calendars). Each names its reader, whose
+account is re-read first: a deactivated agent's next refresh ends the session."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.tickets import ActorInfo, CommentInfo, EventInfo, TicketInfo
+from mesa_tui.services.actors import current_actor, require_actor
 from mesa_tui.services.clock import utcnow
-from mesa_tui.services.errors import NotFound, PermissionDenied, UnknownLogin
+from mesa_tui.services.errors import NotFound
 from mesa_tui.store import tickets_repo as repo
 from mesa_tui.store.engine import Database, Session
 
@@ -21,80 +24,49 @@ class DeskReads:
         self.db = db
         self.now = now
 
-    # --- who is acting -----------------------------------------------------
-
-    def actor(self, login: str) -> ActorInfo:
+    @contextmanager
+    def _reading(self, actor: ActorInfo) -> Iterator[Session]:
+        """A read session, once `actor` is known to be still active."""
+        require_actor(actor)
         with self.db.read() as s:
-            agent = repo.actor_by_login(s, login)
-        if agent is None:
-            raise UnknownLogin(
-                f"El usuario «{login}» no está registrado como agente de la mesa de ayuda. "
-                "Pida a un administrador que lo cree o use --as LOGIN."
-            )
-        if not agent.active:
-            raise UnknownLogin(f"El agente «{login}» está inactivo.")
-        return agent
-
-    def resolve_actor(self, os_login: str, as_login: str | None) -> ActorInfo:
-        """The OS login maps to an agent; an admin may act as someone else."""
-        if as_login is None or as_login == os_login:
-            return self.actor(os_login)
-        with self.db.read() as s:
-            me = repo.actor_by_login(s, os_login)
-            my_role, my_active = (me.role, me.active) if me is not None else (None, False)
-            has_agents = bool(repo.list_agents(s, active_only=False))
-        if my_role is not None and not my_active:
-            raise UnknownLogin(f"El agente «{os_login}» está inactivo.")
-        if my_role is not None and my_role != "admin":
-            raise PermissionDenied("Solo un administrador puede actuar como otro usuario (--as).")
-        if my_role is None and has_agents:
-            raise UnknownLogin(f"El usuario del sistema «{os_login}» no es un agente: no puede usar --as.")
-        return self.actor(as_login)
+            current_actor(s, actor)
+            yield s
 
     # --- reading -----------------------------------------------------------
 
-    def get(self, ticket_id: int) -> TicketInfo:
-        with self.db.read() as s:
+    def get(self, actor: ActorInfo, ticket_id: int) -> TicketInfo:
+        with self._reading(actor) as s:
             t = repo.ticket_by_id(s, ticket_id)
             if t is None:
                 raise NotFound(f"No existe el caso {ticket_id}.")
             return repo.ticket_info(s, t)
 
-    def find(self, code: str) -> TicketInfo:
+    def find(self, actor: ActorInfo, code: str) -> TicketInfo:
+        require_actor(actor)
         code = code.strip().upper()
-        with self.db.read() as s:
+        with self._reading(actor) as s:
             ticket_id = repo.ticket_id_by_code(s, code)
             t = repo.ticket_by_id(s, ticket_id) if ticket_id is not None else None
             if t is None:
                 raise NotFound(f"No existe el caso {code}.")
             return repo.ticket_info(s, t)
 
-    def timeline(self, ticket_id: int) -> list[EventInfo | CommentInfo]:
-        with self.db.read() as s:
+    def timeline(self, actor: ActorInfo, ticket_id: int) -> list[EventInfo | CommentInfo]:
+        with self._reading(actor) as s:
             return repo.timeline(s, ticket_id)
 
-    def risk_threshold(self) -> float:
-        with self.db.read() as s:
+    def risk_threshold(self, actor: ActorInfo) -> float:
+        with self._reading(actor) as s:
             return float(repo.setting(s, "risk_threshold", "0.75"))
 
-    def calendar(self, kind: str) -> BusinessCalendar:
-        with self.db.read() as s:
+    def calendar(self, actor: ActorInfo, kind: str) -> BusinessCalendar:
+        with self._reading(actor) as s:
             return repo.calendar(s, kind)
 
-    def agents(self) -> list[ActorInfo]:
-        with self.db.read() as s:
+    def agents(self, actor: ActorInfo) -> list[ActorInfo]:
+        with self._reading(actor) as s:
             return repo.list_agents(s)
 
-    def groups(self) -> list[tuple[int, str, int]]:
-        with self.db.read() as s:
+    def groups(self, actor: ActorInfo) -> list[tuple[int, str, int]]:
+        with self._reading(actor) as s:
             return [(g.id, g.name, g.level) for g in repo.groups(s)]
-
-    # --- internals -----------------------------------------------------------
-
-    def _fresh_actor(self, s: Session, actor: ActorInfo | None) -> ActorInfo | None:
-        if actor is None:
-            return None
-        agent = repo.actor_by_id(s, actor.id)
-        if agent is None or not agent.active:
-            raise PermissionDenied("Su usuario no existe o está inactivo.")
-        return agent

@@ -33,3 +33,13 @@ class TransitionRefused(ServiceError):
 
 class UnknownLogin(ServiceError):
     pass
+
+
+class SessionEnded(PermissionDenied):
+    """The acting agent (or the administrator acting for them) was deactivated or lost
+    the role the session needs: the session ends, the TUI closes with the message."""
+
+
+class LoginRefused(ServiceError):
+    """A login that did not go through: wrong password, locked account, unknown or
+    inactive user, a bad enrolment code. The message says what the user may know."""

@@ -6,7 +6,8 @@ open queue), no audit event. Returns domain values only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -14,10 +15,11 @@ from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.queue import COUNT_CAP, PageRequest, QueueCount, QueuePage, QueueQuery, QueueRow, SlaView
 from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.services.actors import current_actor, require_actor
 from mesa_tui.services.clock import utcnow
 from mesa_tui.store import catalog_repo, queue_repo, schedules_repo
 from mesa_tui.store import tickets_repo as repo
-from mesa_tui.store.engine import Database
+from mesa_tui.store.engine import Database, Session
 
 
 @dataclass(frozen=True)
@@ -46,28 +48,36 @@ class QueueService:
         self.db = db
         self.now = now
 
-    def page(self, actor: ActorInfo, query: QueueQuery, request: PageRequest) -> QueuePage:
+    @contextmanager
+    def _reading(self, actor: ActorInfo) -> Iterator[tuple[Session, ActorInfo]]:
+        """A read session and the reader as stored now (a deactivated agent's next
+        refresh is refused: the session ends)."""
+        require_actor(actor)
         with self.db.read() as s:
-            rows, before, after = queue_repo.page(s, query, request, actor.id, actor.group_id)
+            yield s, current_actor(s, actor)
+
+    def page(self, actor: ActorInfo, query: QueueQuery, request: PageRequest) -> QueuePage:
+        with self._reading(actor) as (s, who):
+            rows, before, after = queue_repo.page(s, query, request, who.id, who.group_id)
         return QueuePage(rows=tuple(rows), has_before=before, has_after=after, request=request)
 
     def count(self, actor: ActorInfo, query: QueueQuery) -> QueueCount:
-        with self.db.read() as s:
-            n, capped = queue_repo.count(s, query, actor.id, actor.group_id, COUNT_CAP)
+        with self._reading(actor) as (s, who):
+            n, capped = queue_repo.count(s, query, who.id, who.group_id, COUNT_CAP)
         return QueueCount(n, capped)
 
-    def sla_context(self) -> SlaContext:
-        with self.db.read() as s:
+    def sla_context(self, actor: ActorInfo) -> SlaContext:
+        with self._reading(actor) as (s, _who):
             calendars = repo.calendars(s)
             names = {schedule.code: schedule.name for schedule in schedules_repo.schedules(s)}
             risk = float(repo.setting(s, "risk_threshold", "0.75"))
         return SlaContext(calendars, risk, names)
 
-    def services(self) -> list[CatalogEntry]:
+    def services(self, actor: ActorInfo) -> list[CatalogEntry]:
         """Active catalog services, by code: what a new ticket may be logged against."""
-        with self.db.read() as s:
+        with self._reading(actor) as (s, _who):
             return catalog_repo.list_services(s, include_inactive=False)
 
-    def priority_matrix(self) -> dict[tuple[int, int], str]:
-        with self.db.read() as s:
+    def priority_matrix(self, actor: ActorInfo) -> dict[tuple[int, int], str]:
+        with self._reading(actor) as (s, _who):
             return repo.priority_matrix(s)

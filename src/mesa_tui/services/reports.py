@@ -46,6 +46,7 @@ from mesa_tui.domain.vocab import (
     Role,
     Status,
 )
+from mesa_tui.services.actors import current_actor, require_actor
 from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.services.files import atomic_write, check_format, write_csv, xlsx_row
@@ -69,6 +70,7 @@ class Reports:
     # --- queue overview ---------------------------------------------------------
 
     def overview(self, actor: ActorInfo, now: datetime | None = None) -> QueueOverview:
+        require_actor(actor)
         now = now or self.now()
         with self.db.read() as s:
             _check_supervisor(s, actor)
@@ -93,6 +95,7 @@ class Reports:
     # --- SLA board ----------------------------------------------------------------
 
     def sla_board_counts(self, actor: ActorInfo, now: datetime | None = None) -> SlaBoardCounts:
+        require_actor(actor)
         now = now or self.now()
         with self.db.read() as s:
             _check_supervisor(s, actor)
@@ -109,6 +112,7 @@ class Reports:
     ) -> SlaBoardPage:
         """Open tickets in due order, one page: of one board group, or all of them
         (group None). Each row carries its group and remaining business time at `now`."""
+        require_actor(actor)
         now = now or self.now()
         request = request or PageRequest()
         with self.db.read() as s:
@@ -123,6 +127,7 @@ class Reports:
     # --- indicators and targets ---------------------------------------------------------
 
     def indicators(self, actor: ActorInfo, year: int) -> IndicatorTable:
+        require_actor(actor)
         _check_year(year)
         with self.db.read() as s:
             _check_supervisor(s, actor)
@@ -131,6 +136,7 @@ class Reports:
         return build_table(year, counts, targets)
 
     def targets(self, actor: ActorInfo) -> list[tuple[IndicatorDef, Fraction]]:
+        require_actor(actor)
         with self.db.read() as s:
             _check_supervisor(s, actor)
             targets = _targets(s)
@@ -141,6 +147,7 @@ class Reports:
 
         The target is a setting: the write and its audit event are the admin
         service's, so there is one way to change a setting."""
+        require_actor(actor)
         from mesa_tui.services.admin import Admin
 
         try:
@@ -157,6 +164,7 @@ class Reports:
     # --- exports --------------------------------------------------------------------
 
     def export_indicators(self, actor: ActorInfo, year: int, path: str | Path, fmt: str) -> Path:
+        require_actor(actor)
         fmt = check_format(fmt)
         table = self.indicators(actor, year)
         path = Path(path)
@@ -166,6 +174,7 @@ class Reports:
     def export_tickets(self, actor: ActorInfo, date_from: date, date_to: date, path: str | Path, fmt: str) -> int:
         """Tickets created from `date_from` to `date_to` (Bogotá dates, both
         included) with their SLA outcome; returns how many were written."""
+        require_actor(actor)
         fmt = check_format(fmt)
         for field, which, day in (("date_from", "inicial", date_from), ("date_to", "final", date_to)):
             if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the indicators' years: no 0001 or 9999
@@ -203,9 +212,7 @@ class Reports:
 
 def _check_supervisor(s: Session, actor: ActorInfo) -> ActorInfo:
     """The actor as stored now: active, and a supervisor or an administrator."""
-    agent = repo.actor_by_id(s, actor.id)
-    if agent is None or not agent.active:
-        raise PermissionDenied("Su usuario no existe o está inactivo.")
+    agent = current_actor(s, actor)
     if agent.role not in (Role.SUPERVISOR, Role.ADMIN):
         raise PermissionDenied("El tablero, los indicadores y los informes son para supervisores y administradores.")
     return agent

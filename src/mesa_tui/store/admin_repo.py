@@ -16,7 +16,7 @@ from mesa_tui.domain.closures import ClosureInfo
 from mesa_tui.domain.policies import PolicyInfo, PolicyScope
 from mesa_tui.domain.staff import AgentInfo, Group, GroupInfo
 from mesa_tui.domain.tickets import ActorInfo
-from mesa_tui.domain.vocab import OPEN_STATUSES
+from mesa_tui.domain.vocab import OPEN_STATUSES, SYSTEM_ROLE
 from mesa_tui.store.lookups import names_by_id
 from mesa_tui.store.models import (
     Agent,
@@ -213,7 +213,7 @@ def _open_counts(s: Session, column: Any) -> dict[int, int]:
 def agents(s: Session, include_inactive: bool) -> list[AgentInfo]:
     names = names_by_id(s, SupportGroup, None, "name")
     counts = _open_counts(s, col(Ticket.agent_id))
-    q = select(Agent).order_by(col(Agent.full_name), col(Agent.id))
+    q = select(Agent).where(Agent.role != SYSTEM_ROLE).order_by(col(Agent.full_name), col(Agent.id))
     if not include_inactive:
         q = q.where(col(Agent.active).is_(True))
     return [_agent_info(a, names, counts) for a in s.exec(q).all()]
@@ -253,20 +253,24 @@ def other_active_admins(s: Session, agent_id: int) -> int:
 
 
 def agent_logins(s: Session) -> list[str]:
-    """Every agent's login, in the order they were created."""
-    return list(s.exec(select(Agent.login).order_by(col(Agent.id))).all())
+    """Every agent's login (the system actor apart), in the order they were created."""
+    return list(s.exec(select(Agent.login).where(Agent.role != SYSTEM_ROLE).order_by(col(Agent.id))).all())
 
 
-def add_missing_agents(s: Session, staff: Iterable[tuple[str, str, str, str]]) -> None:
+def add_missing_agents(s: Session, staff: Iterable[tuple[str, str, str, str]]) -> list[AgentInfo]:
     """Create the agents of `staff` (login, full name, role, group name) whose login is
-    not taken yet, at their group's level, in the order given."""
+    not taken yet, at their group's level, in the order given; returns those created."""
     groups = {g.name: g for g in s.exec(select(SupportGroup)).all()}
     have = set(s.exec(select(Agent.login)).all())
+    made = []
     for login, name, role, group in staff:
         if login not in have:
             g = groups[group]
-            s.add(Agent(login=login, full_name=name, role=role, level=g.level, group_id=g.id))
+            made.append(Agent(login=login, full_name=name, role=role, level=g.level, group_id=g.id))
+    s.add_all(made)
     s.flush()
+    names = {g.id: g.name for g in groups.values() if g.id is not None}
+    return [_agent_info(a, names, {}) for a in made]
 
 
 def create_agent(s: Session, login: str, full_name: str, role: str, level: int, group_id: int | None) -> int:

@@ -47,8 +47,11 @@ def write_event(
     ticket_id: int | None = None,
     entity: str = "ticket",
     entity_key: str = "",
+    operator_id: int | None = None,
 ) -> None:
-    write_events(s, [NewEvent(ticket_id, entity, entity_key, at, actor_id, action, changes_json(changes), note)])
+    write_events(
+        s, [NewEvent(ticket_id, entity, entity_key, at, actor_id, action, changes_json(changes), note, operator_id)]
+    )
 
 
 def write_events(s: Session, events: Sequence[NewEvent]) -> None:

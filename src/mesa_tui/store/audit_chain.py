@@ -23,6 +23,9 @@ spaces, UTF-8 (not ASCII-escaped), of
     v (1), id, ticket_id, entity, entity_key,
     at (UTC, ISO 8601 with microseconds: 2026-11-18T14:00:00.000000+00:00),
     actor_id, action, changes (the stored JSON text, as a string), note
+Version 2 (`canonical_v2`, every event written since) adds operator_id: the
+administrator who acted for actor_id (`--as`), or null. A version-1 row has no
+operator; one that shows one was edited.
 and hash = sha256(prev_hash + canonical).hexdigest(); the first event's
 prev_hash is GENESIS. Every row stores its hash_version: a column added to
 ticket_event later gets a version 2 that covers it (CANONICAL[2]), written by
@@ -48,7 +51,7 @@ from mesa_tui.store.errors import SchemaMismatch
 from mesa_tui.store.models import AuditHead, TicketEvent, table_of
 
 GENESIS = "0" * 64
-VERSION = 1
+VERSION = 2
 HEAD_ID = 1
 
 _EVENTS = table_of(TicketEvent)
@@ -130,8 +133,48 @@ def canonical_v1(
     )
 
 
+def canonical_v2(
+    event_id: int,
+    ticket_id: int | None,
+    entity: str,
+    entity_key: str,
+    at: str,
+    actor_id: int | None,
+    action: str,
+    changes: str,
+    note: str,
+    operator_id: int | None,
+) -> str:
+    """Version 1's object plus operator_id (keys still sorted: between note and ticket_id)."""
+    return (
+        f'{{"action":{_quote(action)},"actor_id":{_int(actor_id)},"at":{_quote(at)},'
+        f'"changes":{_quote(changes)},"entity":{_quote(entity)},"entity_key":{_quote(entity_key)},'
+        f'"id":{int(event_id)},"note":{_quote(note)},"operator_id":{_int(operator_id)},'
+        f'"ticket_id":{_int(ticket_id)},"v":2}}'
+    )
+
+
+def _v1_row(
+    event_id: int,
+    ticket_id: int | None,
+    entity: str,
+    entity_key: str,
+    at: str,
+    actor_id: int | None,
+    action: str,
+    changes: str,
+    note: str,
+    operator_id: int | None,
+) -> str:
+    """A version-1 row as it must read: written before operators were recorded, so an
+    operator on it was put there by hand (the content then matches no hash)."""
+    canonical = canonical_v1(event_id, ticket_id, entity, entity_key, at, actor_id, action, changes, note)
+    return canonical if operator_id is None else f"{canonical}+operator_id:{int(operator_id)}"
+
+
 # Every version the chain was ever written in, by the hash_version rows carry.
-CANONICAL: dict[int, Callable[[int, int | None, str, str, str, int | None, str, str, str], str]] = {1: canonical_v1}
+Canonical = Callable[[int, int | None, str, str, str, int | None, str, str, str, int | None], str]
+CANONICAL: dict[int, Canonical] = {1: _v1_row, 2: canonical_v2}
 
 
 def chain_hash(prev_hash: str, canonical: str) -> str:
@@ -152,6 +195,7 @@ class NewEvent(NamedTuple):
     action: str
     changes: str
     note: str
+    operator_id: int | None = None  # the administrator who acted for actor_id (`--as`)
 
 
 _COLUMNS = (
@@ -164,6 +208,7 @@ _COLUMNS = (
     "action",
     "changes",
     "note",
+    "operator_id",
     "prev_hash",
     "hash",
     "hash_version",
@@ -182,15 +227,16 @@ def append(conn: sa.Connection, events: Iterable[NewEvent], chunk: int = 20_000)
     for batch in _batches(events, chunk):
         ids = _next_ids(conn, len(batch))
         rows = []
-        for event_id, (ticket_id, entity, key, at, actor_id, action, changes, note) in zip(ids, batch, strict=True):
+        for event_id, event in zip(ids, batch, strict=True):
+            ticket_id, entity, key, at, actor_id, action, changes, note, operator_id = event
             iso = iso_utc(at)
-            digest = chain_hash(
-                prev, canonical_v1(event_id, ticket_id, entity, key, iso, actor_id, action, changes, note)
+            canonical = canonical_v2(
+                event_id, ticket_id, entity, key, iso, actor_id, action, changes, note, operator_id
             )
+            digest = chain_hash(prev, canonical)
             stored_at = iso_to_sqlite(iso) if sqlite else at
-            rows.append(
-                (event_id, ticket_id, entity, key, stored_at, actor_id, action, changes, note, prev, digest, VERSION)
-            )
+            row = (event_id, ticket_id, entity, key, stored_at, actor_id, action, changes, note, operator_id)
+            rows.append((*row, prev, digest, VERSION))
             prev = digest
         conn.exec_driver_sql(insert, rows)
         last_id, written = ids[-1], written + len(batch)

@@ -72,6 +72,7 @@ def _walk(conn: sa.Connection) -> ChainReport:
         c.action,
         c.changes,
         c.note,
+        c.operator_id,
         c.prev_hash,
         c.hash,
         c.hash_version,
@@ -81,13 +82,17 @@ def _walk(conn: sa.Connection) -> ChainReport:
     result = conn.execution_options(stream_results=True, yield_per=_STREAM).execute(q)
     bad: Any = None  # the first event that fails (a row of the select above)
     for row in result:
-        event_id, ticket_id, entity, key, at, actor_id, action, changes, note, prev_hash, digest, version = row
+        event_id, ticket_id, entity, key, at, actor_id, action, changes, note, operator, prev_hash, digest, version = (
+            row
+        )
         form = canonical.get(version)
         if (
             prev_hash == prev
             and form is not None
             and digest
-            == chain_hash(prev, form(event_id, ticket_id, entity, key, at_iso(at), actor_id, action, changes, note))
+            == chain_hash(
+                prev, form(event_id, ticket_id, entity, key, at_iso(at), actor_id, action, changes, note, operator)
+            )
             and (head_id is None or event_id <= head_id)
         ):
             prev, prev_id, count = digest, event_id, count + 1
@@ -104,14 +109,12 @@ def _walk(conn: sa.Connection) -> ChainReport:
 
 
 def _self_consistent(row: Any, at_iso: Callable[[Any], str]) -> bool:
-    event_id, ticket_id, entity, key, at, actor_id, action, changes, note, prev_hash, digest, version = row
+    event_id, ticket_id, entity, key, at, actor_id, action, changes, note, operator, prev_hash, digest, version = row
     form = CANONICAL.get(version)
     if form is None:
         return False
-    return bool(
-        digest
-        == chain_hash(prev_hash, form(event_id, ticket_id, entity, key, at_iso(at), actor_id, action, changes, note))
-    )
+    canonical = form(event_id, ticket_id, entity, key, at_iso(at), actor_id, action, changes, note, operator)
+    return bool(digest == chain_hash(prev_hash, canonical))
 
 
 def _diagnose(

@@ -112,6 +112,21 @@ class Agent(SQLModel, table=True):
     active: bool = Field(default=True)
 
 
+class AgentCredential(SQLModel, table=True):
+    """A password account's secrets, kept apart from the agent row every screen reads:
+    the argon2id hash of the password, the hash of the one-time enrolment code an
+    administrator issued, and the count of consecutive failed logins."""
+
+    __tablename__ = "agent_credential"
+    agent_id: int = Field(foreign_key="agent.id", primary_key=True)
+    password_hash: str | None = Field(default=None, max_length=200)
+    password_set_at: datetime | None = _dt(nullable=True)
+    enrol_code_hash: str | None = Field(default=None, max_length=200)
+    enrol_expires_at: datetime | None = _dt(nullable=True)
+    failures: int = Field(default=0)
+    locked_until: datetime | None = _dt(nullable=True)
+
+
 class Ticket(SQLModel, table=True):
     __tablename__ = "ticket"
     __table_args__ = (
@@ -192,7 +207,8 @@ class Ticket(SQLModel, table=True):
 
 class TicketEvent(SQLModel, table=True):
     """Append-only audit trail, hash-chained. Ticket events carry ticket_id;
-    admin changes carry entity/entity_key instead."""
+    admin changes carry entity/entity_key instead. `operator_id` is the administrator
+    who acted for `actor_id` (`--as`), when someone did."""
 
     __tablename__ = "ticket_event"
     __table_args__ = (
@@ -208,6 +224,7 @@ class TicketEvent(SQLModel, table=True):
     action: str = Field(max_length=30)
     changes: str = Field(default="{}", sa_type=sa.Text())  # JSON {field: [old, new]}
     note: str = Field(default="", sa_type=sa.Text())
+    operator_id: int | None = Field(default=None, foreign_key="agent.id")
     # The hash chain (store/audit_chain.py): the previous event's hash, this
     # event's, and the version of the canonical form it was computed over.
     prev_hash: str = Field(max_length=64)

@@ -8,6 +8,7 @@ from mesa_tui.domain.priority import DEFAULT_MATRIX
 from mesa_tui.domain.sla import default_targets
 from mesa_tui.domain.vocab import PRIORITY_ORDER, SEED_CATEGORIES
 from mesa_tui.store.engine import Database
+from mesa_tui.store.identity_repo import system_actor
 from mesa_tui.store.models import PriorityRule, ServiceCategory, Setting, SlaPolicy, SupportGroup
 
 DEFAULT_SETTINGS = {
@@ -66,5 +67,6 @@ def seed_reference_data(db: Database) -> None:
         for name, level in DEFAULT_GROUPS:
             if name not in have_groups:
                 s.add(SupportGroup(name=name, level=level))
+        system_actor(s)  # the desk's own actor: auto-close, recomputes, the first setup
 
     db.write(fill)

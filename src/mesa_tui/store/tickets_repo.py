@@ -15,6 +15,7 @@ from mesa_tui.domain.sla import SlaTargets
 from mesa_tui.domain.staff import Group
 from mesa_tui.domain.ticket_record import TicketRecord
 from mesa_tui.domain.tickets import ActorInfo, CommentInfo, EventInfo, TicketInfo
+from mesa_tui.domain.vocab import SYSTEM_ROLE
 from mesa_tui.store import schedules_repo
 from mesa_tui.store.lookups import names_by_id
 from mesa_tui.store.models import (
@@ -61,7 +62,8 @@ def actor_by_id(s: Session, agent_id: int) -> ActorInfo | None:
 
 
 def list_agents(s: Session, active_only: bool = True) -> list[ActorInfo]:
-    q = select(Agent).order_by(col(Agent.full_name))
+    """The desk's staff (the system actor apart), by name."""
+    q = select(Agent).where(Agent.role != SYSTEM_ROLE).order_by(col(Agent.full_name))
     if active_only:
         q = q.where(col(Agent.active).is_(True))
     return [actor_info(a) for a in s.exec(q).all()]
@@ -291,7 +293,8 @@ def timeline(s: Session, ticket_id: int) -> list[EventInfo | CommentInfo]:
     """Events and comments of a ticket, newest first."""
     events = s.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)).all()
     comments = s.exec(select(Comment).where(Comment.ticket_id == ticket_id)).all()
-    who = names_by_id(s, Agent, [*(e.actor_id for e in events), *(c.author_id for c in comments)], "full_name")
+    ids = [*(e.actor_id for e in events), *(e.operator_id for e in events), *(c.author_id for c in comments)]
+    who = names_by_id(s, Agent, ids, "full_name")
     items: list[EventInfo | CommentInfo] = [
         EventInfo(
             id=e.id,
@@ -300,6 +303,7 @@ def timeline(s: Session, ticket_id: int) -> list[EventInfo | CommentInfo]:
             action=e.action,
             changes={k: tuple(v) for k, v in json.loads(e.changes).items()},
             note=e.note,
+            operator_name=who.get(e.operator_id, "") if e.operator_id else "",
         )
         for e in events
         if e.id is not None

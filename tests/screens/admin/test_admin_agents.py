@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from mesa_tui.screens.admin.staff import AgentDialog, GroupDialog
+from mesa_tui.screens.admin.groups import GroupDialog
+from mesa_tui.screens.admin.staff import AgentDialog
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.admin import Admin
 from tests.screens.admin.support import audit, field_error, open_admin, press, shown, type_text
 from tests.screens.support import SIZE, toasts
+from tests.support import actor_of, system_of
 
 
 def agent(admin: Admin, login: str):
-    return next((a for a in admin.agents(include_inactive=True) if a.login == login), None)
+    return next((a for a in admin.agents(system_of(admin), include_inactive=True) if a.login == login), None)
 
 
 async def test_create_edit_and_deactivate_an_agent_by_keys(make_app, db, desk, now, log):
     admin = Admin(db, now=now)
     ticket = log()
-    desk.take(desk.actor("jperez"), ticket.id)
+    desk.take(actor_of(desk, "jperez"), ticket.id)
     app = make_app("admin")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_admin(app, pilot, "agents")
@@ -58,18 +60,18 @@ async def test_create_edit_and_deactivate_an_agent_by_keys(make_app, db, desk, n
         await press(app, pilot, "enter")
         jperez = agent(admin, "jperez")
         assert (jperez.active, jperez.open_tickets) == (False, 1)
-        assert desk.get(ticket.id).agent_name == "Jorge Pérez Julio"
+        assert desk.get(system_of(desk), ticket.id).agent_name == "Jorge Pérez Julio"
         assert audit(db, "agent", str(jperez.id))[-1].action == "desactivar"
         assert ("information", "Agente jperez desactivado: 1 caso abierto por reasignar") in toasts(app)
 
         await press(app, pilot, "d", "enter")
         assert agent(admin, "jperez").active is True
-        assert [e.action for e in audit(db, "agent", str(jperez.id))] == ["desactivar", "activar"]
+        assert [e.action for e in audit(db, "agent", str(jperez.id))] == ["crear", "desactivar", "activar"]
 
 
 async def test_bad_agents_are_refused_at_the_field_and_nothing_is_saved(make_app, db, now):
     admin = Admin(db, now=now)
-    before = admin.agents(include_inactive=True)
+    before = admin.agents(system_of(admin), include_inactive=True)
     app = make_app("admin")
     async with app.run_test(size=SIZE) as pilot:
         await open_admin(app, pilot, "agents")
@@ -94,7 +96,7 @@ async def test_bad_agents_are_refused_at_the_field_and_nothing_is_saved(make_app
         await press(app, pilot, "enter", "d", "enter")
         assert isinstance(app.screen, ConfirmDialog)
         assert str(app.screen.query_one("#dialog-error").content) == "No puede desactivar su propio usuario."
-    assert admin.agents(include_inactive=True) == before
+    assert admin.agents(system_of(admin), include_inactive=True) == before
 
 
 async def test_create_edit_and_deactivate_a_group_by_keys(make_app, db, now):
@@ -106,7 +108,7 @@ async def test_create_edit_and_deactivate_a_group_by_keys(make_app, db, now):
         assert isinstance(app.screen, GroupDialog)
         await type_text(pilot, "Redes")
         await press(app, pilot, "ctrl+s")
-        group = next(g for g in admin.groups() if g.name == "Redes")
+        group = next(g for g in admin.groups(system_of(admin)) if g.name == "Redes")
         assert (group.level, group.active) == (2, True)
         assert screen.query_one("#groups-table").current_key == str(group.id)
 
@@ -117,7 +119,7 @@ async def test_create_edit_and_deactivate_a_group_by_keys(make_app, db, now):
         assert isinstance(app.screen, ConfirmDialog)
         await press(app, pilot, "enter")
 
-    group = next(g for g in admin.groups() if g.id == group.id)
+    group = next(g for g in admin.groups(system_of(admin)) if g.id == group.id)
     assert (group.name, group.level, group.active) == ("Redes WAN", 3, False)
     events = audit(db, "group", str(group.id))
     assert [e.action for e in events] == ["crear", "modificar", "desactivar"]

@@ -11,6 +11,7 @@ from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.admin import Admin
 from tests.screens.admin.support import audit, field_error, open_admin, press, shown, type_text
 from tests.screens.support import SIZE, toasts
+from tests.support import system_of
 
 BOG = ZoneInfo("America/Bogota")
 
@@ -39,9 +40,9 @@ async def test_a_closure_added_and_removed_moves_the_due_times(make_app, db, des
         await press(app, pilot, "enter")
         assert not isinstance(app.screen, ClosureDialog)
 
-        assert [(c.day, c.reason) for c in admin.closures()] == [(date(2026, 11, 19), "Decreto 88")]
+        assert [(c.day, c.reason) for c in admin.closures(system_of(admin))] == [(date(2026, 11, 19), "Decreto 88")]
         # Thursday closed: the 7 hours left after Wednesday run on Friday from 08:00.
-        assert desk.get(ticket.id).ttr_due_at == datetime(2026, 11, 20, 15, 0, tzinfo=BOG)
+        assert desk.get(system_of(desk), ticket.id).ttr_due_at == datetime(2026, 11, 20, 15, 0, tzinfo=BOG)
         assert (
             "information",
             "Cierre agregado el jueves 19 de noviembre de 2026: se recalculó el vencimiento de 1 caso abierto",
@@ -51,8 +52,8 @@ async def test_a_closure_added_and_removed_moves_the_due_times(make_app, db, des
         await press(app, pilot, "d")
         assert isinstance(app.screen, ConfirmDialog)
         await press(app, pilot, "enter")
-        assert admin.closures() == []
-        assert desk.get(ticket.id).ttr_due_at == thursday_due
+        assert admin.closures(system_of(admin)) == []
+        assert desk.get(system_of(desk), ticket.id).ttr_due_at == thursday_due
 
     assert [(e.action, e.changes) for e in audit(db, "closure", "2026-11-19")] == [
         ("crear", {"reason": [None, "Decreto 88"]}),
@@ -88,7 +89,7 @@ async def test_bad_closure_dates_are_refused_at_the_field_and_nothing_is_saved(m
         await press(app, pilot, "ctrl+s")
         assert field_error(app, "day").startswith("El martes 8 de diciembre de 2026 es festivo")
         await press(app, pilot, "escape")
-    assert admin.closures() == []
+    assert admin.closures(system_of(admin)) == []
     assert audit(db, "closure", "2026-11-17") == []
 
 

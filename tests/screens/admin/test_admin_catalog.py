@@ -8,13 +8,14 @@ from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.admin import Admin
 from tests.screens.admin.support import audit, field_error, open_admin, press, shown, type_text
 from tests.screens.support import SIZE, toasts
+from tests.support import system_of
 
 # The seeded categories in the Select, after its blank prompt: SEGURIDAD is the 7th.
 SEGURIDAD_DOWNS = 7
 
 
 def service(admin: Admin, code: str):
-    return next((e for e in admin.services() if e.code == code), None)
+    return next((e for e in admin.services(system_of(admin)) if e.code == code), None)
 
 
 async def test_create_edit_and_deactivate_a_service_by_keys(make_app, db, now):
@@ -81,7 +82,7 @@ async def test_create_edit_and_deactivate_a_service_by_keys(make_app, db, now):
 
 async def test_bad_service_input_is_refused_at_the_field_and_nothing_is_saved(make_app, db, now):
     admin = Admin(db, now=now)
-    before = admin.services()
+    before = admin.services(system_of(admin))
     app = make_app("admin")
     async with app.run_test(size=SIZE) as pilot:
         await open_admin(app, pilot)
@@ -108,7 +109,7 @@ async def test_bad_service_input_is_refused_at_the_field_and_nothing_is_saved(ma
 
         await press(app, pilot, "escape")
         assert not isinstance(app.screen, ServiceDialog)
-    assert admin.services() == before
+    assert admin.services(system_of(admin)) == before
     assert [e.action for e in audit(db, "service", "SER-001")] == ["crear"]  # the seed import only
 
 
@@ -129,10 +130,10 @@ async def test_search_filters_the_list(make_app):
 async def test_import_refuses_a_malformed_file_naming_the_line(make_app, db, now, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # relative paths are read from where mesa was started
     admin = Admin(db, now=now)
-    before = admin.services()
+    before = admin.services(system_of(admin))
     bad = tmp_path / "catalogo.tsv"
     bad.write_text(
-        admin.export_catalog().replace("SER-002\t", "SER-2\t"),
+        admin.export_catalog(system_of(admin)).replace("SER-002\t", "SER-2\t"),
         encoding="utf-8",
     )
     line = next(
@@ -154,13 +155,13 @@ async def test_import_refuses_a_malformed_file_naming_the_line(make_app, db, now
         await type_text(pilot, "otro.tsv")
         await press(app, pilot, "enter")
         assert field_error(app, "path").startswith("No existe el archivo")
-    assert admin.services() == before
+    assert admin.services(system_of(admin)) == before
 
 
 async def test_import_previews_then_imports_the_file(make_app, db, now, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     admin = Admin(db, now=now)
-    text = admin.export_catalog()
+    text = admin.export_catalog(system_of(admin))
     text = text.replace("\tAntivirus\t", "\tAntivirus corporativo\t", 1)
     text += "SER-035\tFirma electrónica\tCertificados\tSEGURIDAD\tFuncionarios\tLunes a viernes\tCorreo\t2 días\tsí\n"
     file = tmp_path / "catalogo.tsv"
@@ -199,7 +200,7 @@ async def test_export_writes_the_catalog_file_and_asks_before_replacing(make_app
         assert target.read_text(encoding="utf-8") == "viejo"
         await press(app, pilot, "ctrl+s")
         assert not isinstance(app.screen, ExportDialog)
-    assert target.read_text(encoding="utf-8") == Admin(db, now=now).export_catalog()
+    assert target.read_text(encoding="utf-8") == Admin(db, now=now).export_catalog(system_of(Admin(db, now=now)))
     assert ("information", f"Catálogo exportado: 33 servicios en {target}") in toasts(app)
 
 
@@ -240,13 +241,13 @@ async def test_categories_are_added_and_renamed(make_app, db, now):
         await press(app, pilot, "ctrl+u")
         await type_text(pilot, "DATOS")
         await press(app, pilot, "enter")
-        added = next(c for c in admin.categories() if c.name == "DATOS")
+        added = next(c for c in admin.categories(system_of(admin)) if c.name == "DATOS")
         assert screen.query_one("#categories-table").current_key == str(added.id)
 
         await press(app, pilot, "e", "end")
         await type_text(pilot, " ABIERTOS")
         await press(app, pilot, "enter")
-    assert [c.name for c in admin.categories() if c.id == added.id] == ["DATOS ABIERTOS"]
+    assert [c.name for c in admin.categories(system_of(admin)) if c.id == added.id] == ["DATOS ABIERTOS"]
     assert [(e.action, e.changes) for e in audit(db, "category", str(added.id))] == [
         ("crear", {"name": [None, "DATOS"]}),
         ("modificar", {"name": ["DATOS", "DATOS ABIERTOS"]}),

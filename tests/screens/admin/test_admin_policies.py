@@ -14,12 +14,13 @@ from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.admin import RECOMPUTE_ACTION, Admin
 from tests.screens.admin.support import audit, field_error, open_admin, press, type_text
 from tests.screens.support import SIZE, toasts
+from tests.support import system_of
 
 BOG = ZoneInfo("America/Bogota")
 
 
 def media_default(admin: Admin):
-    return next(p for p in admin.policies() if p.scope is PolicyScope.DEFAULT and p.priority == "media")
+    return next(p for p in admin.policies(system_of(admin)) if p.scope is PolicyScope.DEFAULT and p.priority == "media")
 
 
 async def test_editing_a_policy_recomputes_the_open_tickets_it_governs(make_app, db, desk, now, log):
@@ -42,7 +43,7 @@ async def test_editing_a_policy_recomputes_the_open_tickets_it_governs(make_app,
     (event,) = audit(db, "policy", "default:media")
     assert (event.action, event.changes) == ("modificar", {"ttr_minutes": [16 * 60, 24 * 60]})
     # Wednesday 09-18 (9 h) + Thursday 08-18 (10 h) + 5 h of Friday.
-    assert desk.get(ticket.id).ttr_due_at == datetime(2026, 11, 20, 13, 0, tzinfo=BOG)
+    assert desk.get(system_of(desk), ticket.id).ttr_due_at == datetime(2026, 11, 20, 13, 0, tzinfo=BOG)
     assert [e.action for e in audit(db, "ticket", ticket.code) if e.action == RECOMPUTE_ACTION] == [RECOMPUTE_ACTION]
     assert ("information", "Política de ANS guardada: se recalculó el vencimiento de 1 caso abierto") in toasts(app)
 
@@ -50,7 +51,7 @@ async def test_editing_a_policy_recomputes_the_open_tickets_it_governs(make_app,
 async def test_bad_targets_are_refused_at_the_field_and_nothing_is_saved(make_app, db, desk, now, log):
     ticket = log(impact=2, urgency=2)
     admin = Admin(db, now=now)
-    before = admin.policies()
+    before = admin.policies(system_of(admin))
     app = make_app("admin")
     async with app.run_test(size=SIZE) as pilot:
         await open_admin(app, pilot, "policies")
@@ -74,14 +75,14 @@ async def test_bad_targets_are_refused_at_the_field_and_nothing_is_saved(make_ap
         await press(app, pilot, "ctrl+s")
         assert field_error(app, "tto_minutes") == "Escriba el tiempo de primera respuesta como un número entero."
         await press(app, pilot, "escape")
-    assert admin.policies() == before
+    assert admin.policies(system_of(admin)) == before
     assert audit(db, "policy", "default:media") == []
-    assert desk.get(ticket.id).ttr_due_at == ticket.ttr_due_at
+    assert desk.get(system_of(desk), ticket.id).ttr_due_at == ticket.ttr_due_at
 
 
 async def test_a_category_policy_is_created_then_deleted(make_app, db, now):
     admin = Admin(db, now=now)
-    security = next(c for c in admin.categories() if c.name == "SEGURIDAD")
+    security = next(c for c in admin.categories(system_of(admin)) if c.name == "SEGURIDAD")
     app = make_app("admin")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_admin(app, pilot, "policies")
@@ -98,7 +99,7 @@ async def test_a_category_policy_is_created_then_deleted(make_app, db, now):
         await press(app, pilot, "ctrl+s")
         assert not isinstance(app.screen, PolicyDialog)
 
-        created = [p for p in admin.policies() if p.scope is PolicyScope.CATEGORY]
+        created = [p for p in admin.policies(system_of(admin)) if p.scope is PolicyScope.CATEGORY]
         assert [(p.category, p.priority, p.tto_minutes, p.ttr_minutes, p.calendar) for p in created] == [
             ("SEGURIDAD", "media", 60, 2 * OFFICE_DAY_MINUTES, "office")
         ]
@@ -110,7 +111,7 @@ async def test_a_category_policy_is_created_then_deleted(make_app, db, now):
         await press(app, pilot, "d")
         assert isinstance(app.screen, ConfirmDialog)
         await press(app, pilot, "enter")
-        assert [p for p in admin.policies() if p.scope is PolicyScope.CATEGORY] == []
+        assert [p for p in admin.policies(system_of(admin)) if p.scope is PolicyScope.CATEGORY] == []
         assert [e.action for e in audit(db, "policy", key)] == ["crear", "eliminar"]
 
         await press(app, pilot, "g", "d")  # the default policies have no «eliminar»
@@ -130,10 +131,10 @@ async def test_a_matrix_cell_changes_for_new_classifications_only(make_app, db, 
         table = screen.query_one("#matrix-table")
         assert str(table.get_cell("2", "u2")) == "Alta"
 
-    assert admin.matrix()[(2, 2)] == "alta"
+    assert admin.matrix(system_of(admin))[(2, 2)] == "alta"
     (event,) = audit(db, "priority", "2x2")
     assert (event.action, event.changes) == ("modificar", {"priority": ["media", "alta"]})
-    assert desk.get(ticket.id).priority == "media"
+    assert desk.get(system_of(desk), ticket.id).priority == "media"
 
 
 async def test_a_policy_extends_its_24x7_to_every_type_by_keys(make_app, db, desk, now, log):
@@ -150,8 +151,10 @@ async def test_a_policy_extends_its_24x7_to_every_type_by_keys(make_app, db, des
         await press(app, pilot, "ctrl+s")
         assert not isinstance(app.screen, PolicyDialog)
 
-    critical = next(p for p in admin.policies() if p.scope is PolicyScope.DEFAULT and p.priority == "crítica")
+    critical = next(
+        p for p in admin.policies(system_of(admin)) if p.scope is PolicyScope.DEFAULT and p.priority == "crítica"
+    )
     assert (critical.calendar, critical.all_types, critical.calendar_label) == ("24x7", True, "24x7 · todos")
     (event,) = audit(db, "policy", "default:crítica")
     assert event.changes == {"all_types": [False, True]}
-    assert desk.get(request.id).sla_calendar == "24x7"
+    assert desk.get(system_of(desk), request.id).sla_calendar == "24x7"

@@ -12,6 +12,7 @@ from mesa_tui.screens.admin.schedules import ScheduleDialog
 from mesa_tui.services.admin import RECOMPUTE_ACTION, Admin
 from tests.screens.admin.support import audit, field_error, open_admin, press, type_text
 from tests.screens.support import SIZE, toasts
+from tests.support import system_of
 
 BOG = ZoneInfo("America/Bogota")
 
@@ -42,12 +43,12 @@ async def test_a_schedule_is_created_by_keys_and_attached_to_a_service(make_app,
         await press(app, pilot, "ctrl+s")
         assert not isinstance(app.screen, ServiceDialog)
 
-    (schedule,) = [s for s in admin.schedules() if s.code == "HOR-001"]
+    (schedule,) = [s for s in admin.schedules(system_of(admin)) if s.code == "HOR-001"]
     assert (schedule.name, schedule.summary, schedule.holidays) == ("Lunes a viernes", "lun–vie 07:00–19:00", True)
     assert audit(db, "schedule", "HOR-001")[0].action == "crear"
-    assert admin.service_schedules() == {"SER-001": "HOR-001"}
+    assert admin.service_schedules(system_of(admin)) == {"SER-001": "HOR-001"}
     assert audit(db, "service", "SER-001")[-1].changes == {"schedule": ["office", "HOR-001"]}
-    after = desk.get(ticket.id)
+    after = desk.get(system_of(desk), ticket.id)
     assert after.sla_calendar == "HOR-001"
     # From Wednesday 09:00 on the new hours: Wed 09-19 (10 h) + Thu 07-13 (6 h).
     assert after.ttr_due_at == datetime(2026, 11, 19, 13, 0, tzinfo=BOG)
@@ -56,7 +57,7 @@ async def test_a_schedule_is_created_by_keys_and_attached_to_a_service(make_app,
 
 async def test_a_day_that_cannot_be_read_is_refused_at_its_field(make_app, db, now):
     admin = Admin(db, now=now)
-    before = admin.schedules()
+    before = admin.schedules(system_of(admin))
     app = make_app("admin")
     async with app.run_test(size=SIZE) as pilot:
         await open_admin(app, pilot, "schedules")
@@ -72,7 +73,7 @@ async def test_a_day_that_cannot_be_read_is_refused_at_its_field(make_app, db, n
             "El martes: «8 a 12» no es un tramo; escriba inicio-fin, p. ej. 08:00-12:00."
         )
         await press(app, pilot, "escape")
-    assert admin.schedules() == before
+    assert admin.schedules(system_of(admin)) == before
     assert audit(db, "schedule", "HOR-001") == []
 
 

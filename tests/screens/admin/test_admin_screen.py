@@ -9,6 +9,7 @@ from mesa_tui.screens.dialogs import HelpScreen
 from mesa_tui.services.admin import Admin
 from tests.screens.admin.support import audit, field_error, open_admin, press, shown, type_text
 from tests.screens.support import SIZE, toasts
+from tests.support import actor_of, system_of
 
 
 async def test_only_admins_get_in(make_app, db):
@@ -56,26 +57,26 @@ async def test_a_setting_is_validated_at_the_field_then_saved(make_app, db, now)
         await type_text(pilot, "45")
         await press(app, pilot, "enter")
         assert field_error(app, "value") == "Los días hábiles para el cierre automático deben ser un entero de 1 a 30."
-        assert admin.settings()["auto_close_business_days"] == "3"
+        assert admin.settings(system_of(admin))["auto_close_business_days"] == "3"
         await press(app, pilot, "ctrl+u", "5", "enter")
-    assert admin.settings()["auto_close_business_days"] == "5"
+    assert admin.settings(system_of(admin))["auto_close_business_days"] == "5"
     (event,) = audit(db, "setting", "auto_close_business_days")
     assert event.changes == {"value": ["3", "5"]}
 
 
 async def test_the_service_refuses_an_admin_demoted_meanwhile(make_app, db, desk, now):
     admin = Admin(db, now=now)
-    boss = desk.actor("admin")
+    boss = actor_of(desk, "admin")
     other = admin.create_agent(boss, "admin2", "Segunda Administradora", "admin", 1, None)
     app = make_app("admin")
     async with app.run_test(size=SIZE) as pilot:
         await open_admin(app, pilot, "categories")
         me = app.ctx.actor
-        admin.update_agent(desk.actor("admin2"), me.id, me.login, me.full_name, "agent", me.level, me.group_id)
+        admin.update_agent(actor_of(desk, "admin2"), me.id, me.login, me.full_name, "agent", me.level, me.group_id)
         await press(app, pilot, "n")
         await type_text(pilot, "DATOS")
         await press(app, pilot, "enter")
         assert isinstance(app.screen, AdminScreen)
         assert ("error", "Solo un administrador puede editar el catálogo de servicios.") in toasts(app)
-    assert "DATOS" not in [c.name for c in admin.categories()]
+    assert "DATOS" not in [c.name for c in admin.categories(system_of(admin))]
     assert [e.action for e in audit(db, "agent", str(other.id))] == ["crear"]

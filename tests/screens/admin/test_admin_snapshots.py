@@ -16,6 +16,7 @@ from mesa_tui.screens.admin.screen import AdminScreen
 from mesa_tui.services.admin import Admin
 from tests.screens.admin.support import AREA_KEYS
 from tests.screens.support import SIZE, settle
+from tests.support import actor_of
 
 
 def _admin(area: str = "catalog", *keys: str):
@@ -45,7 +46,7 @@ def admin_data(db, desk, now):
     inactive service, an extra closure, a schedule for SER-001 (the seed's Monday to
     Friday until 18:00) and an inactive one."""
     admin = Admin(db, now=now)
-    boss = desk.actor("admin")
+    boss = actor_of(desk, "admin")
     admin.save_policy(boss, "SEGURIDAD", "alta", 30, 4 * 60, "24x7")
     admin.create_schedule(boss, "Lun–vie 08:00–18:00", ["08:00-18:00"] * 5 + ["", ""])
     admin.set_service_schedule(boss, "SER-001", "HOR-001")

@@ -13,6 +13,7 @@ from mesa_tui.screens.agent.ticket_dialogs import ClassifyDialog
 from mesa_tui.store.models import TicketEvent
 from tests.screens.agent.test_ticket_actions import open_ticket
 from tests.screens.support import SIZE, settle
+from tests.support import actor_of, system_of
 
 
 def last_event(desk, ticket_id):
@@ -33,8 +34,8 @@ async def choose_type(pilot, initial: str) -> None:
 
 async def test_a_pqrs_turned_into_an_incident_asks_the_reason(make_app, desk, log):
     ticket = log(by="jperez", type="queja", impact=2, urgency=2)
-    desk.take(desk.actor("jperez"), ticket.id)
-    desk.classify(desk.actor("jperez"), ticket.id, impact=2, urgency=2, nature="otro")
+    desk.take(actor_of(desk, "jperez"), ticket.id)
+    desk.classify(actor_of(desk, "jperez"), ticket.id, impact=2, urgency=2, nature="otro")
     app = make_app("jperez")
     async with app.run_test(size=SIZE) as pilot:
         await open_ticket(app, pilot, ticket.code, view_key="1")
@@ -54,7 +55,7 @@ async def test_a_pqrs_turned_into_an_incident_asks_the_reason(make_app, desk, lo
         await pilot.press(*"Es una falla del equipo", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TicketScreen)
-    info = desk.get(ticket.id)
+    info = desk.get(system_of(desk), ticket.id)
     assert (info.type, info.legal_due_on) == ("incidente", None)
     action, note, changes = last_event(desk, ticket.id)
     assert (action, note, changes["type"]) == ("clasificar", "Es una falla del equipo", ["queja", "incidente"])
@@ -77,7 +78,7 @@ async def test_a_change_that_needs_no_reason_shows_no_field(make_app, desk, log)
 
 async def test_a_supervisor_lowering_a_colleagues_ticket_gives_the_reason(make_app, desk, log):
     ticket = log(by="jperez", impact=2, urgency=2)
-    desk.take(desk.actor("jperez"), ticket.id)
+    desk.take(actor_of(desk, "jperez"), ticket.id)
     app = make_app("supervisor")
     async with app.run_test(size=SIZE) as pilot:
         await open_ticket(app, pilot, ticket.code, view_key="4")
@@ -95,5 +96,5 @@ async def test_a_supervisor_lowering_a_colleagues_ticket_gives_the_reason(make_a
         await pilot.press("tab", "tab", "tab", *"Afecta a una sola persona", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TicketScreen)
-    assert desk.get(ticket.id).priority == "baja"
+    assert desk.get(system_of(desk), ticket.id).priority == "baja"
     assert last_event(desk, ticket.id)[1] == "Afecta a una sola persona"

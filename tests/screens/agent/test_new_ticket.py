@@ -8,13 +8,14 @@ from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.services.errors import NotFound
 from mesa_tui.widgets.service_picker import matching
 from tests.screens.support import SIZE, settle, toasts
+from tests.support import system_of
 
 
 def ticket_count(desk) -> int:
     n = 0
     while True:
         try:
-            desk.get(n + 1)
+            desk.get(system_of(desk), n + 1)
         except NotFound:
             return n
         n += 1
@@ -42,7 +43,7 @@ async def test_log_a_ticket_by_keys(make_app, desk):
         assert isinstance(app.screen, TicketScreen)
         code = app.screen.view.info.code
         assert any(code in message and "registrado con prioridad alta" in message for _, message in toasts(app))
-    info = desk.find(code)
+    info = desk.find(system_of(desk), code)
     assert (info.service_code, info.subject, info.description) == ("SER-004", "No llegan correos", "Desde ayer")
     assert (info.requester_name, info.requester_dependency, info.requester_contact) == (
         "Ana Díaz",
@@ -123,7 +124,8 @@ async def test_escape_twice_discards_a_started_form(make_app, desk):
 
 
 def test_the_picker_matches_code_name_or_category_without_accents(desk, make_app):
-    services = list(make_app().ctx.queue.services())
+    queue = make_app().ctx.queue
+    services = list(queue.services(system_of(queue)))
     assert len(services) == 33
     assert [s.code for s in matching(services, "ser-02")][:3] == ["SER-020", "SER-021", "SER-022"]
     assert {s.code for s in matching(services, "informacion")} == {"SER-015", "SER-016", "SER-034"}

@@ -8,6 +8,7 @@ from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.dialogs import HelpScreen
 from mesa_tui.widgets.ticket_table import column_widths
 from tests.screens.support import SIZE, settle
+from tests.support import actor_of
 
 
 def codes(app) -> list[str]:
@@ -243,7 +244,7 @@ async def test_due_order_spans_statuses(make_app, log, now, desk):
     for i in range(36):
         now.advance(minutes=7)
         made.append(log(by="supervisor", subject=f"Caso {i:02d}", impact=1 + i % 3, urgency=1 + (i // 3) % 3))
-    jperez = desk.actor("jperez")
+    jperez = actor_of(desk, "jperez")
     for t in made[::3]:
         desk.take(jperez, t.id)
     now.advance(hours=1)

@@ -8,6 +8,7 @@ from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.agent.ticket_dialogs import ClassifyDialog, EscalateDialog
 from mesa_tui.screens.dialogs import ActionDialog, ConfirmDialog
 from tests.screens.support import SIZE, footer_keys, settle, toasts
+from tests.support import actor_of, system_of
 
 
 async def open_ticket(app, pilot, code: str, view_key: str = "4") -> None:
@@ -38,7 +39,7 @@ async def test_full_lifecycle_by_keys(make_app, desk, log):
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")
         await settle(app, pilot)
-        info = desk.get(ticket.id)
+        info = desk.get(system_of(desk), ticket.id)
         assert (info.status, info.agent_name) == ("en_proceso", "Jorge Pérez Julio")
         assert info.first_response_at is not None
         assert ("information", f"{ticket.code} tomado: queda a cargo de Jorge Pérez Julio") in toasts(app)
@@ -49,7 +50,7 @@ async def test_full_lifecycle_by_keys(make_app, desk, log):
         await pilot.press("tab", "tab", "enter", "s", "enter")  # naturaleza: Software
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        info = desk.get(ticket.id)
+        info = desk.get(system_of(desk), ticket.id)
         assert info.nature == "software"
 
         await pilot.press("e")
@@ -59,7 +60,7 @@ async def test_full_lifecycle_by_keys(make_app, desk, log):
         await pilot.press(*"Requiere especialista de redes")
         await pilot.press("enter")
         await settle(app, pilot)
-        info = desk.get(ticket.id)
+        info = desk.get(system_of(desk), ticket.id)
         assert (info.status, info.level, info.agent_id) == ("asignado", 2, None)
         assert info.group_name == "Infraestructura y redes"
         assert ("information", f"{ticket.code} escalado a nivel 2 (Infraestructura y redes)") in toasts(app)
@@ -69,7 +70,7 @@ async def test_full_lifecycle_by_keys(make_app, desk, log):
         await pilot.press(*"Esperando al usuario")
         await pilot.press("enter")
         await settle(app, pilot)
-        info = desk.get(ticket.id)
+        info = desk.get(system_of(desk), ticket.id)
         assert (info.status, info.wait_reason) == ("en_espera", "Esperando al usuario")
         assert info.ttr.paused
 
@@ -77,7 +78,7 @@ async def test_full_lifecycle_by_keys(make_app, desk, log):
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
-        info = desk.get(ticket.id)
+        info = desk.get(system_of(desk), ticket.id)
         assert info.status == "en_proceso" and not info.ttr.paused
 
         await pilot.press("r")
@@ -86,19 +87,19 @@ async def test_full_lifecycle_by_keys(make_app, desk, log):
         await pilot.press("tab", "enter")  # forma de solución: la primera, remota
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        info = desk.get(ticket.id)
+        info = desk.get(system_of(desk), ticket.id)
         assert (info.status, info.solution, info.solution_mode) == ("resuelto", "Se cambió el tóner", "remoto")
 
         await pilot.press("x")
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
-        info = desk.get(ticket.id)
+        info = desk.get(system_of(desk), ticket.id)
         assert info.status == "cerrado"
         assert isinstance(app.screen, TicketScreen)
         assert app.screen.view.info.status == "cerrado"
 
-    actions = [e.action for e in desk.timeline(ticket.id) if isinstance(e, EventInfo)]
+    actions = [e.action for e in desk.timeline(system_of(desk), ticket.id) if isinstance(e, EventInfo)]
     assert actions[::-1] == [
         "registrar",
         "tomar",
@@ -121,7 +122,7 @@ async def test_take_from_the_queue_leaves_the_unassigned_view(make_app, desk, lo
         assert [r.code for r in app.screen.table.rows_shown] == [first.code]
         await pilot.press("t", "enter")
         await settle(app, pilot)
-        assert desk.get(first.id).agent_name == "Jorge Pérez Julio"
+        assert desk.get(system_of(desk), first.id).agent_name == "Jorge Pérez Julio"
         assert isinstance(app.screen, QueueScreen)
         assert app.screen.table.rows_shown == []
         await pilot.press("1")
@@ -139,7 +140,7 @@ async def test_supervisor_assigns_to_an_agent(make_app, desk, log):
         await pilot.press("enter", "L", "enter")  # agente: Liliana Marrugo Díaz
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-    info = desk.get(ticket.id)
+    info = desk.get(system_of(desk), ticket.id)
     assert (info.status, info.agent_name) == ("asignado", "Liliana Marrugo Díaz")
 
 
@@ -155,13 +156,13 @@ async def test_public_comment(make_app, desk, log):
         await settle(app, pilot)
         body = app.screen.query_one("#timeline-body").render()
         assert "Vamos en camino" in str(body)
-    comments = [c for c in desk.timeline(ticket.id) if isinstance(c, CommentInfo)]
+    comments = [c for c in desk.timeline(system_of(desk), ticket.id) if isinstance(c, CommentInfo)]
     assert [(c.body, c.public, c.author_name) for c in comments] == [("Vamos en camino", True, "Jorge Pérez Julio")]
 
 
 async def test_reopen_a_resolved_ticket(make_app, desk, log):
     ticket = log(by="jperez")
-    jperez = desk.actor("jperez")
+    jperez = actor_of(desk, "jperez")
     desk.take(jperez, ticket.id)
     desk.resolve(jperez, ticket.id, "Reinicio del equipo", "en_sitio")
     app = make_app("jperez")
@@ -180,7 +181,7 @@ async def test_reopen_a_resolved_ticket(make_app, desk, log):
         await settle(app, pilot)
         await pilot.press(*"Volvió a fallar", "enter")
         await settle(app, pilot)
-    info = desk.get(ticket.id)
+    info = desk.get(system_of(desk), ticket.id)
     assert (info.status, info.solution) == ("en_proceso", None)
 
 
@@ -193,7 +194,7 @@ async def test_only_a_supervisor_may_cancel(make_app, desk, log):
         await pilot.press("d")
         await settle(app, pilot)
         assert isinstance(app.screen, TicketScreen)  # nothing offered, nothing opened
-    assert desk.get(ticket.id).status == "nuevo"
+    assert desk.get(system_of(desk), ticket.id).status == "nuevo"
 
     app = make_app("supervisor")
     async with app.run_test(size=SIZE) as pilot:
@@ -203,12 +204,12 @@ async def test_only_a_supervisor_may_cancel(make_app, desk, log):
         await pilot.press(*"Caso duplicado", "enter")
         await settle(app, pilot)
         assert ("information", f"{ticket.code} anulado") in toasts(app)
-    assert desk.get(ticket.id).status == "anulado"
+    assert desk.get(system_of(desk), ticket.id).status == "anulado"
 
 
 async def test_a_colleagues_ticket_offers_no_owner_actions(make_app, desk, log):
     ticket = log(by="jperez")
-    desk.take(desk.actor("lmarrugo"), ticket.id)
+    desk.take(actor_of(desk, "lmarrugo"), ticket.id)
     app = make_app("jperez")
     async with app.run_test(size=SIZE) as pilot:
         await open_ticket(app, pilot, ticket.code, view_key="3")
@@ -218,12 +219,12 @@ async def test_a_colleagues_ticket_offers_no_owner_actions(make_app, desk, log):
         await pilot.press("r")
         await settle(app, pilot)
         assert isinstance(app.screen, TicketScreen)
-    assert desk.get(ticket.id).status == "en_proceso"
+    assert desk.get(system_of(desk), ticket.id).status == "en_proceso"
 
 
 async def test_empty_reason_is_refused_next_to_the_field(make_app, desk, log):
     ticket = log(by="jperez")
-    before = desk.get(ticket.id)
+    before = desk.get(system_of(desk), ticket.id)
     app = make_app("jperez")
     async with app.run_test(size=SIZE) as pilot:
         await open_ticket(app, pilot, ticket.code, view_key="2")
@@ -239,17 +240,17 @@ async def test_empty_reason_is_refused_next_to_the_field(make_app, desk, log):
         await pilot.press(*"Ahora sí", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TicketScreen)
-    after = desk.get(ticket.id)
+    after = desk.get(system_of(desk), ticket.id)
     assert after.level == 2 and after.version == before.version + 1
 
 
 async def test_a_refusal_from_the_service_is_a_message(make_app, desk, log):
     """An agent may not change the priority of a classified ticket: the service says no."""
     ticket = log(by="jperez", impact=2, urgency=2)
-    jperez = desk.actor("jperez")
+    jperez = actor_of(desk, "jperez")
     desk.take(jperez, ticket.id)
     desk.classify(jperez, ticket.id, impact=2, urgency=2, nature="red")
-    before = desk.get(ticket.id)
+    before = desk.get(system_of(desk), ticket.id)
     app = make_app("jperez")
     async with app.run_test(size=SIZE) as pilot:
         await open_ticket(app, pilot, ticket.code, view_key="1")
@@ -263,18 +264,18 @@ async def test_a_refusal_from_the_service_is_a_message(make_app, desk, log):
             "error",
             "Solo un supervisor puede cambiar la prioridad de un caso ya clasificado.",
         ) in toasts(app)
-    assert desk.get(ticket.id) == before
+    assert desk.get(system_of(desk), ticket.id) == before
 
 
 async def test_a_conflict_is_reported_and_the_ticket_reloaded(make_app, desk, log):
     ticket = log(by="jperez")
-    jperez = desk.actor("jperez")
+    jperez = actor_of(desk, "jperez")
     desk.take(jperez, ticket.id)
     app = make_app("jperez")
     async with app.run_test(size=SIZE) as pilot:
         await open_ticket(app, pilot, ticket.code, view_key="1")
         # Meanwhile the supervisor classifies it.
-        desk.classify(desk.actor("supervisor"), ticket.id, impact=1, urgency=1, nature="red")
+        desk.classify(actor_of(desk, "supervisor"), ticket.id, impact=1, urgency=1, nature="red")
         await pilot.press("w")
         await settle(app, pilot)
         await pilot.press(*"Esperando al usuario", "enter")
@@ -283,7 +284,7 @@ async def test_a_conflict_is_reported_and_the_ticket_reloaded(make_app, desk, lo
         severities = [s for s, m in toasts(app) if "fue modificado por otra persona" in m]
         assert severities == ["error"]
         assert app.screen.view.info.priority == "crítica"  # reloaded
-    assert desk.get(ticket.id).status == "en_proceso"
+    assert desk.get(system_of(desk), ticket.id).status == "en_proceso"
 
 
 async def test_escape_closes_a_dialog_without_changes(make_app, desk, log):
@@ -300,4 +301,4 @@ async def test_escape_closes_a_dialog_without_changes(make_app, desk, log):
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, QueueScreen)
-    assert desk.get(ticket.id).version == ticket.version
+    assert desk.get(system_of(desk), ticket.id).version == ticket.version

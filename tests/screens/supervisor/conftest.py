@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.screens.supervisor.support import TARGETS, bogota
-from tests.support import pin_sla_targets
+from tests.support import actor_of, pin_sla_targets, system_of
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def board_tickets(desk, now, log, pinned_targets):
     5 A  Wed 08:30, 30 of 60 min                              due 09:30       en tiempo
     6 E  Wed 08:45 alta, SER-016, 15 of 60 min                due 09:45       en tiempo
     """
-    sup, jperez, lmarrugo = desk.actor("supervisor"), desk.actor("jperez"), desk.actor("lmarrugo")
+    sup, jperez, lmarrugo = actor_of(desk, "supervisor"), actor_of(desk, "jperez"), actor_of(desk, "lmarrugo")
     start = now()
     t = {}
     now.set(bogota(2026, 11, 17, 10))
@@ -53,7 +53,7 @@ def board_tickets(desk, now, log, pinned_targets):
     now.set(bogota(2026, 11, 18, 8, 45))
     t["E"] = log(by="supervisor", subject="Caída del canal de la sede", service_code="SER-016", impact=2, urgency=1)
     now.set(start)
-    return {k: desk.get(v.id) for k, v in t.items()}
+    return {k: desk.get(system_of(desk), v.id) for k, v in t.items()}
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def kpi_tickets(desk, now, log, pinned_targets):
     Feb  C software: Wed 18 09:00, still open
     2025, Oct  D hardware: Wed 15 09:00, taken 09:05, solved 10:00 remotely
     """
-    sup, jperez = desk.actor("supervisor"), desk.actor("jperez")
+    sup, jperez = actor_of(desk, "supervisor"), actor_of(desk, "jperez")
     start = now()
 
     def logged(when, nature, **kw):

@@ -15,6 +15,7 @@ from mesa_tui.screens.supervisor.board import SlaBoardScreen
 from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
 from tests.screens.supervisor.support import cells, show
 from tests.screens.support import SIZE, settle, toasts
+from tests.support import actor_of, system_of
 
 
 def codes(board: SlaBoardScreen) -> list[str]:
@@ -81,7 +82,7 @@ async def test_refresh_is_a_keyed_update_that_keeps_the_cursor(make_app, desk, n
         board.table.clear = lambda *a, **kw: (cleared.append(1), clear(*a, **kw))[1]
 
         # Behind the board's back: F is cancelled, and 20 minutes go by (B falls due at 09:10).
-        desk.cancel(desk.actor("supervisor"), t["F"].id, "Duplicado")
+        desk.cancel(actor_of(desk, "supervisor"), t["F"].id, "Duplicado")
         now.advance(minutes=20)
         await pilot.press("r")
         await settle(app, pilot)
@@ -110,9 +111,9 @@ async def test_reassign_by_keys(make_app, desk, board_tickets):
         await settle(app, pilot)
         assert app.screen is board
 
-    info = desk.get(t["C"].id)
-    assert info.agent_id == desk.actor(chosen).id and info.status == "asignado"
-    last = next(e for e in desk.timeline(t["C"].id) if isinstance(e, EventInfo))
+    info = desk.get(system_of(desk), t["C"].id)
+    assert info.agent_id == actor_of(desk, chosen).id and info.status == "asignado"
+    last = next(e for e in desk.timeline(system_of(desk), t["C"].id) if isinstance(e, EventInfo))
     assert (last.action, last.actor_name, last.note) == ("asignar", "Carolina Rincón Ahumada", "Redistribuir carga")
     assert ("information", f"{info.code} asignado a {info.agent_name}") in toasts(app)
 
@@ -130,9 +131,9 @@ async def test_escalate_by_keys(make_app, desk, board_tickets):
         assert app.screen is board
         shown = board.table.tickets_shown
 
-    info = desk.get(t["F"].id)
+    info = desk.get(system_of(desk), t["F"].id)
     assert (info.level, info.status, info.agent_id) == (2, "asignado", None)
-    last = next(e for e in desk.timeline(t["F"].id) if isinstance(e, EventInfo))
+    last = next(e for e in desk.timeline(system_of(desk), t["F"].id) if isinstance(e, EventInfo))
     assert (last.action, last.note) == ("escalar", "Requiere especialista de software")
     assert ("information", f"{info.code} escalado a nivel 2 ({info.group_name})") in toasts(app)
     assert next(r for r in shown if r.id == info.id).level == 2  # the board was read again
@@ -143,7 +144,7 @@ async def test_a_ticket_changed_since_the_last_read_is_not_acted_on(make_app, de
     app = make_app("supervisor")
     async with app.run_test(size=SIZE) as pilot:
         board = await show(app, pilot, "board")
-        desk.take(desk.actor("jperez"), t["F"].id)  # F moves on while the board shows it
+        desk.take(actor_of(desk, "jperez"), t["F"].id)  # F moves on while the board shows it
         await pilot.press("a")
         await settle(app, pilot)
         assert app.screen is board  # no dialog over stale data
@@ -154,7 +155,7 @@ async def test_a_ticket_changed_since_the_last_read_is_not_acted_on(make_app, de
         await pilot.press("5")  # answered now: F is no longer overdue, the board was read again
         await settle(app, pilot)
         assert cells(board.table, str(t["F"].id))[5] == "En proceso"
-    assert desk.get(t["F"].id).agent_name == "Jorge Pérez Julio"
+    assert desk.get(system_of(desk), t["F"].id).agent_name == "Jorge Pérez Julio"
 
 
 async def test_enter_opens_the_ticket_and_esc_comes_back(make_app, board_tickets):

@@ -6,6 +6,7 @@ from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
 from mesa_tui.widgets.keyed_table import KeyedTable as SupervisorTable
 from tests.screens.supervisor.support import cells, show
 from tests.screens.support import SIZE, settle
+from tests.support import actor_of
 
 
 def table(screen, ident: str) -> SupervisorTable:
@@ -36,7 +37,7 @@ async def test_every_section_for_a_known_desk(make_app, desk, board_tickets):
         assert agents["Liliana Marrugo"] == ["1", "0", "0", "1", "1", "0"]
         assert agents["Natalia Mendoza"] == ["2", "0", "0", "0", "0", "0"]  # idle agents are listed too
         assert agents["Sin asignar"][-2] == "3"
-        assert table(ov, "ov-agents").keys[0] == str(desk.actor("jperez").id)  # busiest first
+        assert table(ov, "ov-agents").keys[0] == str(actor_of(desk, "jperez").id)  # busiest first
         assert [(r[0], r[2]) for r in rows(ov, "ov-services")] == [
             ("SER-016", "2"),
             ("SER-001", "1"),
@@ -68,16 +69,16 @@ async def test_refresh_updates_by_key_and_tab_walks_the_lists(make_app, desk, bo
         agents = table(ov, "ov-agents")
         assert ov.focused is agents
         await pilot.press("j")
-        liliana = str(desk.actor("lmarrugo").id)
+        liliana = str(actor_of(desk, "lmarrugo").id)
         assert agents.current_key == liliana
         cleared = []
         clear = agents.clear
         agents.clear = lambda *a, **kw: (cleared.append(1), clear(*a, **kw))[1]
 
-        desk.resolve(desk.actor("jperez"), t["C"].id, "Se liberó espacio en disco", "remoto")
+        desk.resolve(actor_of(desk, "jperez"), t["C"].id, "Se liberó espacio en disco", "remoto")
         await pilot.press("r")
         await settle(app, pilot)
-        assert cells(agents, str(desk.actor("jperez").id))[1:] == ["1", "1", "0", "0", "1", "1"]
+        assert cells(agents, str(actor_of(desk, "jperez").id))[1:] == ["1", "1", "0", "0", "1", "1"]
         assert agents.current_key == liliana and cleared == []
         assert rows(ov, "ov-status")[-1] == ["Resueltos por cerrar", "1", "0", "0", "1"]
         assert rows(ov, "ov-throughput")[1] == ["Resueltos", "1", "1"]

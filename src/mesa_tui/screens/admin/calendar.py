@@ -85,8 +85,8 @@ class CalendarPanel(AdminPanel[_Year]):
 
     def fetch(self) -> _Year:
         year = self.year
-        closures = [c for c in self.admin.closures() if c.day.year == year]
-        return _Year(year, self.admin.holidays(year), closures)
+        closures = [c for c in self.admin.closures(self.actor) if c.day.year == year]
+        return _Year(year, self.admin.holidays(self.actor, year), closures)
 
     def show_data(self, data: _Year, keep: str | None) -> None:
         if data.year != self.year:

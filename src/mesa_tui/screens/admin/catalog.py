@@ -117,10 +117,10 @@ class CatalogPanel(AdminPanel[_Catalog]):
 
     def fetch(self) -> _Catalog:
         return _Catalog(
-            self.admin.services(include_inactive=True),
-            [c.name for c in self.admin.categories()],
-            self.admin.schedules(),
-            self.admin.service_schedules(),
+            self.admin.services(self.actor, include_inactive=True),
+            [c.name for c in self.admin.categories(self.actor)],
+            self.admin.schedules(self.actor),
+            self.admin.service_schedules(self.actor),
         )
 
     def show_data(self, data: _Catalog, keep: str | None) -> None:
@@ -257,7 +257,7 @@ class CatalogPanel(AdminPanel[_Catalog]):
         self.open_dialog(dialog, lambda e: f"{e.code} {verb}", keep=lambda e: e.code)
 
     def action_import_file(self) -> None:
-        dialog = ImportDialog(self.admin, lambda v: self.admin.import_catalog(self.actor, v["text"]))
+        dialog = ImportDialog(self.admin, self.actor, lambda v: self.admin.import_catalog(self.actor, v["text"]))
 
         def done(result: ImportResult) -> str:
             return (
@@ -269,7 +269,7 @@ class CatalogPanel(AdminPanel[_Catalog]):
 
     def action_export_file(self) -> None:
         self.open_dialog(
-            ExportDialog(lambda v: write_catalog_file(v["path"], self.admin.export_catalog())),
+            ExportDialog(lambda v: write_catalog_file(v["path"], self.admin.export_catalog(self.actor))),
             lambda written: f"Catálogo exportado: {counted(written[1], 'servicio', 'servicios')} en {written[0]}",
         )
 

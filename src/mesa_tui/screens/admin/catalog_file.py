@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Static
 
 from mesa_tui.domain.catalog import FIELD_LABELS, ImportStatus, PreviewRow
 from mesa_tui.domain.errors import DeskError
+from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.screens.admin.base import AdminForm, counted
 from mesa_tui.screens.loading import UNEXPECTED, Loader
 from mesa_tui.screens.paths import is_dir, is_file, typed_path, unusable_path
@@ -66,7 +67,7 @@ class ImportDialog(AdminForm[ImportResult]):
     """Ctrl+S (or Enter) first reviews the file: the preview, or its errors by line.
     Once reviewed, Ctrl+S imports exactly the text that was previewed, all or nothing."""
 
-    def __init__(self, admin: Admin, run: Callable[[dict[str, Any]], ImportResult]) -> None:
+    def __init__(self, admin: Admin, actor: ActorInfo, run: Callable[[dict[str, Any]], ImportResult]) -> None:
         super().__init__(
             "Importar el catálogo de servicios",
             run,
@@ -74,6 +75,7 @@ class ImportDialog(AdminForm[ImportResult]):
             intro="Se crean los servicios nuevos y se actualizan los que cambian; los que no estén en el archivo no se tocan.",
         )
         self.admin = admin
+        self.actor = actor
         self.preview: _Preview | None = None
         self._reviewer: Loader[_Preview] = Loader(self, "import-preview", self._preview_failed, unexpected=UNEXPECTED)
 
@@ -116,11 +118,11 @@ class ImportDialog(AdminForm[ImportResult]):
         self._read_preview(path)
 
     def _read_preview(self, path: str) -> None:
-        admin = self.admin
+        admin, actor = self.admin, self.actor
 
         def read() -> _Preview:
             text = read_catalog_file(path)
-            return _Preview(path, text, admin.preview_import(text))
+            return _Preview(path, text, admin.preview_import(actor, text))
 
         self._reviewer.load(read, self._previewed)
 

@@ -43,7 +43,7 @@ class CategoriesPanel(AdminPanel[list[CategoryInfo]]):
         yield admin_list((Column("name", "Categoría", 60), Column("services", "Servicios", 10)), id="categories-table")
 
     def fetch(self) -> list[CategoryInfo]:
-        return self.admin.categories()
+        return self.admin.categories(self.actor)
 
     def show_data(self, data: list[CategoryInfo], keep: str | None) -> None:
         self.categories = data

@@ -68,7 +68,7 @@ class MatrixPanel(AdminPanel[Matrix]):
         )
 
     def fetch(self) -> Matrix:
-        return self.admin.matrix()
+        return self.admin.matrix(self.actor)
 
     def show_data(self, data: Matrix, keep: str | None) -> None:
         self.matrix = data

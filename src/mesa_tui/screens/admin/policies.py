@@ -121,9 +121,9 @@ class PoliciesPanel(AdminPanel[_Policies]):
 
     def fetch(self) -> _Policies:
         return _Policies(
-            self.admin.policies(),
-            self.admin.services(include_inactive=False),
-            [c.name for c in self.admin.categories()],
+            self.admin.policies(self.actor),
+            self.admin.services(self.actor, include_inactive=False),
+            [c.name for c in self.admin.categories(self.actor)],
         )
 
     def show_data(self, data: _Policies, keep: str | None) -> None:

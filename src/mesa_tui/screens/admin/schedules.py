@@ -88,9 +88,9 @@ class SchedulesPanel(AdminPanel[_Schedules]):
         yield Static("", id="schedules-detail", classes="admin-detail")
 
     def fetch(self) -> _Schedules:
-        schedules = self.admin.schedules()
-        own = self.admin.service_schedules()
-        services = len(self.admin.services(include_inactive=True))
+        schedules = self.admin.schedules(self.actor)
+        own = self.admin.service_schedules(self.actor)
+        services = len(self.admin.services(self.actor, include_inactive=True))
         counts = Counter(own.values())
         counts[OFFICE] = services - len(own)
         users: dict[str, list[str]] = {}

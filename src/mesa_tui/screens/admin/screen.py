@@ -17,11 +17,12 @@ from mesa_tui.screens.admin.base import AdminPanel
 from mesa_tui.screens.admin.calendar import CalendarPanel
 from mesa_tui.screens.admin.catalog import CatalogPanel
 from mesa_tui.screens.admin.categories import CategoriesPanel
+from mesa_tui.screens.admin.groups import GroupsPanel
 from mesa_tui.screens.admin.matrix import MatrixPanel
 from mesa_tui.screens.admin.policies import PoliciesPanel
 from mesa_tui.screens.admin.schedules import SchedulesPanel
 from mesa_tui.screens.admin.settings import SettingsPanel
-from mesa_tui.screens.admin.staff import AgentsPanel, GroupsPanel
+from mesa_tui.screens.admin.staff import AgentsPanel
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext
 from mesa_tui.services.admin import Admin

@@ -52,7 +52,7 @@ class SettingsPanel(AdminPanel[dict[str, str]]):
         )
 
     def fetch(self) -> dict[str, str]:
-        return self.admin.settings()
+        return self.admin.settings(self.actor)
 
     def show_data(self, data: dict[str, str], keep: str | None) -> None:
         self.settings = data

@@ -70,8 +70,8 @@ class TicketView:
 
 def read_ticket(ctx: DeskContext, ticket_id: int) -> TicketView:
     """Everything the detail shows, read in one go (call from a worker thread)."""
-    info = ctx.desk.get(ticket_id)
-    timeline = ctx.desk.timeline(ticket_id)
+    info = ctx.desk.get(ctx.actor, ticket_id)
+    timeline = ctx.desk.timeline(ctx.actor, ticket_id)
     ref = ctx.reference or ctx.load_reference()
     now = ctx.now()
     cal = ref.sla.calendars[info.sla_calendar]
@@ -220,7 +220,7 @@ class TicketScreen(MesaScreen[None], TicketKeys):
                 out.append("(público)" if item.public else "(nota interna)", style="cyan" if item.public else "dim")
                 out.append(f"\n    {item.body}")
                 continue
-            out.append(item.actor_name, style="bold")
+            out.append(item.by, style="bold")
             out.append(f" {ACTION_PAST.get(item.action, item.action)}")
             details = _changes(item.changes, ref) if item.action != "registrar" else ""
             if details:

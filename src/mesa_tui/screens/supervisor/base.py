@@ -104,7 +104,7 @@ class SupervisorScreen(MesaScreen[None], inherit_bindings=False):
     def compose_top(self) -> ComposeResult:
         actor = self.ctx.actor
         title = Text.assemble(("Mesa de ayuda TIC", "bold"), "  ·  ", (SCREEN_TITLES[self.NAME], "bold"), "  ·  ")
-        title.append(actor.full_name)
+        title.append(actor.display_name)
         title.append(f" ({Role(actor.role).label})", style="dim")
         keys = Text()
         for number, (name, label) in enumerate(NAV_LABELS.items(), start=2):

@@ -347,7 +347,7 @@ class SlaBoardScreen(SupervisorScreen):
         ticket first, then open the same dialog the ticket screen opens."""
         ctx = self.ctx
         self._tickets.load(
-            lambda: (ctx.desk.get(row.id), ctx.reference or ctx.load_reference()),
+            lambda: (ctx.desk.get(ctx.actor, row.id), ctx.reference or ctx.load_reference()),
             partial(self._ticket_read, name, row),
         )
 

@@ -1,17 +1,18 @@
-"""What every administration use case shares: the admin check, one transaction with
-the role re-checked inside it, and the audit event."""
+"""What every administration use case shares: the admin check (read from the database,
+never from the caller's `ActorInfo`), one transaction with the role re-checked inside it
+and its instant read there, and the audit event."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
 from mesa_tui.domain.tickets import ActorInfo
-from mesa_tui.domain.vocab import Role
+from mesa_tui.services.actors import current_actor, require_actor
 from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import PermissionDenied
-from mesa_tui.store import tickets_repo
 from mesa_tui.store.audit import write_event
 from mesa_tui.store.engine import Database, Session
 
@@ -24,9 +25,12 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, 
     return {f: (before[f], after[f]) for f in before if before[f] != after[f]}
 
 
-def require_admin(actor: ActorInfo | None, what: str) -> None:
-    if actor is None or not actor.is_admin:
+def stored_admin(s: Session, actor: object, what: str) -> ActorInfo:
+    """The actor as stored now, who must be an active administrator."""
+    who = current_actor(s, actor)
+    if not who.is_admin:
         raise PermissionDenied(f"Solo un administrador puede {what}.")
+    return who
 
 
 class AdminBase:
@@ -36,6 +40,22 @@ class AdminBase:
         self.db = db
         self.now = now
 
+    @contextmanager
+    def _reading(self, actor: ActorInfo) -> Iterator[Session]:
+        """A read session, once `actor` is known to be still active (any role may read
+        what the administrator's screens show)."""
+        require_actor(actor)
+        with self.db.read() as s:
+            current_actor(s, actor)
+            yield s
+
+    def _require_admin(self, actor: ActorInfo, what: str) -> None:
+        """Refuse anyone but an active administrator before the input is even checked
+        (the change re-checks inside its own transaction)."""
+        require_actor(actor)
+        with self.db.read() as s:
+            stored_admin(s, actor, what)
+
     def _write(self, actor: ActorInfo, what: str, fn: Change[T]) -> T:
         def tx(s: Session) -> T:
             # The instant is read once the write lock is held, so a change that waited
@@ -43,10 +63,7 @@ class AdminBase:
             # running clock's anchor back into time that was paused).
             now = self.now()
             # The role is checked again inside the transaction: it may have changed since login.
-            who = tickets_repo.actor_by_id(s, actor.id)
-            if who is None or not who.active or who.role != Role.ADMIN:
-                raise PermissionDenied(f"Solo un administrador puede {what}.")
-            return fn(s, who, now)
+            return fn(s, stored_admin(s, actor, what), now)
 
         return self.db.write(tx)
 
@@ -62,5 +79,13 @@ class AdminBase:
         note: str = "",
     ) -> None:
         write_event(
-            s, actor_id=who.id, action=action, at=now, changes=changes, note=note, entity=entity, entity_key=key
+            s,
+            actor_id=who.id,
+            operator_id=who.operator_id,
+            action=action,
+            at=now,
+            changes=changes,
+            note=note,
+            entity=entity,
+            entity_key=key,
         )

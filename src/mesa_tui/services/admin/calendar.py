@@ -15,8 +15,8 @@ from mesa_tui.domain.dates import format_day
 from mesa_tui.domain.policies import RecomputeResult
 from mesa_tui.domain.schedules import calendar_for
 from mesa_tui.domain.tickets import ActorInfo
-from mesa_tui.services.admin.base import AdminBase, require_admin
-from mesa_tui.services.admin.recompute import recalendar
+from mesa_tui.services.admin.base import AdminBase
+from mesa_tui.services.admin.recompute import Clock, recalendar
 from mesa_tui.services.checks import named, raise_first
 from mesa_tui.services.errors import NotFound, ValidationError
 from mesa_tui.store import admin_repo as repo
@@ -31,20 +31,22 @@ _CALENDAR = "cambiar el calendario de atención"
 class CalendarAdmin(AdminBase):
     """Holidays and closures; a closure change moves the due times of the open tickets that count that day."""
 
-    def holidays(self, year: int) -> list[HolidayInfo]:
+    def holidays(self, actor: ActorInfo, year: int) -> list[HolidayInfo]:
         """Public holidays the office calendar observes in `year` (closures apart)."""
+        with self._reading(actor):
+            pass  # only the reader is checked: the holidays are the calendar's, not the database's
         if not isinstance(year, int) or isinstance(year, bool) or not _MIN_YEAR <= year <= _MAX_YEAR:
             raise ValidationError("year", f"El año debe estar entre {_MIN_YEAR} y {_MAX_YEAR}.")
         return [HolidayInfo(day=d, name=n) for d, n in calendar_for("office").holidays_in(year)]
 
-    def closures(self) -> list[ClosureInfo]:
-        with self.db.read() as s:
+    def closures(self, actor: ActorInfo) -> list[ClosureInfo]:
+        with self._reading(actor) as s:
             return repo.closures(s)
 
     def add_closure(self, actor: ActorInfo, day: date, reason: str) -> RecomputeResult:
         """Close the office on `day` (a date the entity decrees, not a public holiday) and
         move the due times of the open tickets that count that day."""
-        require_admin(actor, _CALENDAR)
+        self._require_admin(actor, _CALENDAR)
         _check_day(day)
         raise_first(named("reason", closure_reason_problem(reason)))
         reason = reason.strip()
@@ -59,12 +61,12 @@ class CalendarAdmin(AdminBase):
             repo.add_closure(s, day, reason)
             self._event(s, who, now, "closure", day.isoformat(), "crear", {"reason": (None, reason)})
             note = f"Cierre agregado: {format_day(day)} ({reason})"
-            return RecomputeResult(_recalendar(s, who, now, day, old, note))
+            return RecomputeResult(_recalendar(s, self.now, day, old, note))
 
         return self._write(actor, _CALENDAR, tx)
 
     def remove_closure(self, actor: ActorInfo, day: date) -> RecomputeResult:
-        require_admin(actor, _CALENDAR)
+        self._require_admin(actor, _CALENDAR)
         _check_day(day)
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> RecomputeResult:
@@ -76,7 +78,7 @@ class CalendarAdmin(AdminBase):
             repo.delete_closure(s, day)
             self._event(s, who, now, "closure", day.isoformat(), "eliminar", {"reason": (reason, None)})
             note = f"Cierre eliminado: {format_day(day)} ({reason})"
-            return RecomputeResult(_recalendar(s, who, now, day, old, note))
+            return RecomputeResult(_recalendar(s, self.now, day, old, note))
 
         return self._write(actor, _CALENDAR, tx)
 
@@ -88,14 +90,12 @@ def _closing_calendars(s: Session) -> dict[str, BusinessCalendar]:
     return {sch.code: sch.calendar(closures) for sch in schedules_repo.schedules(s) if sch.holidays}
 
 
-def _recalendar(
-    s: Session, who: ActorInfo, now: datetime, day: date, old: dict[str, BusinessCalendar], note: str
-) -> int:
+def _recalendar(s: Session, clock: Clock, day: date, old: dict[str, BusinessCalendar], note: str) -> int:
     """The open tickets opened by the end of `day` that count a closing schedule or a PQRS
     legal term, recomputed on the calendars as they are now."""
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=calendar_for("office").tz)
     tickets = recompute_repo.open_tickets_on_calendars(s, old, created_before=end, legal_terms=True)
-    return recalendar(s, who, now, tickets, old, _closing_calendars(s), note)
+    return recalendar(s, clock, tickets, old, _closing_calendars(s), note)
 
 
 def _not_counted_yet(s: Session, day: date, now: datetime, verb: str) -> None:

@@ -18,7 +18,8 @@ from mesa_tui.domain.catalog import (
 from mesa_tui.domain.targets import OFFICE
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services import catalog as catalog_files
-from mesa_tui.services.admin.base import AdminBase, require_admin
+from mesa_tui.services.actors import require_actor
+from mesa_tui.services.admin.base import AdminBase
 from mesa_tui.services.admin.recompute import policy_lookup, retarget
 from mesa_tui.services.admin.schedules import link_schedule
 from mesa_tui.services.catalog import ImportResult
@@ -39,13 +40,13 @@ def _sentence(message: str) -> str:
 class CatalogAdmin(AdminBase):
     """Catalog entries and categories; services moved to another category re-target their open tickets."""
 
-    def services(self, include_inactive: bool = True) -> list[CatalogEntry]:
-        with self.db.read() as s:
+    def services(self, actor: ActorInfo, include_inactive: bool = True) -> list[CatalogEntry]:
+        with self._reading(actor) as s:
             return catalog_repo.list_services(s, include_inactive)
 
     def create_service(self, actor: ActorInfo, entry: CatalogEntry, schedule: str = OFFICE) -> CatalogEntry:
         """A new entry; its SLA clocks count `schedule` (Oficina unless said)."""
-        require_admin(actor, _CATALOG)
+        self._require_admin(actor, _CATALOG)
         entry = _clean(entry)
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> CatalogEntry:
@@ -65,7 +66,7 @@ class CatalogAdmin(AdminBase):
         """Every field may change, the code too when the new one is free, and the schedule
         its SLA clocks count (None: the one it has). Moving the service to another category
         or schedule re-targets its open tickets when that changes their policy or hours."""
-        require_admin(actor, _CATALOG)
+        self._require_admin(actor, _CATALOG)
         code = code.strip().upper()
         entry = _clean(entry)
 
@@ -88,7 +89,7 @@ class CatalogAdmin(AdminBase):
                 notes.append(moved)
             if notes:
                 tickets = recompute_repo.open_tickets_of_service(s, service.id)
-                retarget(s, who, now, tickets, policy_lookup(s), "; ".join(notes))
+                retarget(s, self.now, tickets, policy_lookup(s), "; ".join(notes))
             return entry
 
         return self._write(actor, _CATALOG, tx)
@@ -96,7 +97,7 @@ class CatalogAdmin(AdminBase):
     def set_service_active(self, actor: ActorInfo, code: str, active: bool) -> CatalogEntry:
         """An inactive entry can't be chosen for new tickets and still shows on old ones.
         Entries are never deleted."""
-        require_admin(actor, _CATALOG)
+        self._require_admin(actor, _CATALOG)
         code = code.strip().upper()
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> CatalogEntry:
@@ -109,12 +110,12 @@ class CatalogAdmin(AdminBase):
 
         return self._write(actor, _CATALOG, tx)
 
-    def categories(self) -> list[CategoryInfo]:
-        with self.db.read() as s:
+    def categories(self, actor: ActorInfo) -> list[CategoryInfo]:
+        with self._reading(actor) as s:
             return repo.categories(s)
 
     def add_category(self, actor: ActorInfo, name: str) -> CategoryInfo:
-        require_admin(actor, _CATALOG)
+        self._require_admin(actor, _CATALOG)
         name = (name or "").strip()
         raise_first(named("name", category_problem(name)))
 
@@ -129,7 +130,7 @@ class CatalogAdmin(AdminBase):
         return self._write(actor, _CATALOG, tx)
 
     def rename_category(self, actor: ActorInfo, old: str, new: str) -> CategoryInfo:
-        require_admin(actor, _CATALOG)
+        self._require_admin(actor, _CATALOG)
         old, new = (old or "").strip(), (new or "").strip()
         raise_first(named("name", category_problem(new)))
 
@@ -147,26 +148,28 @@ class CatalogAdmin(AdminBase):
 
         return self._write(actor, _CATALOG, tx)
 
-    def preview_import(self, text: str) -> list[PreviewRow]:
-        return catalog_files.preview_import(self.db, text)
+    def preview_import(self, actor: ActorInfo, text: str) -> list[PreviewRow]:
+        require_actor(actor)
+        return catalog_files.preview_import(self.db, actor, text)
 
     def import_catalog(self, actor: ActorInfo, text: str) -> ImportResult:
         """All or nothing; services the file moves to another category re-target
         their open tickets in the same transaction, as an edit from the form does."""
-        require_admin(actor, "importar el catálogo de servicios")
+        self._require_admin(actor, "importar el catálogo de servicios")
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> ImportResult:
-            result, moved = catalog_files.import_in(s, text, who.id, now)
+            result, moved = catalog_files.import_in(s, text, who, now)
             lookup = policy_lookup(s)
             for code in moved:
                 tickets = recompute_repo.open_tickets_of_service(s, _service(s, code).id)
-                retarget(s, who, now, tickets, lookup, f"Servicio {code} cambió de categoría")
+                retarget(s, self.now, tickets, lookup, f"Servicio {code} cambió de categoría")
             return result
 
         return self._write(actor, "importar el catálogo de servicios", tx)
 
-    def export_catalog(self) -> str:
-        return catalog_files.export_catalog(self.db)
+    def export_catalog(self, actor: ActorInfo) -> str:
+        require_actor(actor)
+        return catalog_files.export_catalog(self.db, actor)
 
 
 def _clean(entry: CatalogEntry) -> CatalogEntry:

@@ -12,7 +12,7 @@ from mesa_tui.domain.sla import SlaTargets
 from mesa_tui.domain.targets import ROUND_THE_CLOCK
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.domain.vocab import PRIORITY_ORDER
-from mesa_tui.services.admin.base import AdminBase, diff, require_admin
+from mesa_tui.services.admin.base import AdminBase, diff
 from mesa_tui.services.admin.recompute import policy_lookup, retarget
 from mesa_tui.services.checks import raise_first
 from mesa_tui.services.errors import NotFound, ValidationError
@@ -28,9 +28,9 @@ _POLICIES = "cambiar las políticas de ANS"
 class PolicyAdmin(AdminBase):
     """SLA policies per service, category or the default."""
 
-    def policies(self) -> list[PolicyInfo]:
+    def policies(self, actor: ActorInfo) -> list[PolicyInfo]:
         """Default policies first, then per category, then per service; by priority within each."""
-        with self.db.read() as s:
+        with self._reading(actor) as s:
             rows = repo.policies(s)
         rank = {p.value: i for i, p in enumerate(PRIORITY_ORDER)}
         return sorted(rows, key=lambda p: (_SCOPE_ORDER[p.scope], p.scope_label, rank.get(p.priority, 9)))
@@ -49,7 +49,7 @@ class PolicyAdmin(AdminBase):
         for the default) and `priority`, and re-target the open tickets it governs.
         `calendar` is "office" (each service's own hours) or "24x7"; 24x7 covers the
         incidents it governs, or every ticket type with `all_types`."""
-        require_admin(actor, _POLICIES)
+        self._require_admin(actor, _POLICIES)
         raise_first(policy_problems(priority, tto_minutes, ttr_minutes, calendar, all_types))
         all_types = all_types and calendar == ROUND_THE_CLOCK  # office hours cover every type anyway
 
@@ -67,14 +67,14 @@ class PolicyAdmin(AdminBase):
             targets = SlaTargets(timedelta(minutes=tto_minutes), timedelta(minutes=ttr_minutes), calendar, all_types)
             tickets = recompute_repo.governed_open_tickets(s, service_id, category_id, priority)
             done = "creada" if stored is None else "modificada"
-            return RecomputeResult(retarget(s, who, now, tickets, lambda t: targets, f"Política de ANS {done}: {note}"))
+            return RecomputeResult(retarget(s, self.now, tickets, lambda t: targets, f"Política de ANS {done}: {note}"))
 
         return self._write(actor, _POLICIES, tx)
 
     def delete_policy(self, actor: ActorInfo, scope: str | None, priority: str) -> RecomputeResult:
         """Remove a service's or category's policy; its open tickets fall to the next one.
         The default policies can be changed, not deleted."""
-        require_admin(actor, _POLICIES)
+        self._require_admin(actor, _POLICIES)
         if scope is None:
             raise ValidationError("scope", "Las políticas predeterminadas no se eliminan: modifique sus tiempos.")
 
@@ -90,7 +90,7 @@ class PolicyAdmin(AdminBase):
             self._event(s, who, now, "policy", key, "eliminar", changes, note)
             tickets = recompute_repo.governed_open_tickets(s, service_id, category_id, priority)
             return RecomputeResult(
-                retarget(s, who, now, tickets, policy_lookup(s), f"Política de ANS eliminada: {note}")
+                retarget(s, self.now, tickets, policy_lookup(s), f"Política de ANS eliminada: {note}")
             )
 
         return self._write(actor, _POLICIES, tx)

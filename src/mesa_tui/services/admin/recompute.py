@@ -2,7 +2,12 @@
 policy or a service's schedule, or a calendar that changed (a closure added or removed,
 a schedule's hours edited). Each ticket that really changes gets its new due times,
 one "recalcular ANS" event and a new version. A change counts from the moment it is
-made: business time already consumed, counted and paused is kept as it was."""
+made: business time already consumed, counted and paused is kept as it was.
+
+The recompute is the desk's own work: its events name the system actor ("sistema").
+Its instant is read from `clock` once the caller has locked the tickets (on PostgreSQL
+an admin change may wait there behind an agent's transaction), so no ticket is
+stamped, nor has a running clock moved back, before a change already committed."""
 
 from __future__ import annotations
 
@@ -16,12 +21,13 @@ from mesa_tui.domain.targets import OFFICE
 from mesa_tui.domain.ticket_record import AUDITED, TicketRecord
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.admin.base import diff
-from mesa_tui.store import recompute_repo, schedules_repo, tickets_repo
+from mesa_tui.store import identity_repo, recompute_repo, schedules_repo, tickets_repo
 from mesa_tui.store.engine import Session
 
 RECOMPUTE_ACTION = "recalcular ANS"
 # The targets of a policy that governs a ticket (None: no policy at all).
 PolicyOf = Callable[[TicketRecord], SlaTargets | None]
+Clock = Callable[[], datetime]
 
 
 def _snapshot(t: TicketRecord) -> dict[str, Any]:
@@ -43,12 +49,11 @@ def policy_lookup(s: Session) -> PolicyOf:
     return lookup
 
 
-def retarget(
-    s: Session, who: ActorInfo, now: datetime, tickets: list[TicketRecord], policy_of: PolicyOf, note: str
-) -> int:
-    """Give tickets their policy's targets and calendar (their service's schedule, or 24x7)
-    from `now` on, keeping the time consumed and paused so far (stopped clocks keep their
-    target). Returns how many changed."""
+def retarget(s: Session, clock: Clock, tickets: list[TicketRecord], policy_of: PolicyOf, note: str) -> int:
+    """Give `tickets` (locked by the caller) their policy's targets and calendar (their
+    service's schedule, or 24x7) from now on, keeping the time consumed and paused so far
+    (stopped clocks keep their target). Returns how many changed."""
+    now = clock()
     cals: dict[str, BusinessCalendar] = {}
     schedules: dict[int, str] = {}
 
@@ -57,7 +62,7 @@ def retarget(
             cals[code] = tickets_repo.calendar(s, code)
         return cals[code]
 
-    changes = _Changes(who, now, note)
+    changes = _Changes(identity_repo.system_actor(s), now, note)
     for t in tickets:
         if t.service_id not in schedules:
             schedules[t.service_id] = schedules_repo.service_schedule_code(s, t.service_id)
@@ -70,17 +75,18 @@ def retarget(
 
 def recalendar(
     s: Session,
-    who: ActorInfo,
-    now: datetime,
+    clock: Clock,
     tickets: list[TicketRecord],
     old: Mapping[str, BusinessCalendar],
     new: Mapping[str, BusinessCalendar],
     note: str,
 ) -> int:
-    """After calendars changed at `now`: `old` and `new` hold, by schedule code, the ones
-    that changed. Clocks on them keep what the old calendar counted until `now` and count
-    the new one from then on; PQRS legal due dates move with the office calendar."""
-    changes = _Changes(who, now, note)
+    """After calendars changed (now, read from `clock` once the caller locked `tickets`):
+    `old` and `new` hold, by schedule code, the ones that changed. Clocks on them keep what
+    the old calendar counted until now and count the new one from then on; PQRS legal due
+    dates move with the office calendar."""
+    now = clock()
+    changes = _Changes(identity_repo.system_actor(s), now, note)
     for t in tickets:
         before = _snapshot(t)
         if t.sla_calendar in old:

@@ -17,7 +17,7 @@ from mesa_tui.domain.catalog import ServiceRef
 from mesa_tui.domain.policies import RecomputeResult
 from mesa_tui.domain.schedules import ScheduleSaved, Week, WorkSchedule, next_schedule_code, schedule_problems
 from mesa_tui.domain.tickets import ActorInfo
-from mesa_tui.services.admin.base import AdminBase, diff, require_admin
+from mesa_tui.services.admin.base import AdminBase, diff
 from mesa_tui.services.admin.recompute import policy_lookup, recalendar, retarget
 from mesa_tui.services.checks import raise_first
 from mesa_tui.services.errors import NotFound, ValidationError
@@ -40,20 +40,21 @@ def _audited(schedule: WorkSchedule) -> dict[str, Any]:
 class ScheduleAdmin(AdminBase):
     """Named schedules and the services that count them."""
 
-    def schedules(self) -> list[WorkSchedule]:
-        with self.db.read() as s:
+    def schedules(self, actor: ActorInfo) -> list[WorkSchedule]:
+        with self._reading(actor) as s:
             return schedules_repo.schedules(s)
 
-    def service_schedules(self) -> dict[str, str]:
+    def service_schedules(self, actor: ActorInfo) -> dict[str, str]:
         """{service code: schedule code} of the services with a schedule of their own (the
         rest count Oficina)."""
-        with self.db.read() as s:
+        with self._reading(actor) as s:
             return schedules_repo.service_schedules(s)
 
     def create_schedule(self, actor: ActorInfo, name: str, days: Sequence[str], holidays: bool = True) -> ScheduleSaved:
         """A new schedule, coded HOR-NNN: `days` are the seven days as typed, Monday first
         ("08:00-12:00, 14:00-18:00"; blank: closed)."""
-        name, week = _checked(actor, name, days)
+        self._require_admin(actor, _SCHEDULES)
+        name, week = _checked(name, days)
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> ScheduleSaved:
             _name_free(s, name)
@@ -72,7 +73,8 @@ class ScheduleAdmin(AdminBase):
         self, actor: ActorInfo, code: str, name: str, days: Sequence[str], holidays: bool
     ) -> ScheduleSaved:
         """New name, hours or holidays. New hours recompute the open tickets that count them."""
-        name, week = _checked(actor, name, days)
+        self._require_admin(actor, _SCHEDULES)
+        name, week = _checked(name, days)
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> ScheduleSaved:
             old = _editable(s, code)
@@ -89,7 +91,7 @@ class ScheduleAdmin(AdminBase):
             tickets = recompute_repo.open_tickets_on_calendars(s, [code])
             note = f"Horario «{name}» modificado: {new.summary}"
             moved = recalendar(
-                s, who, now, tickets, {code: old.calendar(closures)}, {code: new.calendar(closures)}, note
+                s, self.now, tickets, {code: old.calendar(closures)}, {code: new.calendar(closures)}, note
             )
             return ScheduleSaved(new, moved)
 
@@ -98,7 +100,7 @@ class ScheduleAdmin(AdminBase):
     def set_schedule_active(self, actor: ActorInfo, code: str, active: bool) -> WorkSchedule:
         """An inactive schedule can't be given to a service; one that services count can't be
         deactivated. Schedules are never deleted: old tickets keep counting theirs."""
-        require_admin(actor, _SCHEDULES)
+        self._require_admin(actor, _SCHEDULES)
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> WorkSchedule:
             schedule = _editable(s, code)
@@ -122,7 +124,7 @@ class ScheduleAdmin(AdminBase):
     def set_service_schedule(self, actor: ActorInfo, service_code: str, schedule_code: str) -> RecomputeResult:
         """The schedule a service's SLA clocks count ("office" for Oficina); its open tickets
         are re-targeted (critical incidents and 24x7 policies keep running round the clock)."""
-        require_admin(actor, _SCHEDULES)
+        self._require_admin(actor, _SCHEDULES)
         service_code = service_code.strip().upper()
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> RecomputeResult:
@@ -133,7 +135,7 @@ class ScheduleAdmin(AdminBase):
             if note is None:
                 return RecomputeResult(0)
             tickets = recompute_repo.open_tickets_of_service(s, service.id)
-            return RecomputeResult(retarget(s, who, now, tickets, policy_lookup(s), note))
+            return RecomputeResult(retarget(s, self.now, tickets, policy_lookup(s), note))
 
         return self._write(actor, _SCHEDULES, tx)
 
@@ -153,9 +155,8 @@ def link_schedule(s: Session, who: ActorInfo, now: datetime, service: ServiceRef
     return f"Servicio {service.code} pasó al horario «{schedule.name}»"
 
 
-def _checked(actor: ActorInfo, name: str, days: Sequence[str]) -> tuple[str, Week]:
-    """A schedule form's name and week, once the actor may change schedules and the form is valid."""
-    require_admin(actor, _SCHEDULES)
+def _checked(name: str, days: Sequence[str]) -> tuple[str, Week]:
+    """A schedule form's name and week, once the form is valid."""
     week, problems = schedule_problems(name, days)
     raise_first(problems)
     assert week is not None  # no problems

@@ -7,7 +7,7 @@ from typing import Any
 
 from mesa_tui.domain.settings import normalize_setting
 from mesa_tui.domain.tickets import ActorInfo
-from mesa_tui.services.admin.base import AdminBase, require_admin
+from mesa_tui.services.admin.base import AdminBase
 from mesa_tui.services.errors import ValidationError
 from mesa_tui.store import admin_repo as repo
 from mesa_tui.store.engine import Session
@@ -18,13 +18,13 @@ _SETTINGS = "cambiar los parámetros de la mesa de ayuda"
 class SettingsAdmin(AdminBase):
     """Settings."""
 
-    def settings(self) -> dict[str, str]:
-        with self.db.read() as s:
+    def settings(self, actor: ActorInfo) -> dict[str, str]:
+        with self._reading(actor) as s:
             return repo.settings(s)
 
     def set_setting(self, actor: ActorInfo, key: str, value: Any) -> str:
         """Store a validated setting; returns the stored text. The error names the key as its field."""
-        require_admin(actor, _SETTINGS)
+        self._require_admin(actor, _SETTINGS)
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> str:
             current = repo.setting_value(s, key)

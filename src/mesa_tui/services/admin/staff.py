@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from mesa_tui.domain.passwords import CODE_HOURS, format_code
 from mesa_tui.domain.staff import AgentInfo, Group, GroupInfo, agent_problems, group_problems
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.domain.vocab import Role
-from mesa_tui.services.admin.base import AdminBase, diff, require_admin
+from mesa_tui.services import passwords
+from mesa_tui.services.admin.base import AdminBase, diff
 from mesa_tui.services.checks import raise_first
 from mesa_tui.services.errors import NotFound, ValidationError
 from mesa_tui.store import admin_repo as repo
-from mesa_tui.store import tickets_repo
+from mesa_tui.store import identity_repo, tickets_repo
 from mesa_tui.store.engine import Session
 
 _STAFF = "administrar agentes y grupos"
@@ -21,14 +23,14 @@ _STAFF = "administrar agentes y grupos"
 class StaffAdmin(AdminBase):
     """Agents and support groups."""
 
-    def agents(self, include_inactive: bool = False) -> list[AgentInfo]:
-        with self.db.read() as s:
+    def agents(self, actor: ActorInfo, include_inactive: bool = False) -> list[AgentInfo]:
+        with self._reading(actor) as s:
             return repo.agents(s, include_inactive)
 
     def create_agent(
         self, actor: ActorInfo, login: str, full_name: str, role: str, level: int, group_id: int | None
     ) -> AgentInfo:
-        require_admin(actor, _STAFF)
+        self._require_admin(actor, _STAFF)
         login, full_name = (login or "").strip(), (full_name or "").strip()
         raise_first(agent_problems(login, full_name, role, level))
 
@@ -52,7 +54,7 @@ class StaffAdmin(AdminBase):
         level: int,
         group_id: int | None,
     ) -> AgentInfo:
-        require_admin(actor, _STAFF)
+        self._require_admin(actor, _STAFF)
         login, full_name = (login or "").strip(), (full_name or "").strip()
         raise_first(agent_problems(login, full_name, role, level))
 
@@ -79,7 +81,7 @@ class StaffAdmin(AdminBase):
         """Agents are never deleted (their tickets and events name them). A deactivated agent
         can no longer log in; their open tickets stay assigned (`open_tickets` says how many)
         for a supervisor to reassign."""
-        require_admin(actor, _STAFF)
+        self._require_admin(actor, _STAFF)
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> AgentInfo:
             agent = _agent(s, agent_id)
@@ -96,12 +98,36 @@ class StaffAdmin(AdminBase):
 
         return self._write(actor, _STAFF, tx)
 
-    def groups(self, include_inactive: bool = True) -> list[GroupInfo]:
-        with self.db.read() as s:
+    def issue_enrolment_code(self, actor: ActorInfo, login: str) -> str:
+        """A one-time code with which the agent `login` sets their password (valid
+        CODE_HOURS hours; it also lifts a lockout). The code is returned once, for the
+        administrator to hand over, and only its hash is kept; the event records when it
+        expires, never the code."""
+        self._require_admin(actor, _STAFF)
+        raw = passwords.new_code()
+
+        def tx(s: Session, who: ActorInfo, now: datetime) -> str:
+            agent = tickets_repo.actor_by_login(s, (login or "").strip())
+            if agent is None or agent.is_system:
+                raise NotFound(f"No existe el agente «{login}».")
+            if not agent.active:
+                raise ValidationError("login", f"{agent.full_name} está inactivo: actívelo antes de emitir el código.")
+            expires = now + timedelta(hours=CODE_HOURS)
+            cred = identity_repo.credential(s, agent.id, for_update=True)
+            code = replace(cred, enrol_code_hash=passwords.code_hash(raw), enrol_expires_at=expires)
+            identity_repo.save_credential(s, agent.id, replace(code, failures=0, locked_until=None))
+            changes = {"codigo_vence": (None, expires)}
+            self._event(s, who, now, "agent", str(agent.id), "emitir código", changes, "Código de activación")
+            return format_code(raw)
+
+        return self._write(actor, _STAFF, tx)
+
+    def groups(self, actor: ActorInfo, include_inactive: bool = True) -> list[GroupInfo]:
+        with self._reading(actor) as s:
             return repo.groups(s, include_inactive)
 
     def create_group(self, actor: ActorInfo, name: str, level: int) -> GroupInfo:
-        require_admin(actor, _STAFF)
+        self._require_admin(actor, _STAFF)
         name = (name or "").strip()
         raise_first(group_problems(name, level))
 
@@ -114,7 +140,7 @@ class StaffAdmin(AdminBase):
         return self._write(actor, _STAFF, tx)
 
     def update_group(self, actor: ActorInfo, group_id: int, name: str, level: int) -> GroupInfo:
-        require_admin(actor, _STAFF)
+        self._require_admin(actor, _STAFF)
         name = (name or "").strip()
         raise_first(group_problems(name, level))
 
@@ -134,7 +160,7 @@ class StaffAdmin(AdminBase):
     def set_group_active(self, actor: ActorInfo, group_id: int, active: bool) -> GroupInfo:
         """An inactive group receives no new tickets or escalations; its agents and open
         tickets stay where they are."""
-        require_admin(actor, _STAFF)
+        self._require_admin(actor, _STAFF)
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> GroupInfo:
             group = _group(s, group_id)
@@ -151,7 +177,7 @@ class StaffAdmin(AdminBase):
 
 def _agent(s: Session, agent_id: int) -> ActorInfo:
     agent = tickets_repo.actor_by_id(s, agent_id)
-    if agent is None:
+    if agent is None or agent.is_system:  # the desk's own actor is not staff to edit
         raise NotFound(f"No existe el agente {agent_id}.")
     return agent
 
