@@ -93,7 +93,7 @@ def test_backup_verify_and_restore_from_the_command_line(busy_desk, tmp_path):
     assert again.returncode == 2 and "ya existe" in again.stderr
     checked = shell(f"mesa --db '{url}' backup --verify {file}")
     assert checked.returncode == 0, checked.stderr
-    assert "Respaldo íntegro" in checked.stdout
+    assert "Respaldo íntegro" in checked.stdout and "auditoría íntegra:" in checked.stdout
     logged = shell(
         f"mesa --db '{url}' ticket log --requester Ana --contact a@b.co --channel correo "
         "--service SER-004 --type incidente --subject Nuevo"

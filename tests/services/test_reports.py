@@ -748,3 +748,23 @@ def test_cli_refuses_bad_dates_and_agents(db, db_url, out, monkeypatch):
             login="jperez",
         )
     assert list(out.iterdir()) == []
+
+
+def test_ticket_export_names_the_schedule_a_ticket_runs_on(reports, sup, desk, db, now, out):
+    """The column shows a named schedule by its name, as the admin wrote it, not its code."""
+    from mesa_tui.services.admin import Admin
+    from tests.support import new_ticket
+
+    boss = actor_of(desk, "admin")
+    admin = Admin(db, now=now)
+    saturdays = admin.create_schedule(boss, "Sábados de soporte", [""] * 5 + ["08:00-12:00", ""]).schedule
+    admin.set_service_schedule(boss, "SER-004", saturdays.code)
+    now.set(bogota(2026, 3, 7, 9))  # a Saturday
+    jperez = actor_of(desk, "jperez")
+    desk.log(jperez, new_ticket(service_code="SER-004", subject="En horario de sábado"))
+    desk.log(jperez, new_ticket(service_code="SER-010", subject="En horario de oficina"))
+    reports.export_tickets(sup, date(2026, 3, 7), date(2026, 3, 7), out / "casos.csv", "csv")
+    rows = read_csv(out / "casos.csv")
+    col = {h: i for i, h in enumerate(rows[0])}
+    shown = {r[col["Asunto"]]: r[col["Calendario ANS"]] for r in rows[1:]}
+    assert shown == {"En horario de sábado": "Sábados de soporte", "En horario de oficina": "Horario hábil"}

@@ -108,6 +108,23 @@ def test_holidays_and_closures_apply_to_a_named_schedule(desk, admin, boss, log,
     assert desk.get(system_of(desk), ticket.id).tto_due_at == bog(11, 18, 9, 30)
 
 
+def test_a_saturday_schedule_can_be_closed_on_a_saturday(db, desk, admin, boss, log, now):
+    """A closure means something on any day a schedule that closes would open: with
+    only the office hours a Saturday is refused; once a service works Saturdays, it
+    can be closed and that service's clocks skip it."""
+    now.set(bog(11, 20, 16))  # Friday
+    before = everything(db)
+    with pytest.raises(ValidationError, match="no es día hábil"):
+        admin.add_closure(boss, date(2026, 11, 21), "Jornada electoral")
+    assert everything(db) == before
+    saturdays = admin.create_schedule(boss, "Sábados", [""] * 5 + ["08:00-12:00", ""]).schedule
+    admin.set_service_schedule(boss, "SER-001", saturdays.code)
+    ticket = log(type="requerimiento")
+    assert ticket.tto_due_at == bog(11, 21, 10)  # two hours of Saturday morning
+    assert admin.add_closure(boss, date(2026, 11, 21), "Jornada electoral").tickets_updated == 1
+    assert desk.get(system_of(desk), ticket.id).tto_due_at == bog(11, 28, 10)
+
+
 def test_new_hours_count_from_the_moment_they_are_saved(db, desk, admin, boss, log, now, weekdays):
     admin.set_service_schedule(boss, "SER-001", "HOR-001")
     now.set(bog(11, 23, 8))

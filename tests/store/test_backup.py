@@ -133,3 +133,24 @@ def test_backup_does_not_follow_a_planted_link(db, tmp_path):
         (tmp_path / name).symlink_to(victim)
     backups.backup(db, tmp_path / "respaldo.mesabak")
     assert victim.read_text() == "intacto"
+
+
+def test_verify_walks_the_restored_copys_audit_chain(desk, now, tmp_path):
+    """A backup of a desk whose trail was edited behind the desk's back restores
+    and counts fine, yet does not verify: the copy's chain is walked too."""
+    from tests.store.test_audit_chain import tamper, ticket_event_ids, work
+
+    work(desk, now)
+    good = tmp_path / "bueno.mesabak"
+    backups.backup(desk.db, good)
+    check = backups.verify(desk.db, good)
+    assert check.ok and check.chain is not None and check.chain.ok and check.chain.events > 10
+
+    target = ticket_event_ids(desk.db)[3]
+    tamper(desk.db, f"UPDATE ticket_event SET note = 'Reescrito' WHERE id = {target}")
+    bad = tmp_path / "alterado.mesabak"
+    backups.backup(desk.db, bad)
+    check = backups.verify(desk.db, bad)
+    assert not check.mismatches and check.integrity == "ok"
+    assert not check.ok and check.chain is not None and check.chain.broken is not None
+    assert check.chain.broken.event_id == target

@@ -69,6 +69,9 @@ def test_the_app_role_works_the_desk_but_cannot_rewrite_history(db, role, now):
         admin.delete_policy(boss, "SER-001", "media")
         admin.add_closure(boss, date(2026, 11, 27), "Jornada de inventario")
         admin.remove_closure(boss, date(2026, 11, 27))
+        hours = admin.create_schedule(boss, "Lun–vie 08:00–18:00", ["08:00-18:00"] * 5 + ["", ""]).schedule
+        admin.set_service_schedule(boss, "SER-001", hours.code)
+        admin.set_service_schedule(boss, "SER-001", "office")  # back to Oficina: the link row is deleted
         assert verify_chain(app).ok
         refused = [
             "UPDATE ticket_event SET note = 'otra cosa'",
@@ -178,3 +181,34 @@ def test_the_password_is_asked_twice_and_never_taken_from_the_command_line(db_ur
     assert code == 2 and "no coinciden" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         cli.main(["--db", db_url, "db", "upgrade", "--app-role", "mesa_app", "--password", "x"])
+
+
+@pg
+def test_a_backup_restores_on_a_server_without_its_roles_and_keeps_this_servers(db, role, now, tmp_path):
+    """The dump's grants name the app role of the desk it came from: verifying or
+    restoring where that role is gone still works, and a role that works this desk
+    keeps the desk's grants after a restore."""
+    from mesa_tui.store import backup
+
+    migrate.upgrade(db, app_role=role)
+    desk = Desk(db, now=now)
+    desk.log(actor_of(desk, "jperez"), new_ticket(subject="Antes del respaldo"))
+    file = tmp_path / "respaldo.mesabak"
+    backup.backup(db, file)
+    _drop_role(db, role.name)
+    assert backup.verify(db, file).ok
+
+    other = AppRole(f"mesa_app_{secrets.token_hex(4)}", secrets.token_urlsafe(12))
+    try:
+        migrate.upgrade(db, app_role=other)
+        backup.restore(db, file, force=True)
+        app = as_role(db, other)
+        try:
+            work = Desk(app, now=now)
+            assert work.log(actor_of(work, "jperez"), new_ticket(subject="Después de restaurar")).id
+            with app.engine.connect() as conn, pytest.raises(sa.exc.ProgrammingError):
+                conn.exec_driver_sql("DELETE FROM ticket_event")
+        finally:
+            app.dispose()
+    finally:
+        _drop_role(db, other.name)

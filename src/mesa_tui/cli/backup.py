@@ -77,8 +77,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
                 f"{table}: {want} filas en el manifiesto, {got} restauradas"
                 for table, (want, got) in check.mismatches.items()
             ]
+            if check.chain is not None and check.chain.broken is not None:
+                problems.append(f"auditoría: {check.chain.broken.describe()}")
             raise backup.BackupError(f"El respaldo {args.verify} NO está íntegro: " + "; ".join(problems) + ".")
-        print(f"Respaldo íntegro: {args.verify} ({_summary(check.manifest)}).")
+        chain = f"; auditoría íntegra: {thousands(check.chain.events)} eventos" if check.chain is not None else ""
+        print(f"Respaldo íntegro: {args.verify} ({_summary(check.manifest)}{chain}).")
         return 0
     target = Path(args.file).expanduser() if args.file else default_file(db)
     manifest = backup.backup(db, target)

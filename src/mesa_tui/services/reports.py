@@ -51,7 +51,7 @@ from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.services.files import atomic_write, check_format, write_csv, xlsx_row
 from mesa_tui.services.ticket_export import Lookups, ticket_values, tickets_csv, tickets_xlsx
-from mesa_tui.store import board_repo, stats_repo
+from mesa_tui.store import board_repo, schedules_repo, stats_repo
 from mesa_tui.store import tickets_repo as repo
 from mesa_tui.store.engine import Database, Session
 
@@ -197,6 +197,7 @@ class Reports:
                     services=stats_repo.services_with_categories(s),
                     agents=stats_repo.agent_names(s),
                     groups=stats_repo.group_names(s),
+                    schedules={w.code: w.name for w in schedules_repo.schedules(s)},
                 )
                 tickets = stats_repo.tickets_created_between(
                     s, local_day_start(date_from), local_day_start(date_to + timedelta(days=1))

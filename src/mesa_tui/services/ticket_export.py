@@ -5,7 +5,7 @@ goes through its writers, so text is never a formula)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO
 
@@ -55,6 +55,7 @@ class Lookups:
     services: Mapping[int, tuple[str, str, str]]  # id -> (code, name, category)
     agents: Mapping[int, str]
     groups: Mapping[int, str]
+    schedules: Mapping[str, str] = field(default_factory=dict)  # code -> name ("HOR-001" -> "Sábados")
 
 
 def _name(names: Mapping[int, str], key: int | None) -> str:
@@ -115,7 +116,7 @@ def ticket_values(
         _local(t.resolved_at),
         _local(t.closed_at),
         _MODE_LABELS.get(t.solution_mode, ""),
-        _CALENDAR_LABELS.get(t.sla_calendar, t.sla_calendar),
+        _CALENDAR_LABELS.get(t.sla_calendar) or lookups.schedules.get(t.sla_calendar, t.sla_calendar),
         _local(t.tto_due_at),
         _outcome(t, "tto", cal, now, risk),
         _local(t.ttr_due_at),

@@ -51,6 +51,12 @@ def _snapshot(db: Database) -> Iterator[sa.Connection]:
             yield conn
 
 
+def walk_chain(conn: sa.Connection) -> ChainReport:
+    """The chain checked over `conn`, already inside a consistent read (a restored
+    scratch copy, for `mesa backup --verify`)."""
+    return _walk(conn)
+
+
 def _walk(conn: sa.Connection) -> ChainReport:
     found = conn.execute(sa.select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == HEAD_ID)).first()
     head = (int(found[0]), str(found[1])) if found is not None else None

@@ -36,9 +36,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from mesa_tui.domain.audit import ChainReport
+from mesa_tui.store.audit_verify import walk_chain
 from mesa_tui.store.engine import Database, safe_url
 from mesa_tui.store.errors import StoreError
 from mesa_tui.store.files import replacing
+from mesa_tui.store.roles import AppRole, app_roles, grant_app_role
 
 FORMAT = "mesa-backup/1"
 MANIFEST = "manifest.json"
@@ -67,10 +70,11 @@ class Verification:
     manifest: Manifest
     integrity: str
     mismatches: dict[str, tuple[int, int]] = field(default_factory=dict)
+    chain: ChainReport | None = None  # the audit chain of the restored copy
 
     @property
     def ok(self) -> bool:
-        return self.integrity == "ok" and not self.mismatches
+        return self.integrity == "ok" and not self.mismatches and (self.chain is None or self.chain.ok)
 
 
 # --- reading a database -----------------------------------------------------
@@ -260,14 +264,18 @@ def verify(db: Database, file: Path) -> Verification:
         return _verify_postgresql(db, manifest, payload)
 
 
-def _compare(manifest: Manifest, counts: dict[str, int], integrity: str) -> Verification:
+def _compare(conn: sa.Connection, manifest: Manifest, integrity: str) -> Verification:
+    """Row counts against the manifest, and the restored copy's audit chain walked
+    end to end (`mesa audit verify` on the copy)."""
+    counts = _counts(conn)
+    chain = walk_chain(conn) if "ticket_event" in counts and "audit_head" in counts else None
     names = set(manifest.counts) | set(counts)
     mismatches = {
         name: (manifest.counts.get(name, 0), counts.get(name, 0))
         for name in sorted(names)
         if manifest.counts.get(name, 0) != counts.get(name, 0)
     }
-    return Verification(manifest=manifest, integrity=integrity, mismatches=mismatches)
+    return Verification(manifest=manifest, integrity=integrity, mismatches=mismatches, chain=chain)
 
 
 def _verify_sqlite(manifest: Manifest, payload: Path) -> Verification:
@@ -276,7 +284,7 @@ def _verify_sqlite(manifest: Manifest, payload: Path) -> Verification:
         with engine.connect() as conn:
             rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").all()]
             integrity = "ok" if rows == ["ok"] else "; ".join(str(r) for r in rows[:5])
-            return _compare(manifest, _counts(conn), integrity)
+            return _compare(conn, manifest, integrity)
     except sa.exc.DatabaseError as exc:
         return Verification(manifest=manifest, integrity=f"no es una base SQLite válida ({exc.orig})")
     finally:
@@ -295,15 +303,24 @@ def _verify_postgresql(db: Database, manifest: Manifest, payload: Path) -> Verif
     try:
         args, env = _libpq(url)
         _run(
-            ["pg_restore", *args, "--no-owner", "--exit-on-error", "--dbname", scratch, str(payload)],
+            [
+                "pg_restore",
+                *args,
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--dbname",
+                scratch,
+                str(payload),
+            ],
             env,
             "restaurar en la base temporal",
         )
         engine = sa.create_engine(url)
         try:
-            with engine.connect() as conn:
+            with engine.connect() as conn, conn.begin():
                 # pg_restore with --exit-on-error succeeded: every object and row loaded.
-                return _compare(manifest, _counts(conn), "ok")
+                return _compare(conn, manifest, "ok")
         finally:
             engine.dispose()
     finally:
@@ -346,8 +363,13 @@ def _restore_sqlite(db: Database, payload: Path) -> None:
 
 
 def _restore_postgresql(db: Database, payload: Path) -> None:
+    """pg_restore without the dump's grants (they name roles of the server it came
+    from, which this one may not have); the roles that work this desk now get the
+    desk's grants again (store/roles.py) once the data is back."""
     url = db.engine.url
     args, env = _libpq(url)
+    with db.engine.connect() as conn:
+        keep = app_roles(conn)
     db.engine.dispose()
     _run(
         [
@@ -356,6 +378,7 @@ def _restore_postgresql(db: Database, payload: Path) -> None:
             "--clean",
             "--if-exists",
             "--no-owner",
+            "--no-privileges",
             "--single-transaction",
             "--exit-on-error",
             "--dbname",
@@ -365,6 +388,9 @@ def _restore_postgresql(db: Database, payload: Path) -> None:
         env,
         "restaurar el respaldo con pg_restore",
     )
+    with db.engine.begin() as conn:
+        for name in keep:
+            grant_app_role(conn, AppRole(name))
 
 
 def safe_message(exc: BaseException) -> str:

@@ -55,9 +55,9 @@ class CalendarAdmin(AdminBase):
             existing = repo.closure_reason(s, day)
             if existing is not None:
                 raise ValidationError("day", f"El {format_day(day)} ya es un día de cierre ({existing}).")
-            _business_day(day)
             _not_counted_yet(s, day, now, "cerrar")
             old = _closing_calendars(s)
+            _business_day(day, old)
             repo.add_closure(s, day, reason)
             self._event(s, who, now, "closure", day.isoformat(), "crear", {"reason": (None, reason)})
             note = f"Cierre agregado: {format_day(day)} ({reason})"
@@ -120,12 +120,13 @@ def _check_day(day: Any) -> None:
         raise ValidationError("day", f"El año debe estar entre {_MIN_YEAR} y {_MAX_YEAR}.")
 
 
-def _business_day(day: date) -> None:
-    """A closure only means something on a day the office would otherwise open."""
+def _business_day(day: date, closing: dict[str, BusinessCalendar]) -> None:
+    """A closure only means something on a day some schedule that closes would otherwise
+    open: a weekday for Oficina, a Saturday for a Saturday schedule."""
     base = calendar_for("office")
     start = datetime.combine(day, time(0), tzinfo=base.tz)
-    if base.between(start, start + timedelta(days=1)) > timedelta(0):
+    if any(cal.between(start, start + timedelta(days=1)) > timedelta(0) for cal in closing.values()):
         return
     holiday = dict(base.holidays_in(day.year)).get(day)
-    why = f"es festivo ({holiday})" if holiday else "no es día hábil"
+    why = f"es festivo ({holiday})" if holiday else "no es día hábil en ningún horario"
     raise ValidationError("day", f"El {format_day(day)} {why}: la oficina ya está cerrada ese día.")
