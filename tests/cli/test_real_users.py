@@ -189,3 +189,14 @@ def _log_args(ticket) -> list[str]:
         "--type", ticket.type,
         "--subject", ticket.subject,
     ]  # fmt: skip
+
+
+def test_a_home_the_user_cannot_read_is_not_a_traceback(desk_db, agent_user, tmp_path):
+    """An account whose HOME points where it may not look (another user's folder, as
+    `su` without `-` leaves it) still finds its desk: the settings there are not its own."""
+    private = tmp_path / "privado"
+    (private / ".config" / "mesa-tui").mkdir(parents=True)
+    private.chmod(0o700)
+    code, out, err = run_as(agent_user, "--db", desk_db.url, "ticket", "list", env={"HOME": str(private)})
+    assert code == 0, err
+    assert "Traceback" not in err

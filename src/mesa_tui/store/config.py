@@ -28,10 +28,18 @@ DEFAULT_LOCK_TIMEOUT_S = 15.0
 def settings_file() -> Path | None:
     if env := os.environ.get("MESA_CONFIG"):
         return Path(env).expanduser()
-    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    for candidate in (home / "mesa-tui" / "mesa.toml", Path("/etc/mesa-tui/mesa.toml")):
-        if candidate.exists():
-            return candidate
+    candidates = [Path("/etc/mesa-tui/mesa.toml")]
+    try:
+        home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        candidates.insert(0, home / "mesa-tui" / "mesa.toml")
+    except RuntimeError:  # no home folder known for this account (a service user): only /etc
+        pass
+    for candidate in candidates:
+        try:
+            if candidate.exists():
+                return candidate
+        except OSError:  # a home this account cannot read (another user's $HOME): not its settings
+            continue
     return None
 
 
