@@ -197,6 +197,6 @@ def test_a_home_the_user_cannot_read_is_not_a_traceback(desk_db, agent_user, tmp
     private = tmp_path / "privado"
     (private / ".config" / "mesa-tui").mkdir(parents=True)
     private.chmod(0o700)
-    code, out, err = run_as(agent_user, "--db", desk_db.url, "ticket", "list", env={"HOME": str(private)})
+    code, _, err = run_as(agent_user, "--db", desk_db.url, "ticket", "list", env={"HOME": str(private)})
     assert code == 0, err
     assert "Traceback" not in err

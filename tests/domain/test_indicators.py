@@ -31,6 +31,7 @@ from mesa_tui.domain.indicators import (
     indicator,
     month_bounds,
     parse_target,
+    round_half_up,
 )
 from mesa_tui.domain.overview import AGEING_BUCKETS, age_cutoff, ageing_cutoffs
 from mesa_tui.domain.sla import Clock, ClockState
@@ -99,23 +100,31 @@ def test_monthly_row_with_a_month_above_100_and_months_without_cases():
     row = build_row(indicator("hardware"), counts, Fraction(60))
     assert [v.label() for v in row.months[:4]] == ["100,0%", NO_CASES, "150,0%", "50,0%"]
     assert all(v.label() == NO_CASES for v in row.months[4:])
-    # Promedio: mean of the months with cases only: (100 + 150 + 50) / 3 = 100.
-    assert row.average == 100
-    assert row.average_label == "100,0%"
-    assert row.met is True and row.met_label == "Sí"
+    # Promedio, the seed's way: twelve months, those without cases as 0 %: 300 / 12 = 25.
+    assert row.average == 25
+    assert row.average_label == "25%"
+    assert row.met is False and row.met_label == "No"
     assert row.month_met[:4] == (True, None, True, False)
-    # Semesters pool the counts: (5 + 6 + 1) / (5 + 4 + 2) = 12/11.
+    # Semesters pool the counts: (5 + 6 + 1) / (5 + 4 + 2) = 12/11; so does the year to date.
     assert row.semesters[0] == IndicatorValue(12, 11)
     assert row.semesters[1] == IndicatorValue(0, 0)
-    assert row.totals == IndicatorValue(12, 11)
+    assert row.totals == IndicatorValue(12, 11) == row.year_to_date
 
 
-def test_average_counts_a_zero_month_but_not_a_month_without_cases():
-    # Software: 0 of 3 in January is a 0 % month; February has no cases.
-    counts = [(0, 3), (0, 0), (3, 3), *sin(9)]
-    row = build_row(indicator("software"), counts, Fraction(95))
-    assert row.average == 50  # (0 + 100) / 2
-    assert row.met is False and row.met_label == "No"
+def test_the_current_year_averages_the_months_begun_so_far():
+    # Software in a year seen on 2 April: Jan 0/3, Feb none, Mar 3/3, Apr 1/1 (en curso).
+    counts = [(0, 3), (0, 0), (3, 3), (1, 1), *sin(8)]
+    row = build_row(indicator("software"), counts, Fraction(95), through=4, current_month=4)
+    assert row.average == 50  # (0 + 0 + 100 + 100) / 4
+    assert row.year_to_date == IndicatorValue(4, 7)
+    assert row.met is False and row.current_month == 4
+
+
+def test_rounding_is_half_up_like_the_spreadsheet():
+    assert [round_half_up(Fraction(n, 2)) for n in (79, 181, 183, 0, 1)] == [40, 91, 92, 0, 1]
+    # (100 + 97) / 2 = 98.5: Python's round() gives 98, the spreadsheet 99.
+    row = build_row(indicator("software"), [(100, 100), (97, 100), *sin(10)], Fraction(95), through=2)
+    assert row.average == 99
 
 
 def test_a_year_without_cases_is_sin_casos_not_an_error():
@@ -135,22 +144,36 @@ def test_semestral_indicator_averages_its_semesters():
     assert row.average == 75  # (50 + 100) / 2, not the mean of the three months
     assert row.met is False
     assert row.months[0].label() == "66,7%"
+    # In May only the first semester has begun: its 50 % is the promedio.
+    assert build_row(d, counts[:5] + sin(7), Fraction(95), through=5).average == 50
 
 
-def test_seed_averages_are_the_mean_of_the_monthly_values():
-    """Seed 004's own rows: its PROMEDIO is the plain mean of Mes1..Mes12,
-    a 0 % month included. Each monthly value is fed as value/100."""
+def test_seed_promedio_is_reproduced_from_the_seeds_own_rows():
+    """Seed 004's PROMEDIO column: the mean of Mes1..Mes12, a 0 % month included,
+    rounded half up. Each monthly value is fed as value/100."""
     seed = {
-        "eficiencia": ([100, 100, 128, 0, 100, 100, 100, 99, 100, 98, 89, 80], 91),
+        "eficiencia": ([100, 100, 128, 0, 100, 100, 100, 99, 100, 98, 89, 80], 91),  # 1094 / 12
         "hardware": ([100, 102, 100, 100, 100, 100, 100, 100, 100, 92, 75, 50], 93),
-        "remoto": ([13, 7, 8, 2, 15, 29, 40, 55, 46, 27, 0, 35], 23),
+        "remoto": ([13, 7, 8, 2, 15, 29, 40, 55, 46, 27, 0, 35], 23),  # 277 / 12
     }
     for key, (values, promedio) in seed.items():
         row = build_row(indicator(key), [(v, 100) for v in values], Fraction(50))
-        assert round(row.average) == promedio, key
-    # Satisfaction is semestral: 0 % and 79 % give the seed's 40 %.
+        assert row.average == promedio, key
+    # Satisfaction is semestral: 0 % and 79 % give the seed's 40 % ((0 + 79) / 2 = 39.5, half up).
     sat = build_row(indicator("satisfaccion"), [(0, 100), *sin(5), (79, 100), *sin(5)], Fraction(95))
-    assert round(sat.average) == 40
+    assert sat.average == 40
+
+
+def test_the_table_knows_the_month_in_progress():
+    counts = {d.key: sin() for d in INDICATORS}
+    now = build_table(2026, counts, {}, today=date(2026, 12, 2))
+    assert now.current_month == 12
+    assert now.month_labels()[-2:] == ("Nov", "Dic*")
+    assert now.month_labels(long=True)[-1] == "Dic (en curso)"
+    assert build_table(2025, counts, {}, today=date(2026, 12, 2)).month_labels()[0] == "Ene"
+    assert build_table(2025, counts, {}, today=date(2026, 12, 2)).current_month is None
+    future = build_table(2027, {**counts, "eficiencia": [(1, 1), *sin(11)]}, {}, today=date(2026, 12, 2))
+    assert future.row("eficiencia").average is None  # no month of 2027 has begun
 
 
 def test_table_has_every_indicator_in_order_with_targets_and_defaults():
@@ -166,7 +189,7 @@ def test_table_has_every_indicator_in_order_with_targets_and_defaults():
         "ans_resolucion",
         "ans_respuesta",
     ]
-    assert table.row("eficiencia").target == 70 and table.row("eficiencia").met is True
+    assert table.row("eficiencia").target == 70 and table.row("eficiencia").met is False  # 75 / 12 -> 6
     assert table.row("hardware").target == 55
     assert table.row("software").target == 95  # not given: the seed's default
     assert table.row("ans_respuesta").target == 90

@@ -17,7 +17,7 @@ import pytest
 from sqlmodel import select
 
 from mesa_tui.domain.board import BoardGroup
-from mesa_tui.domain.indicators import NO_CASES
+from mesa_tui.domain.indicators import MONTH_NAMES, NO_CASES, IndicatorValue
 from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest
 from mesa_tui.domain.sla import ClockState
 from mesa_tui.services.desk import NewTicket
@@ -196,9 +196,10 @@ def test_indicators_of_the_hand_built_year(reports, sup, year_2026):
         (0, 1),
     ]
     assert labels(ef) == ["75,0%", "33,3%", "300,0%", S, S, S, "100,0%", S, S, S, S, "0,0%"]
-    # Promedio over the five months with cases: (75 + 100/3 + 300 + 100 + 0) / 5.
-    assert ef.average == (Fraction(75) + Fraction(100, 3) + 300 + 100 + 0) / 5
-    assert ef.met is True  # 101,7 % >= 95 %
+    # Promedio, the seed's way: twelve months, those without cases as 0 %, rounded half up:
+    # (75 + 100/3 + 300 + 100 + 0) / 12 = 42,4 -> 42. The pooled year: 8 of 10.
+    assert ef.average == 42 and ef.year_to_date == IndicatorValue(8, 10)
+    assert ef.met is False  # 42 % < 95 %
     assert ef.target == 95
 
     # Software solved in the month / software received in the month: Jan A of A D;
@@ -206,13 +207,13 @@ def test_indicators_of_the_hand_built_year(reports, sup, year_2026):
     sw = t.row("software")
     assert [(v.numerator, v.denominator) for v in sw.months[:3]] == [(1, 2), (1, 1), (1, 0)]
     assert labels(sw) == ["50,0%", "100,0%", S, S, S, S, S, S, S, S, S, S]
-    assert sw.average == 75 and sw.met is False
+    assert sw.average == 13 and sw.met is False  # (50 + 100) / 12 = 12,5 -> 13
 
     # Hardware: Jan B/B; Feb none (F cancelled): "sin casos"; Mar G/G; Jul J/J; Dec 0 of Y.
     hw = t.row("hardware")
     assert labels(hw) == ["100,0%", S, "100,0%", S, S, S, "100,0%", S, S, S, S, "0,0%"]
     assert hw.months[1].denominator == 0
-    assert hw.average == 75 and hw.met is True  # meta 60
+    assert hw.average == 25 and hw.met is False  # 300 / 12; meta 60
 
     # Remote among solved: Jan A C of A B C; Feb 0 of E; Mar D of D G H; Jul 0 of J.
     rm = t.row("remoto")
@@ -225,7 +226,7 @@ def test_indicators_of_the_hand_built_year(reports, sup, year_2026):
         (0, 0),
         (0, 1),
     ]
-    assert rm.average == (Fraction(200, 3) + 0 + Fraction(100, 3) + 0) / 4 == 25
+    assert rm.average == 8  # (200/3 + 0 + 100/3 + 0) / 12 = 8,3
     assert rm.met is False
 
     # Surveys: Jan A 5, B 4, C 2 (21:30 on 31 Jan in Bogotá) -> 2 of 3; Feb E 3 -> 0 of 1;
@@ -238,14 +239,15 @@ def test_indicators_of_the_hand_built_year(reports, sup, year_2026):
     # ANS de solución among solved: Jan 3/3; Feb E 1/1; Mar G of D G H; Jul 1/1.
     ttr = t.row("ans_resolucion")
     assert labels(ttr) == ["100,0%", "100,0%", "33,3%", S, S, S, "100,0%", S, S, S, S, S]
-    assert ttr.average == (100 + 100 + Fraction(100, 3) + 100) / 4
-    assert ttr.met is False  # 83,3 % < 90 %
+    assert ttr.average == 28  # (100 + 100 + 100/3 + 100) / 12 = 27,8
+    assert ttr.met is False
 
     # ANS de respuesta among first responses: Jan A B C met, D not (16 Jan) = 3/4;
     # Feb E H = 2/2; Mar G = 1/1; Jul J = 1/1.
     tto = t.row("ans_respuesta")
     assert labels(tto) == ["75,0%", "100,0%", "100,0%", S, S, S, "100,0%", S, S, S, S, S]
-    assert tto.average == Fraction(375, 4) and tto.met is True
+    assert tto.average == 31 and tto.met is False  # 375 / 12 = 31,25
+    assert tto.year_to_date == IndicatorValue(7, 8)
 
 
 def test_the_previous_year_gets_the_late_new_year_eve_ticket(reports, sup, year_2026):
@@ -261,8 +263,8 @@ def test_targets_are_settings_an_admin_changes(reports, sup, desk, db, year_2026
     assert reports.set_target(admin, "software", "72,5") == Fraction(145, 2)
     assert reports.set_target(admin, "remoto", "42,5 %") == Fraction(85, 2)
     t = reports.indicators(sup, 2026)
-    assert t.row("hardware").target == 80 and t.row("hardware").met is False  # 75 % < 80 %
-    assert t.row("software").target == Fraction(145, 2) and t.row("software").met is True
+    assert t.row("hardware").target == 80 and t.row("hardware").met is False  # 25 % < 80 %
+    assert t.row("software").target == Fraction(145, 2) and t.row("software").met is False  # 13 %
     assert dict((d.key, v) for d, v in reports.targets(sup))["hardware"] == 80
     with db.read() as s:
         assert s.get(Setting, "meta.hardware").value == "80"
@@ -342,23 +344,26 @@ def test_indicator_workbook_holds_the_table(reports, sup, year_2026, out):
         "Fórmula / componente",
         "Meta",
         "Frecuencia",
-        *(f"Mes{m}" for m in range(1, 13)),
+        *MONTH_NAMES,  # Ene ... Dic; 2026 is over (now is January 2027): no month "en curso"
         "Promedio",
         "Cumple",
+        "Acumulado del año",
     ]
-    name, formula, meta, freq, *months, avg, met = rows[1]
+    name, formula, meta, freq, *months, avg, met, ytd = rows[1]
     assert name == "Eficiencia de solicitudes"
     assert formula == "Cantidad solicitudes resueltas / Cantidad solicitudes recibidas × 100"
     assert meta == pytest.approx(0.95) and freq == "Mensual"
     assert months[:3] == [pytest.approx(0.75), pytest.approx(1 / 3), pytest.approx(3.0)]
     assert months[3] == NO_CASES and months[11] == 0
-    assert avg == pytest.approx((0.75 + 1 / 3 + 3 + 1 + 0) / 5) and met == "Sí"
+    assert avg == pytest.approx(0.42) and met == "No" and ytd == pytest.approx(0.8)
     assert ws.cell(2, 5).number_format == "0.0%" and ws.cell(2, 3).number_format == "0%"
+    assert ws.cell(2, 17).number_format == "0%" and ws.cell(2, 19).number_format == "0.0%"
     # Numerator and denominator rows: the counts, as integers.
     assert rows[2][:2] == ["Eficiencia de solicitudes", "Numerador: Solicitudes resueltas en el mes"]
     assert rows[2][4:16] == [3, 1, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0]
     assert rows[3][1] == "Denominador: Solicitudes recibidas en el mes"
     assert rows[3][4:16] == [4, 3, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+    assert (rows[2][18], rows[3][18]) == (8, 10)  # the year pooled
     assert len(rows) == 4
 
     soporte = sheet_rows(wb["Soporte"])
@@ -367,22 +372,22 @@ def test_indicator_workbook_holds_the_table(reports, sup, year_2026, out):
     hw = soporte[4]
     assert hw[2] == pytest.approx(0.60)
     assert hw[4:16] == [1, NO_CASES, 1, NO_CASES, NO_CASES, NO_CASES, 1, NO_CASES, NO_CASES, NO_CASES, NO_CASES, 0]
-    assert hw[16:] == [pytest.approx(0.75), "Sí"]
+    assert hw[16:] == [pytest.approx(0.25), "No", pytest.approx(0.75)]
     assert soporte[6][4:16] == [1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1]  # hardware received
     sw = soporte[1]
     assert sw[6] == NO_CASES and soporte[2][6] == 1 and soporte[3][6] == 0  # March: 1 solved, 0 received
 
     sat = sheet_rows(wb["Satisfacción"])
-    assert sat[0][-4:] == ["Semestre 1", "Semestre 2", "Promedio", "Cumple"]
+    assert sat[0][-5:] == ["Semestre 1", "Semestre 2", "Promedio", "Cumple", "Acumulado del año"]
     assert sat[1][4] == pytest.approx(2 / 3) and sat[1][5] == 0
-    assert sat[1][16:] == [pytest.approx(0.5), pytest.approx(1.0), pytest.approx(0.75), "No"]
+    assert sat[1][16:] == [pytest.approx(0.5), pytest.approx(1.0), pytest.approx(0.75), "No", pytest.approx(0.6)]
     assert sat[2][16:18] == [2, 1]  # surveys scored 4 or 5, per semester: A B; J
     assert sat[3][16:18] == [4, 1]
 
     ans = sheet_rows(wb["ANS"])
     assert [r[0] for r in ans[1:]] == ["Cumplimiento ANS de solución"] * 3 + ["Cumplimiento ANS de respuesta"] * 3
-    assert ans[1][6] == pytest.approx(1 / 3) and ans[1][-1] == "No"
-    assert ans[4][4] == pytest.approx(0.75) and ans[4][-1] == "Sí"
+    assert ans[1][6] == pytest.approx(1 / 3) and ans[1][-2:] == ["No", pytest.approx(0.75)]
+    assert ans[4][4] == pytest.approx(0.75) and ans[4][-2] == "No"
     assert ans[6][4:7] == [4, 2, 1]
 
 
@@ -398,7 +403,7 @@ def test_indicator_csv_holds_the_table(reports, sup, year_2026, out):
     rows = read_csv(path)
     header = rows[0]
     assert header[:7] == ["Año", "Familia", "Indicador", "Componente", "Descripción", "Meta (%)", "Frecuencia"]
-    assert header[7:] == [*(f"Mes{m}" for m in range(1, 13)), "Semestre 1", "Semestre 2", "Promedio", "Cumple"]
+    assert header[7:] == [*MONTH_NAMES, "Semestre 1", "Semestre 2", "Promedio", "Cumple", "Acumulado del año"]
     assert len(rows) == 1 + 7 * 3
     by = {(r[2], r[3]): r for r in rows[1:]}
     ef = by[("Eficiencia de solicitudes", "Indicador (%)")]
@@ -412,12 +417,12 @@ def test_indicator_csv_holds_the_table(reports, sup, year_2026, out):
         "Mensual",
     ]
     assert ef[7:19] == ["75,0", "33,3", "300,0", S, S, S, "100,0", S, S, S, S, "0,0"]
-    assert ef[19:] == ["", "", "101,7", "Sí"]
+    assert ef[19:] == ["", "", "42", "No", "80,0"]
     hw = by[("Soporte hardware", "Denominador")]
     assert hw[4] == "Casos de hardware recibidos en el mes"
     assert hw[7:19] == ["1", "0", "1", "0", "0", "0", "1", "0", "0", "0", "0", "1"]
     sat = by[("Nivel de satisfacción", "Indicador (%)")]
-    assert sat[6] == "Semestral" and sat[19:] == ["50,0", "100,0", "75,0", "No"]
+    assert sat[6] == "Semestral" and sat[19:] == ["50,0", "100,0", "75", "No", "60,0"]
     assert by[("Nivel de satisfacción", "Numerador")][19:21] == ["2", "1"]
 
 

@@ -26,18 +26,26 @@ Indicator definitions (months are calendar months in America/Bogota):
 * Cumplimiento ANS de respuesta = tickets first answered in the month with
   tto_met / tickets first answered in the month (cancelled excluded).
 
-A value whose denominator is zero is "sin casos", never a division error. The
-"promedio" is the mean of the monthly percentages of the months with cases (for
-the semestral indicator, of the semesters with surveys), the way the seed
-averages its rows (its 91 % is the mean of twelve monthly values, a 0 % month
-included). "Cumple" compares that promedio with the target.
+A value whose denominator is zero is "sin casos", never a division error.
+
+"Promedio" is computed the way seed 004 computes its PROMEDIO column: the mean
+of the periods' percentages (months; semesters for the semestral indicator),
+a period without cases counting as 0 %, rounded half up to a whole percent.
+The seed's rows give 91 (= 1094 / 12 for Eficiencia, a 0 % month included),
+23 (= 277 / 12 for Soporte remoto) and 40 (= (0 + 79) / 2 for Satisfacción).
+A finished year averages all twelve months (both semesters); the current year
+averages the months up to the current one, which is marked "en curso" so a
+two-day month that pulls the figure down is seen as such. Beside it,
+"acumulado del año" pools the counts of those months (a ratio of totals),
+labelled as such. An indicator without a single case in the year is "sin
+casos", not 0 %. "Cumple" compares the promedio with the target.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -46,6 +54,8 @@ from mesa_tui.domain.calendar import BOGOTA
 
 MONTHS = 12
 NO_CASES = "sin casos"
+MONTH_NAMES = ("Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic")
+IN_PROGRESS = "en curso"
 
 
 class Frequency(StrEnum):
@@ -235,7 +245,9 @@ class IndicatorRow:
     target: Fraction  # percent
     months: tuple[IndicatorValue, ...]  # Mes1..Mes12
     semesters: tuple[IndicatorValue, IndicatorValue]  # January-June, July-December, pooled
-    average: Fraction | None  # percent; None when no period has cases
+    average: Fraction | None  # percent, the seed's PROMEDIO (whole); None when the year has no case
+    year_to_date: IndicatorValue = IndicatorValue(0, 0)  # the counted months pooled
+    current_month: int | None = None  # 1-12 when the year is the current one: that month is "en curso"
 
     @property
     def met(self) -> bool | None:
@@ -251,7 +263,7 @@ class IndicatorRow:
 
     @property
     def average_label(self) -> str:
-        return format_percent(self.average)
+        return format_percent(self.average, decimals=0)
 
     @property
     def target_label(self) -> str:
@@ -271,6 +283,10 @@ class IndicatorRow:
 class IndicatorTable:
     year: int
     rows: tuple[IndicatorRow, ...]
+    current_month: int | None = None  # the month "en curso" when the year is the current one
+
+    def month_labels(self, long: bool = False) -> tuple[str, ...]:
+        return tuple(month_label(m, self.current_month, long) for m in range(1, MONTHS + 1))
 
     def row(self, key: str) -> IndicatorRow:
         for r in self.rows:
@@ -282,32 +298,73 @@ class IndicatorTable:
         return tuple(r for r in self.rows if r.definition.family is family)
 
 
-def _average(values: Sequence[IndicatorValue]) -> Fraction | None:
-    with_cases = [p for v in values if (p := v.percent_exact) is not None]
-    return sum(with_cases, Fraction(0)) / len(with_cases) if with_cases else None
+def round_half_up(value: Fraction) -> int:
+    """91.5 -> 92, 39.5 -> 40 (the spreadsheet's ROUND), not Python's round-half-even."""
+    return int((value + Fraction(1, 2)) // 1)
 
 
-def build_row(definition: IndicatorDef, counts: Sequence[tuple[int, int]], target: Fraction) -> IndicatorRow:
+def seed_average(values: Sequence[IndicatorValue]) -> Fraction | None:
+    """The seed's PROMEDIO of `values`: their mean, a period without cases as 0 %,
+    rounded half up; None when none of them has a case."""
+    if not any(v.has_cases for v in values):
+        return None
+    total = sum((v.percent_exact or Fraction(0) for v in values), Fraction(0))
+    return Fraction(round_half_up(total / len(values)))
+
+
+def build_row(
+    definition: IndicatorDef,
+    counts: Sequence[tuple[int, int]],
+    target: Fraction,
+    through: int = MONTHS,
+    current_month: int | None = None,
+) -> IndicatorRow:
+    """One indicator's year; `through` is how many months of it have begun (12 for a
+    finished year), the ones the promedio and the year-to-date figure count."""
     if len(counts) != MONTHS:
         raise ValueError(f"{definition.key}: expected {MONTHS} monthly counts, got {len(counts)}")
+    if not 0 <= through <= MONTHS:
+        raise ValueError(f"through must be 0..{MONTHS}, got {through}")
     months = tuple(IndicatorValue(n, d) for n, d in counts)
     semesters = (
         sum(months[:6], IndicatorValue(0, 0)),
         sum(months[6:], IndicatorValue(0, 0)),
     )
-    periods = semesters if definition.frequency is Frequency.SEMESTRAL else months
-    return IndicatorRow(definition, target, months, semesters, _average(periods))
+    if definition.frequency is Frequency.SEMESTRAL:
+        periods: Sequence[IndicatorValue] = semesters[: (through + 5) // 6]
+    else:
+        periods = months[:through]
+    year_to_date = sum(months[:through], IndicatorValue(0, 0))
+    return IndicatorRow(definition, target, months, semesters, seed_average(periods), year_to_date, current_month)
 
 
 def build_table(
     year: int,
     counts: Mapping[str, Sequence[tuple[int, int]]],
     targets: Mapping[str, Fraction],
+    today: date | None = None,
 ) -> IndicatorTable:
     """The year's table from monthly (numerator, denominator) counts per indicator
-    key and targets per target setting key (missing ones take the default)."""
-    rows = tuple(build_row(d, counts[d.key], targets.get(d.target_key, d.default_target)) for d in INDICATORS)
-    return IndicatorTable(year, rows)
+    key and targets per target setting key (missing ones take the default).
+    `today` (Bogotá) tells a finished year from the current one, whose months
+    after today's are not counted yet (None: a finished year)."""
+    through, current = MONTHS, None
+    if today is not None and today.year == year:
+        through, current = today.month, today.month
+    elif today is not None and today.year < year:
+        through = 0
+    rows = tuple(
+        build_row(d, counts[d.key], targets.get(d.target_key, d.default_target), through, current) for d in INDICATORS
+    )
+    return IndicatorTable(year, rows, current)
+
+
+def month_label(month: int, current_month: int | None, long: bool = False) -> str:
+    """ "Ene" ... "Dic"; the current month marked "Dic*" (or "Dic (en curso)")."""
+    name = MONTH_NAMES[month - 1]
+    if month != current_month:
+        return name
+    return f"{name} ({IN_PROGRESS})" if long else f"{name}*"
 
 
 def month_bounds(year: int, tz: ZoneInfo = BOGOTA) -> tuple[datetime, ...]:

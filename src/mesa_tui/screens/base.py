@@ -26,6 +26,7 @@ class MesaScreen(Screen[R]):
     """A screen of the desk: knows the desk context; `?`/F1 and the palette list its keys."""
 
     HELP_TITLE = ""
+    HELP_NOTES: tuple[str, ...] = ()  # how to read the screen, shown above its keys in the help
 
     def __init__(self, ctx: DeskContext) -> None:
         super().__init__()
@@ -74,7 +75,7 @@ class MesaScreen(Screen[R]):
         )
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.HELP_TITLE, self.help_rows()))
+        self.app.push_screen(HelpScreen(self.HELP_TITLE, self.help_rows(), self.HELP_NOTES))
 
     def with_reference(self, then: Callable[[Reference], None]) -> None:
         """Call `then` with the reference lists, reading them first if needed."""

@@ -216,10 +216,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "close", "Cerrar", id="help.close", tooltip="Cerrar la ayuda"),
     ]
 
-    def __init__(self, title: str, rows: Sequence[tuple[str, str, str, str]]) -> None:
+    def __init__(self, title: str, rows: Sequence[tuple[str, str, str, str]], notes: Sequence[str] = ()) -> None:
         super().__init__()
         self.title_text = title
         self.rows = rows
+        self.notes = notes  # how to read the screen, above its keys
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_header=True, header_style="bold")
@@ -232,6 +233,8 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="dialog", classes="wide"):
             yield Label(plain(f"Ayuda · {self.title_text}"), id="dialog-title")
             with VerticalScroll(id="help-body"):
+                for note in self.notes:
+                    yield Static(plain(note), classes="help-note")
                 yield Static(table)
             yield Static(
                 Text('Para cambiar una tecla: ~/.config/mesa-tui/keys.toml con [keys] y una línea id = "tecla".'),

@@ -26,7 +26,6 @@ from mesa_tui.domain.calendar import BOGOTA, BusinessCalendar
 from mesa_tui.domain.dates import local_day_start
 from mesa_tui.domain.indicators import (
     INDICATORS,
-    MONTHS,
     NO_CASES,
     Family,
     Frequency,
@@ -133,7 +132,7 @@ class Reports:
             _check_supervisor(s, actor)
             counts = stats_repo.indicator_counts(s, month_bounds(year))
             targets = _targets(s)
-        return build_table(year, counts, targets)
+        return build_table(year, counts, targets, today=self.now().astimezone(BOGOTA).date())
 
     def targets(self, actor: ActorInfo) -> list[tuple[IndicatorDef, Fraction]]:
         require_actor(actor)
@@ -241,7 +240,6 @@ def _check_year(year: int) -> None:
 
 # --- indicator files ----------------------------------------------------------------------
 
-MONTH_HEADERS = tuple(f"Mes{m}" for m in range(1, MONTHS + 1))
 SEMESTER_HEADERS = ("Semestre 1", "Semestre 2")
 
 
@@ -250,8 +248,8 @@ def _number(value: Fraction | float, decimals: int = 1) -> Decimal:
     return Decimal(f"{float(value):.{decimals}f}")
 
 
-def _csv_percent(value: Fraction | None) -> Decimal | str:
-    return NO_CASES if value is None else _number(value)
+def _csv_percent(value: Fraction | None, decimals: int = 1) -> Decimal | str:
+    return NO_CASES if value is None else _number(value, decimals)
 
 
 def _component_rows(row: IndicatorRow) -> list[tuple[str, str, list[int], tuple[int, ...]]]:
@@ -276,10 +274,11 @@ def _indicators_csv(table: IndicatorTable, out: BinaryIO) -> None:
         "Descripción",
         "Meta (%)",
         "Frecuencia",
-        *MONTH_HEADERS,
+        *table.month_labels(long=True),
         *SEMESTER_HEADERS,
         "Promedio",
         "Cumple",
+        "Acumulado del año",
     ]
     write_csv(out, header, _indicator_csv_rows(table))
 
@@ -299,10 +298,12 @@ def _indicator_csv_rows(table: IndicatorTable) -> Iterator[list[object]]:
             d.frequency.label,
             *(_csv_percent(v.percent_exact) for v in row.months),
             *semesters,
-            _csv_percent(row.average),
+            _csv_percent(row.average, 0),
             row.met_label,
+            _csv_percent(row.year_to_date.percent_exact),
         ]
-        for component, label, months, sems in _component_rows(row):
+        ytd = (row.year_to_date.numerator, row.year_to_date.denominator)
+        for (component, label, months, sems), pooled in zip(_component_rows(row), ytd, strict=True):
             yield [
                 table.year,
                 d.family.value,
@@ -315,6 +316,7 @@ def _indicator_csv_rows(table: IndicatorTable) -> Iterator[list[object]]:
                 *(sems if semestral else ("", "")),
                 "",
                 "",
+                pooled,
             ]
 
 
@@ -338,10 +340,11 @@ def _indicators_xlsx(table: IndicatorTable, out: BinaryIO) -> None:
             "Fórmula / componente",
             "Meta",
             "Frecuencia",
-            *MONTH_HEADERS,
+            *table.month_labels(long=True),
             *(SEMESTER_HEADERS if semestral else ()),
             "Promedio",
             "Cumple",
+            "Acumulado del año",
         ]
         ws.append(xlsx_row(ws, header))
         for cell in ws[1]:
@@ -364,6 +367,7 @@ def _indicators_xlsx(table: IndicatorTable, out: BinaryIO) -> None:
                         *values,
                         NO_CASES if average is None else average,
                         row.met_label,
+                        row.year_to_date.ratio if row.year_to_date.has_cases else NO_CASES,
                     ],
                 )
             )
@@ -379,13 +383,29 @@ def _indicators_xlsx(table: IndicatorTable, out: BinaryIO) -> None:
                     cell.alignment = Alignment(horizontal="center")
             avg_cell = ws.cell(r, first_value_col + len(periods))
             if average is not None:
-                avg_cell.number_format = "0.0%"
+                avg_cell.number_format = "0%"
             met_cell = ws.cell(r, first_value_col + len(periods) + 1)
             if row.met is not None:
                 met_cell.fill = met_fill if row.met else missed_fill
-            for component, label, months, sems in _component_rows(row):
+            if row.year_to_date.has_cases:
+                ws.cell(r, first_value_col + len(periods) + 2).number_format = "0.0%"
+            ytd = (row.year_to_date.numerator, row.year_to_date.denominator)
+            for (component, label, months, sems), pooled in zip(_component_rows(row), ytd, strict=True):
                 ws.append(
-                    xlsx_row(ws, [d.name, f"{component}: {label}", None, None, *months, *(sems if semestral else ())])
+                    xlsx_row(
+                        ws,
+                        [
+                            d.name,
+                            f"{component}: {label}",
+                            None,
+                            None,
+                            *months,
+                            *(sems if semestral else ()),
+                            None,
+                            None,
+                            pooled,
+                        ],
+                    )
                 )
         ws.freeze_panes = "E2"
         ws.column_dimensions["A"].width = 32

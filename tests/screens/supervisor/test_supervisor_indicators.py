@@ -7,6 +7,7 @@ import csv
 import io
 
 import openpyxl
+import pytest
 from rich.console import Console
 from textual.widgets import Input
 
@@ -39,20 +40,24 @@ async def test_the_year_laid_out_as_the_entity_reports_it(make_app, kpi_tickets)
             "ans_resolucion",
             "ans_respuesta",
         ]
-        # name, meta, Mes1..Mes12, promedio, cumple
-        assert rows["eficiencia"] == ["Eficiencia de solicitudes", "95", "100", "0", *["—"] * 10, "50", "No"]
-        assert rows["software"] == ["Soporte software", "95", "100", "0", *["—"] * 10, "50", "No"]
-        assert rows["hardware"] == ["Soporte hardware", "60", "100", *["—"] * 11, "100", "Sí"]
-        assert rows["remoto"] == ["Soporte remoto", "40", "50", *["—"] * 11, "50", "Sí"]
-        assert rows["satisfaccion"] == ["Satisfacción (semestral)", "95", "100", *["—"] * 11, "100", "Sí"]
+        # name, meta, Ene..Dic, promedio, cumple. Today is in November 2026, "en curso" (*):
+        # the promedio counts January to November, months without cases as 0 %, half up.
+        late = ["—", "—*", "—"]
+        assert rows["eficiencia"] == ["Eficiencia de solicitudes", "95", "100", "0", *["—"] * 7, *late, "9", "No"]
+        assert rows["software"] == ["Soporte software", "95", "100", "0", *["—"] * 7, *late, "9", "No"]
+        assert rows["hardware"] == ["Soporte hardware", "60", "100", *["—"] * 8, *late, "9", "No"]
+        assert rows["remoto"] == ["Soporte remoto", "40", "50", *["—"] * 8, *late, "5", "No"]  # 50 / 11 = 4,5
+        # Semestral: (100 + 0) / 2, the second semester begun without a survey.
+        assert rows["satisfaccion"] == ["Satisfacción (semestral)", "95", "100", *["—"] * 8, *late, "50", "No"]
         assert rows["ans_respuesta"][2:4] == ["100", "—"]
         status = str(ind.query_one("#ind-status").render())
-        assert "2026: 5 de 7 indicadores con casos cumplen la meta" in status
+        assert "2026: 0 de 7 indicadores con casos cumplen la meta" in status and "* Nov: mes en curso" in status
 
         text = _plain(ind.query_one("#ind-detail").content)
         assert "Fórmula: Cantidad solicitudes resueltas / Cantidad solicitudes recibidas × 100" in text
         assert "Numerador: Solicitudes resueltas en el mes" in text
         assert "año 2" in text and "año 3" in text  # 2 resolved of 3 received in the year
+        assert "acumulado del año 66,7%" in text and "(2 de 3)" in text
 
         chart = ind.query_one(IndicatorChart)
         drawn = chart.plt.uncolorize(chart.plt.build())
@@ -116,11 +121,13 @@ async def test_export_xlsx_to_the_confirmed_path(make_app, kpi_tickets, tmp_path
     wb = openpyxl.load_workbook(path)
     ws = wb["Solicitudes"]
     header = [c.value for c in ws[1]]
-    assert header[:6] == ["Indicador", "Fórmula / componente", "Meta", "Frecuencia", "Mes1", "Mes2"]
+    assert header[:6] == ["Indicador", "Fórmula / componente", "Meta", "Frecuencia", "Ene", "Feb"]
+    assert header[14] == "Nov (en curso)"
     row = [c.value for c in ws[2]]
     assert row[0] == "Eficiencia de solicitudes" and row[2] == 0.95
     assert row[4:7] == [1.0, 0.0, NO_CASES]
-    assert row[header.index("Promedio")] == 0.5 and row[header.index("Cumple")] == "No"
+    assert row[header.index("Promedio")] == 0.09 and row[header.index("Cumple")] == "No"
+    assert row[header.index("Acumulado del año")] == pytest.approx(2 / 3)
     assert [c.value for c in ws[3]][4:6] == [2, 0]  # numerador
     assert [c.value for c in ws[4]][4:6] == [2, 1]  # denominador
     soporte = {r[0]: r for r in wb["Soporte"].iter_rows(min_row=2, values_only=True) if r[2] is not None}
@@ -153,7 +160,7 @@ async def test_export_csv_and_a_folder_that_does_not_exist(make_app, kpi_tickets
         rows = list(csv.reader(f, delimiter=";"))
     eficiencia = rows[1]
     assert eficiencia[2] == "Eficiencia de solicitudes" and eficiencia[7:10] == ["100,0", "0,0", NO_CASES]
-    assert eficiencia[-2:] == ["50,0", "No"]
+    assert eficiencia[-3:] == ["9", "No", "66,7"]
 
 
 async def test_an_admin_changes_a_target(make_app, db, now, kpi_tickets):
@@ -168,13 +175,13 @@ async def test_an_admin_changes_a_target(make_app, db, now, kpi_tickets):
         await pilot.press("backspace", "backspace", *"150", "enter")
         await settle(app, pilot)
         assert app.screen is dialog and "entre 0 y 100" in str(dialog.query_one("#error-target").render())
-        await pilot.press(*["backspace"] * 3, *"47,5", "enter")
+        await pilot.press(*["backspace"] * 3, *"8,5", "enter")
         await settle(app, pilot)
         assert app.screen is ind
-        assert grid(ind)["eficiencia"][1:2] + grid(ind)["eficiencia"][-2:] == ["47,5", "50", "Sí"]
+        assert grid(ind)["eficiencia"][1:2] + grid(ind)["eficiencia"][-2:] == ["8,5", "9", "Sí"]
     admin = Reports(db, now=now)
     targets = {d.key: v for d, v in admin.targets(ind.ctx.actor)}
-    assert float(targets["eficiencia"]) == 47.5
+    assert float(targets["eficiencia"]) == 8.5
 
 
 async def test_a_supervisor_does_not_change_targets(make_app, kpi_tickets):

@@ -1,5 +1,6 @@
 """The help desk's indicators (indicadores) for a year, laid out as the entity
-reports them: Mes1..Mes12, promedio, meta and whether it was met.
+reports them: Ene..Dic (the current month marked *, "en curso"), the seed's
+promedio, meta and whether it was met; the detail adds the year-to-date ratio.
 
 Under the table, the selected indicator's formula with its numerator and
 denominator month by month, and a chart of its year against the target. ←/→
@@ -24,6 +25,7 @@ from textual.widgets import DataTable, Static
 
 from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.indicators import (
+    MONTH_NAMES,
     MONTHS,
     NO_CASES,
     Frequency,
@@ -62,7 +64,7 @@ TAIL_WIDTH = 7
 COLUMNS = (
     Column("name", " Indicador (%)"),
     Column("target", "Meta", MONTH_WIDTH, numeric=True),
-    *(Column(f"m{m}", f"Mes{m}", MONTH_WIDTH, numeric=True) for m in range(1, MONTHS + 1)),
+    *(Column(f"m{m}", MONTH_NAMES[m - 1], MONTH_WIDTH, numeric=True) for m in range(1, MONTHS + 1)),
     Column("average", "Prom.", TAIL_WIDTH, numeric=True),
     Column("met", "Cumple", TAIL_WIDTH, numeric=True),
 )
@@ -77,8 +79,10 @@ def short_percent(value: Fraction | None) -> str:
     return text.removesuffix(",0")
 
 
-def value_cell(value: IndicatorValue, target: Fraction) -> Text:
-    return Text(short_percent(value.percent_exact), style=MET_STYLES[value.meets(target)])
+def value_cell(value: IndicatorValue, target: Fraction, in_progress: bool = False) -> Text:
+    """A month's value; the month in progress is marked * (its figure will still move)."""
+    mark = "*" if in_progress else ""
+    return Text(short_percent(value.percent_exact) + mark, style=MET_STYLES[value.meets(target)])
 
 
 def indicator_row(row: IndicatorRow) -> Row:
@@ -88,7 +92,7 @@ def indicator_row(row: IndicatorRow) -> Row:
         (
             Text(" " + SHORT_NAMES.get(d.key, d.name), style="bold"),
             short_percent(row.target),
-            *(value_cell(v, row.target) for v in row.months),
+            *(value_cell(v, row.target, m == row.current_month) for m, v in enumerate(row.months, start=1)),
             Text(short_percent(row.average), style=MET_STYLES[row.met]),
             Text({True: "Sí", False: "No", None: "—"}[row.met], style=MET_STYLES[row.met]),
         ),
@@ -109,6 +113,11 @@ def detail(row: IndicatorRow) -> Group:
     head.append(row.average_label if row.average is not None else NO_CASES)
     head.append(" · ")
     head.append_text(met_words(row.met))
+    ytd = row.year_to_date
+    head.append(" · acumulado del año ")
+    head.append(format_percent(ytd.percent_exact))
+    if ytd.has_cases:
+        head.append(f" ({thousands(ytd.numerator)} de {thousands(ytd.denominator)})", style="dim")
     formula = Text.assemble(("Fórmula: ", "bold"), d.formula)
 
     grid = Table.grid(padding=0)
@@ -140,6 +149,15 @@ def detail(row: IndicatorRow) -> Group:
 
 class IndicatorsScreen(SupervisorScreen):
     NAME = "indicators"
+    HELP_NOTES = (
+        "Promedio: como en el cuadro de indicadores de la entidad, el promedio de los meses del año "
+        "(de los semestres, en Satisfacción), un mes sin casos cuenta 0 % y se redondea al entero "
+        "(91 = 1094 / 12). En el año en curso promedia los meses hasta el actual, marcado * (en curso).",
+        "Acumulado del año (en el detalle): los casos de esos meses sumados, numerador sobre denominador.",
+        "Un indicador puede pasar de 100 %: Eficiencia cuenta los casos resueltos en el mes, vengan del mes "
+        "que vengan, sobre los recibidos en el mes; un mes que despeja pendientes da más de 100 % "
+        "(el cuadro de la entidad muestra 128 %).",
+    )
 
     BINDINGS = [
         Binding(
@@ -251,10 +269,12 @@ class IndicatorsScreen(SupervisorScreen):
         self._show_selected()
         met = sum(1 for r in table.rows if r.met)
         measured = sum(1 for r in table.rows if r.met is not None)
+        current = table.current_month
+        in_progress = f"  ·  * {MONTH_NAMES[current - 1]}: mes en curso" if current is not None else ""
         self.query_one("#ind-status", Static).update(
             plain(
                 f"{table.year}: {met} de {measured} indicadores con casos cumplen la meta  ·  "
-                "verde cumple, rojo no cumple, — sin casos"
+                f"verde cumple, rojo no cumple, — sin casos{in_progress}"
             )
         )
         self.refresh_bindings()
