@@ -51,7 +51,7 @@ async def test_the_year_laid_out_as_the_entity_reports_it(make_app, kpi_tickets)
         assert rows["satisfaccion"] == ["Satisfacción (semestral)", "95", "100", *["—"] * 8, *late, "50", "No"]
         assert rows["ans_respuesta"][2:4] == ["100", "—"]
         status = str(ind.query_one("#ind-status").render())
-        assert "2026: 0 de 7 indicadores con casos cumplen la meta" in status and "* Nov: mes en curso" in status
+        assert "2026: 0 de 7 indicadores con casos cumplen la meta" in status and "* Nov en curso" in status
 
         text = _plain(ind.query_one("#ind-detail").content)
         assert "Fórmula: Cantidad solicitudes resueltas / Cantidad solicitudes recibidas × 100" in text

@@ -270,7 +270,7 @@ class IndicatorsScreen(SupervisorScreen):
         met = sum(1 for r in table.rows if r.met)
         measured = sum(1 for r in table.rows if r.met is not None)
         current = table.current_month
-        in_progress = f"  ·  * {MONTH_NAMES[current - 1]}: mes en curso" if current is not None else ""
+        in_progress = f" · * {MONTH_NAMES[current - 1]} en curso" if current is not None else ""
         self.query_one("#ind-status", Static).update(
             plain(
                 f"{table.year}: {met} de {measured} indicadores con casos cumplen la meta  ·  "
