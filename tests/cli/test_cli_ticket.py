@@ -9,8 +9,6 @@ import re
 import pytest
 from sqlmodel import func, select
 
-from mesa_tui import cli
-from mesa_tui.cli import common
 from mesa_tui.store.models import Ticket, TicketEvent
 from tests.support import actor_of, system_of
 
@@ -25,22 +23,6 @@ LOG = [
     "--subject", "No abre Outlook",
     "--description", "Se cierra al abrir.",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def mesa(db, db_url, monkeypatch, capsys):
-    """Run `mesa --db URL [--as LOGIN] ARGS`; the OS user is the admin unless told."""
-    monkeypatch.setattr(common, "os_login", lambda: "admin")
-
-    def run(*args: str, as_login: str | None = "jperez", os_login: str | None = None):
-        if os_login is not None:
-            monkeypatch.setattr(common, "os_login", lambda: os_login)
-        argv = ["--db", db_url] + (["--as", as_login] if as_login else []) + list(args)
-        code = cli.main(argv)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def counts(db) -> tuple[int, int]:
@@ -145,6 +127,9 @@ def test_the_whole_lifecycle_from_the_command_line(mesa, db):
 def test_bad_input_exits_2_with_a_spanish_message_and_writes_nothing(mesa, db, args, message):
     before = counts(db)
     code, out, err = mesa(*LOG, *args, "--json")
+    assert code == 2 and out == ""
+    assert message in json.loads(err)["error"]  # asked for JSON: the error is JSON too
+    code, out, err = mesa(*LOG, *args)
     assert code == 2 and out == ""
     assert err.startswith("Error: ") and message in err
     assert counts(db) == before

@@ -38,7 +38,22 @@ class MesaParser(argparse.ArgumentParser):
             if pattern.fullmatch(message):
                 message = pattern.sub(spanish, message)
                 break
+        if _JSON_ERRORS:
+            _json_error(f"{message}. Vea «{self.prog} --help».", 2)
+            self.exit(2)
         self.exit(2, f"Error: {message}. Vea «{self.prog} --help».\n")
+
+
+# Set by main when the command line asks for --json: its errors are JSON too.
+_JSON_ERRORS = False
+
+
+def _json_error(message: str, code: int) -> None:
+    """An error a script reads: {"error": "...", "exit": N} on one line of stderr."""
+    import json
+
+    with contextlib.suppress(BrokenPipeError):
+        print(json.dumps({"error": message, "exit": code}, ensure_ascii=False), file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. Whatever happens, the user reads one line, never a
     traceback: a refusal or a broken database as its Spanish sentence (exit 2),
     anything unforeseen as "Error inesperado" (exit 70), and a reader that
-    stopped reading (`| head`) ends the output quietly: what was done is done."""
+    stopped reading (`| head`) ends the output quietly: what was done is done.
+    With --json on the command line, the error is one JSON object on stderr."""
+    global _JSON_ERRORS
+    _JSON_ERRORS = "--json" in (sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     try:
         result: int = args.func(args)
@@ -93,6 +111,9 @@ def _refused(exc: BaseException) -> int:
     else:
         first = (str(exc).strip().splitlines() or [""])[0]
         message, code = f"Error inesperado ({type(exc).__name__}): {first}", 70
+    if _JSON_ERRORS:
+        _json_error(safe_url(message), code)
+        return code
     with contextlib.suppress(BrokenPipeError):
         print(f"Error: {safe_url(message)}", file=sys.stderr)
     return code

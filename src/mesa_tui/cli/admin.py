@@ -44,7 +44,9 @@ def register(subparsers: common.Subparsers) -> None:
     )
     demo.set_defaults(func=cmd_demo)
 
-    subparsers.add_parser("maintenance", help="cierre automático de casos resueltos").set_defaults(func=cmd_maintenance)
+    mt = subparsers.add_parser("maintenance", help="cierre automático de casos resueltos")
+    mt.add_argument("--dry-run", action="store_true", help="solo decir qué casos se cerrarían, sin cerrarlos")
+    mt.set_defaults(func=cmd_maintenance)
 
     adm = subparsers.add_parser("admin", help="primer administrador y cuentas con contraseña").add_subparsers(
         dest="admin_command", required=True
@@ -110,8 +112,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_maintenance(args: argparse.Namespace) -> int:
     desk = common.desk(args)
     # The desk's own work: it closes as "sistema", whoever runs the cron line.
-    closed = desk.auto_close(common.identity(desk.db).system())
-    print(f"Cierre automático: {len(closed)} casos cerrados" + (f" ({', '.join(closed)})" if closed else ""))
+    closed = desk.auto_close(common.identity(desk.db).system(), dry_run=args.dry_run)
+    listed = f" ({', '.join(closed)})" if closed else ""
+    if args.dry_run:
+        print(f"Cierre automático (prueba, nada cambió): se cerrarían {len(closed)} casos{listed}")
+    else:
+        print(f"Cierre automático: {len(closed)} casos cerrados{listed}")
     return 0
 
 

@@ -1,7 +1,7 @@
 """`mesa ticket ...`: work cases from scripts, in plain text or --json.
 
     mesa ticket log --requester ... --service SER-004 --subject ...
-    mesa ticket list [--view open|mine|unassigned|group] [--text ...] [--status ...]
+    mesa ticket list [--view open|mine|unassigned|group] [--text ...] [--status ...] [--after TOKEN]
     mesa ticket show|take|assign|classify|...|survey CODE-OR-ID
 
 A change is made at the version just read, so a concurrent edit is refused.
@@ -10,13 +10,16 @@ A change is made at the version just read, so a concurrent edit is refused.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from mesa_tui.cli import common
 from mesa_tui.domain.text import printable
 
 if TYPE_CHECKING:
+    from mesa_tui.domain.queue import PageCursor
     from mesa_tui.domain.tickets import ActorInfo, TicketInfo
     from mesa_tui.services.desk import Desk
 
@@ -58,11 +61,14 @@ def register(subparsers: common.Subparsers) -> None:
     ls.add_argument(
         "--limit", type=common.number_between(1, MAX_LIST), default=50, help=f"cuántos casos (1 a {MAX_LIST})"
     )
+    ls.add_argument(
+        "--after", type=_after, metavar="TOKEN", help="seguir después del último caso listado (el TOKEN que se indicó)"
+    )
     action("show", "ver un caso", cmd_show)
     action("take", "tomar")
     a = action("assign", "asignar")
     a.add_argument("--agent")
-    a.add_argument("--group", type=int)
+    a.add_argument("--group", help="nombre del grupo (o su número)")
     c = action("classify", "clasificar")
     c.add_argument("--impact", type=int, required=True)
     c.add_argument("--urgency", type=int, required=True)
@@ -72,7 +78,7 @@ def register(subparsers: common.Subparsers) -> None:
     c.add_argument("--reason", help="motivo (para bajar la prioridad de un caso ajeno o sacar un PQRS de PQRS)")
     e = action("escalate", "escalar")
     e.add_argument("--reason", required=True)
-    e.add_argument("--group", type=int)
+    e.add_argument("--group", help="nombre del grupo (o su número)")
     w = action("wait", "poner en espera")
     w.add_argument("--reason", required=True)
     r = action("resume", "reanudar")
@@ -95,7 +101,7 @@ def register(subparsers: common.Subparsers) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from mesa_tui.domain.queue import PageRequest, QueueQuery, QueueView
+    from mesa_tui.domain.queue import PageDirection, PageRequest, QueueQuery, QueueView
     from mesa_tui.domain.vocab import Status
     from mesa_tui.services.errors import ValidationError
     from mesa_tui.services.queue import QueueService
@@ -107,13 +113,58 @@ def cmd_list(args: argparse.Namespace) -> int:
     except ValueError:
         raise ValidationError("status", f"El estado «{args.status}» no existe.") from None
     query = QueueQuery(view=QueueView(args.view), text=args.text or "", status=status)
-    rows = QueueService(desk.db).page(actor, query, PageRequest(size=args.limit)).rows
+    request = PageRequest(size=args.limit)
+    if args.after is not None:
+        request = PageRequest(PageDirection.AFTER, args.after, size=args.limit)
+    page = QueueService(desk.db).page(actor, query, request)
     if args.json:
-        common.print_json(rows)
+        common.print_json(page.rows)
     else:
-        for r in rows:
+        for r in page.rows:
             print(f"{r.code}  {r.status:<10} {r.priority:<8} {r.service_code}  {printable(r.subject[:60])}")
+    if page.has_after and page.last is not None:
+        # On stderr, so a script reading stdout (or --json) gets only the rows.
+        print(
+            f"Se listaron {len(page.rows)} casos y hay más: siga con --after {_token(page.last)}",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _token(cursor: PageCursor) -> str:
+    """Where a listing stopped, as a word a script passes back: the due time and the id."""
+    return f"{cursor.value.astimezone(UTC):%Y%m%dT%H%M%S%f}.{cursor.id}"
+
+
+def _after(text: str) -> PageCursor:
+    from mesa_tui.domain.queue import PageCursor
+
+    stamp, _, ident = text.partition(".")
+    try:
+        at = datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
+        if not ident.isdigit() or not 1 <= int(ident) <= MAX_ID:
+            raise ValueError(ident)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"«{text}» no es un TOKEN de --after: use el que indicó el listado anterior"
+        ) from None
+    return PageCursor(at, int(ident))
+
+
+def group_id(desk: Desk, actor: ActorInfo, text: str | None) -> int | None:
+    """A group named as people name it (accents and case aside), or its number."""
+    from mesa_tui.domain.text import fold
+    from mesa_tui.services.errors import ValidationError
+
+    if text is None:
+        return None
+    groups = desk.groups(actor)
+    wanted = fold(text.strip())
+    for gid, name, _level in groups:
+        if fold(name) == wanted or (text.strip().isdigit() and int(text) == gid):
+            return gid
+    names = ", ".join(name for _gid, name, _level in groups)
+    raise ValidationError("group", f"No hay un grupo activo llamado «{text.strip()}». Los grupos: {names}.")
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -174,7 +225,11 @@ def cmd_change(args: argparse.Namespace) -> int:
     calls: dict[str, Callable[[], TicketInfo]] = {
         "take": lambda: desk.take(actor, ticket_id, expected_version=version),
         "assign": lambda: desk.assign(
-            actor, ticket_id, agent_login=args.agent, group_id=args.group, expected_version=version
+            actor,
+            ticket_id,
+            agent_login=args.agent,
+            group_id=group_id(desk, actor, args.group),
+            expected_version=version,
         ),
         "classify": lambda: desk.classify(
             actor,
@@ -187,7 +242,9 @@ def cmd_change(args: argparse.Namespace) -> int:
             expected_version=version,
             reason=args.reason or "",
         ),
-        "escalate": lambda: desk.escalate(actor, ticket_id, args.reason, group_id=args.group, expected_version=version),
+        "escalate": lambda: desk.escalate(
+            actor, ticket_id, args.reason, group_id=group_id(desk, actor, args.group), expected_version=version
+        ),
         "wait": lambda: desk.wait(actor, ticket_id, args.reason, expected_version=version),
         "resume": lambda: desk.resume(actor, ticket_id, note=args.note or "", expected_version=version),
         "resolve": lambda: desk.resolve(actor, ticket_id, args.solution, args.mode, expected_version=version),
@@ -232,10 +289,14 @@ def _print_ticket(info: TicketInfo, desk: Desk, actor: ActorInfo, as_json: bool)
     print(f"  Servicio: {info.service_code} {p(info.service_name)}  Tipo: {info.type}  Prioridad: {info.priority}")
     print(f"  Nivel {info.level} · {p(info.group_name)}  Agente: {p(info.agent_name or '-')}  Versión: {info.version}")
     for label, clock, due in (("Respuesta", info.tto, info.tto_due_at), ("Solución", info.ttr, info.ttr_due_at)):
-        print(
-            f"  {label}: {clock.state(cal, now, risk)} · vence {due.astimezone(cal.tz):%Y-%m-%d %H:%M}"
-            f" · restante {format_remaining(clock.remaining(cal, now))}"
-        )
+        when = f"vence {due.astimezone(cal.tz):%Y-%m-%d %H:%M}"
+        if clock.stopped_at is not None:  # a stopped clock has an outcome, not time left
+            outcome = "cumplido" if clock.met(cal) else "incumplido"
+            print(f"  {label}: {outcome} · {when} · detenido {clock.stopped_at.astimezone(cal.tz):%Y-%m-%d %H:%M}")
+        else:
+            print(
+                f"  {label}: {clock.state(cal, now, risk)} · {when} · restante {format_remaining(clock.remaining(cal, now))}"
+            )
     if info.legal_due_on:
         print(f"  Plazo legal PQRS: {info.legal_due_on.isoformat()}")
     if info.description:

@@ -349,10 +349,11 @@ class Desk(DeskReads):
 
     # --- maintenance --------------------------------------------------------
 
-    def auto_close(self, actor: ActorInfo) -> list[str]:
+    def auto_close(self, actor: ActorInfo, dry_run: bool = False) -> list[str]:
         """Close tickets resolved for N business days (cron-safe, idempotent). The desk
         closes them as its own actor ("sistema"); `actor` asks for it (the system actor
-        itself from `mesa maintenance`, or a supervisor)."""
+        itself from `mesa maintenance`, or a supervisor). `dry_run` only lists the codes
+        that would close, changing nothing."""
         require_actor(actor)
         now = self.now()
         with self.db.read() as s:
@@ -363,11 +364,14 @@ class Desk(DeskReads):
             days = int(repo.setting(s, "auto_close_business_days", "3"))
             cal = repo.calendar(s, "office")
             today = now.astimezone(cal.tz).date()
-            due = [
-                (ticket_id, version)
-                for ticket_id, version, resolved_at in repo.resolved_tickets(s, now)
+            candidates = [
+                (ticket_id, version, code)
+                for ticket_id, version, code, resolved_at in repo.resolved_tickets(s, now)
                 if cal.add_business_days(resolved_at, days) < today
             ]
+        if dry_run:
+            return [code for _id, _version, code in candidates]
+        due = [(ticket_id, version) for ticket_id, version, _code in candidates]
         closed = []
         for ticket_id, version in due:
             try:

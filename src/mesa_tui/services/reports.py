@@ -163,16 +163,26 @@ class Reports:
     # --- exports --------------------------------------------------------------------
 
     def export_indicators(self, actor: ActorInfo, year: int, path: str | Path, fmt: str) -> Path:
+        path = Path(path)
+        atomic_write(path, self.indicators_writer(actor, year, fmt))
+        return path
+
+    def indicators_writer(self, actor: ActorInfo, year: int, fmt: str) -> Callable[[BinaryIO], None]:
+        """The year's indicator file, read and checked now, written to whatever stream
+        the caller gives (a file beside its target, or the standard output)."""
         require_actor(actor)
         fmt = check_format(fmt)
         table = self.indicators(actor, year)
-        path = Path(path)
-        atomic_write(path, lambda out: (_indicators_csv if fmt == "csv" else _indicators_xlsx)(table, out))
-        return path
+        return lambda out: (_indicators_csv if fmt == "csv" else _indicators_xlsx)(table, out)
 
     def export_tickets(self, actor: ActorInfo, date_from: date, date_to: date, path: str | Path, fmt: str) -> int:
         """Tickets created from `date_from` to `date_to` (Bogotá dates, both
         included) with their SLA outcome; returns how many were written."""
+        return atomic_write(Path(path), self.tickets_writer(actor, date_from, date_to, fmt))
+
+    def tickets_writer(self, actor: ActorInfo, date_from: date, date_to: date, fmt: str) -> Callable[[BinaryIO], int]:
+        """The range checked now; the returned function writes the file to a stream
+        (read in one transaction as it writes) and returns how many tickets it holds."""
         require_actor(actor)
         fmt = check_format(fmt)
         for field, which, day in (("date_from", "inicial", date_from), ("date_to", "final", date_to)):
@@ -204,7 +214,7 @@ class Reports:
                 records = (ticket_values(t, lookups, cals, now, risk) for t in tickets)
                 return tickets_csv(records, out) if fmt == "csv" else tickets_xlsx(records, out)
 
-        return atomic_write(Path(path), write)
+        return write
 
 
 # --- helpers: permissions and settings -------------------------------------------------

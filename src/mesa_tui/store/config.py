@@ -102,3 +102,15 @@ def lock_timeout_seconds() -> float:
     if not 0 < value <= 3600:
         raise DatabaseUnavailable("lock_timeout debe estar entre 0 y 3600 segundos.")
     return value
+
+
+def reports_folder() -> Path:
+    """Where `mesa report` writes when no --out is given: the settings' `reports_dir`,
+    else ~/mesa-informes (never the folder the command happens to run in)."""
+    configured = settings().get("reports_dir")
+    try:
+        return Path(str(configured)).expanduser() if configured else Path.home() / "mesa-informes"
+    except RuntimeError:  # no home folder known for this account
+        raise DatabaseUnavailable(
+            "Esta cuenta no tiene carpeta personal: indique el archivo con --out o reports_dir en la configuración."
+        ) from None

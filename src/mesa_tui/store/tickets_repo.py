@@ -335,11 +335,11 @@ def add_survey(s: Session, ticket_id: int, score: int, comment: str, at: datetim
     s.add(Survey(ticket_id=ticket_id, score=score, comment=comment, at=at))
 
 
-def resolved_tickets(s: Session, resolved_before: datetime) -> list[tuple[int, int, datetime]]:
-    """(id, version, resolved_at) of the tickets resolved (not yet closed) before an instant, by id."""
+def resolved_tickets(s: Session, resolved_before: datetime) -> list[tuple[int, int, str, datetime]]:
+    """(id, version, code, resolved_at) of the tickets resolved (not yet closed) before an instant, by id."""
     q = (
-        select(Ticket.id, Ticket.version, Ticket.resolved_at)
+        select(Ticket.id, Ticket.version, Ticket.code, Ticket.resolved_at)
         .where(Ticket.status == "resuelto", col(Ticket.resolved_at) <= resolved_before)
         .order_by(col(Ticket.id))
     )
-    return [(i, v, at) for i, v, at in s.exec(q).all() if i is not None and at is not None]
+    return [(i, v, code, at) for i, v, code, at in s.exec(q).all() if i is not None and at is not None]
