@@ -10,7 +10,7 @@ in the migrations' own transaction:
 - SELECT, INSERT, UPDATE on the desk's tables;
 - SELECT, INSERT only where the agents' history lives (the audit trail,
   comments, surveys): no UPDATE, no DELETE;
-- DELETE only where the desk itself deletes (an SLA policy, a closure day);
+- DELETE only where the desk itself deletes (an SLA policy, a closure day, an SSH key);
 - nothing else: no TRUNCATE, REFERENCES or TRIGGER, and no DDL (the tables are
   the owner's, and CREATE on the schema is revoked from PUBLIC).
 Everything else the role held on the schema's tables and sequences is revoked
@@ -44,6 +44,7 @@ TABLE_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "alembic_version": ("SELECT",),  # the schema check; migrating is the owner's
     "sla_policy": (*READ_WRITE, "DELETE"),  # an administrator deletes a service's or category's policy
     "calendar_closure": (*READ_WRITE, "DELETE"),  # ... or a closure day
+    "agent_ssh_key": (*READ_WRITE, "DELETE"),  # an agent or an administrator removes a key
 }
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}\Z")
