@@ -57,12 +57,17 @@ def cmd_session(args: argparse.Namespace) -> int:
     where = common.where()
     ssh = os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT") or ""
     agent = identity.from_ssh(common.os_login(), args.agent, ssh, where)
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
+    if not has_terminal():
         print(NO_TERMINAL, file=sys.stderr)
         return 2
     asked = os.environ.get("SSH_ORIGINAL_COMMAND", "")
     method = "llave SSH" + (" (orden pedida ignorada)" if asked else "")
     return _run_tui(desk, identity, where, identity.open_session(agent, where, method, kind="ssh"))
+
+
+def has_terminal() -> bool:
+    """Whether the client asked for a terminal (ssh without -T, or -t with a command)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _run_tui(desk: Desk, identity: Identity, where: str, actor: ActorInfo | None) -> int:
