@@ -1,5 +1,5 @@
 """SSH public keys of one agent: "Mis llaves" (key K on any screen of the desk) for
-one's own, and key `k` in Administración → Agentes for an administrator.
+one's own, and key K in Administración → Agentes for an administrator.
 
 A key registered here opens the desk with `ssh cuenta@servidor` as its agent (the
 service account's authorized_keys is rewritten with each change). The list shows
@@ -60,10 +60,10 @@ class KeysScreen(ModalScreen[None]):
             yield Static(plain(HOW_TO), id="keys-intro")
             yield KeyedTable(
                 (
-                    Column("type", "Tipo", 20),
-                    Column("fingerprint", "Huella (SHA256)", share=3),
-                    Column("comment", "Comentario", share=2),
-                    Column("added", "Agregada", 16),
+                    Column("type", "Tipo", 19),
+                    Column("fingerprint", "Huella (SHA256)", 51),
+                    Column("comment", "Comentario"),
+                    Column("added", "Agregada", 10),
                 ),
                 moves="admin",
                 id="keys-table",
@@ -85,7 +85,7 @@ class KeysScreen(ModalScreen[None]):
             [
                 Row(
                     str(k.id),
-                    (k.key_type, k.fingerprint, k.comment or "—", f"{k.added_at.astimezone(BOGOTA):%Y-%m-%d %H:%M}"),
+                    (k.key_type, k.fingerprint, k.comment or "—", f"{k.added_at.astimezone(BOGOTA):%Y-%m-%d}"),
                 )
                 for k in keys
             ],

@@ -78,7 +78,7 @@ class SessionsPanel(AdminPanel[list[SessionInfo]]):
         mine = self.actor.session_id
         rows = []
         for x in data:
-            who = f"{x.agent_name} ({x.agent_login})" + (" · esta sesión" if x.id == mine else "")
+            who = ("Usted: " if x.id == mine else "") + f"{x.agent_name} ({x.agent_login})"
             since = f"{x.started_at.astimezone(BOGOTA):%Y-%m-%d %H:%M}"
             rows.append(Row(str(x.id), (who, x.kind_label, x.origin or "—", since, ago(x.seen_at, now))))
         self.table.show_rows(rows, keep)

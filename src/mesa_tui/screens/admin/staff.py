@@ -59,7 +59,7 @@ class AgentsPanel(AdminPanel[_Staff]):
         ),
         Binding("d", "activate", "Activar", id="agents.activate", tooltip="Volver a activar el agente"),
         Binding("c", "enrol", "Código", id="agents.enrol", tooltip="Emitir el código para definir la contraseña"),
-        Binding("k", "keys", "Llaves", id="agents.keys", tooltip="Las llaves SSH del agente: con ellas entra por ssh"),
+        Binding("K", "keys", "Llaves", id="agents.keys", tooltip="Las llaves SSH del agente: con ellas entra por ssh"),
         Binding("slash", "search", "Buscar", id="agents.search", tooltip="Buscar por usuario, nombre o grupo"),
     ]
 
