@@ -24,13 +24,25 @@ MODE = 0o644
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Hold the rewrite lock of `path` (its folder is made, 0700, if missing)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _make_folder(path.parent)
     fd = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _make_folder(folder: Path) -> None:
+    """~/.ssh as sshd wants it: 0700, and the account's own even when root makes it
+    (it takes the owner of the home it is made in), else sshd cannot read the file."""
+    if folder.is_dir():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    home = folder.parent.stat()
+    if os.geteuid() == 0 and (home.st_uid, home.st_gid) != (0, 0):
+        os.chown(folder, home.st_uid, home.st_gid)
 
 
 def read(path: Path) -> str | None:
