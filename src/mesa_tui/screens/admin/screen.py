@@ -33,7 +33,7 @@ from mesa_tui.widgets.key_bar import KeyBar
 AREAS: tuple[tuple[str, str, type[AdminPanel[Any]]], ...] = (
     ("catalog", "Catálogo", CatalogPanel),
     ("categories", "Categorías", CategoriesPanel),
-    ("policies", "Políticas de ANS", PoliciesPanel),
+    ("policies", "ANS", PoliciesPanel),  # the SLA policies; short labels leave room for ten tabs
     ("matrix", "Prioridad", MatrixPanel),  # the priority matrix; a short label leaves room for every tab
     ("agents", "Agentes", AgentsPanel),
     ("groups", "Grupos", GroupsPanel),
