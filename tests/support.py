@@ -89,3 +89,22 @@ def pin_sla_targets(db: Database, targets: dict[str, tuple[int, int]]) -> None:
             s.add(SlaPolicy(priority=priority, tto_minutes=tto, ttr_minutes=ttr, calendar="office"))
 
     db.write(pin)
+
+
+def public_key(comment: str = "", bits: int = 0) -> str:
+    """A fresh OpenSSH public key line: ed25519, or RSA of `bits` bits."""
+    from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    private = rsa.generate_private_key(65537, bits) if bits else ed25519.Ed25519PrivateKey.generate()
+    line = private.public_key().public_bytes(Encoding.OpenSSH, PublicFormat.OpenSSH).decode("ascii")
+    return f"{line} {comment}".strip()
+
+
+def ssh_settings(monkeypatch: Any, folder: Path, command: str = "/opt/mesa/bin/mesa") -> Path:
+    """A settings file whose [ssh] section names an authorized_keys in `folder`; its path."""
+    keys = folder / "ssh" / "authorized_keys"
+    config = folder / "mesa.toml"
+    config.write_text(f'[ssh]\nauthorized_keys = "{keys}"\ncommand = "{command}"\n', encoding="utf-8")
+    monkeypatch.setenv("MESA_CONFIG", str(config))
+    return keys

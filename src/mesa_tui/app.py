@@ -11,16 +11,20 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from mesa_tui.domain.sessions import CHECK_SECONDS
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.screens.admin.screen import AdminScreen
 from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext
+from mesa_tui.screens.keys import KeysScreen
+from mesa_tui.screens.loading import Loader
 from mesa_tui.screens.login import LoginScreen
 from mesa_tui.screens.supervisor import supervisor_screen
 from mesa_tui.services.desk import Desk
 from mesa_tui.services.identity import Identity
 from mesa_tui.services.queue import QueueService
+from mesa_tui.services.sessions import Sessions
 
 # Start-up leaves ~150k long-lived objects (Textual, SQLAlchemy, the calendars'
 # tables). A full collection walking them freezes the screen for ~100 ms every
@@ -70,6 +74,14 @@ class MesaApp(App[None]):
             show=False,
             id="app.admin",
             tooltip="Catálogo, políticas de ANS, matriz de prioridad, agentes, grupos, calendario y parámetros",
+        ),
+        Binding(
+            "K",
+            "my_keys",
+            "Mis llaves",
+            show=False,
+            id="app.my_keys",
+            tooltip="Sus llaves SSH: con ellas entra a la mesa con «ssh» desde cualquier equipo",
         ),
     ]
 
@@ -121,6 +133,7 @@ class MesaApp(App[None]):
             self.push_screen(LoginScreen(self.identity, self.where), self._logged_in)
         else:
             self.switch_mode("agent")
+            self._watch_session()
         self.call_after_refresh(gc.freeze)
         self.set_timer(FREEZE_STARTUP_AFTER_S, gc.freeze)
 
@@ -130,6 +143,18 @@ class MesaApp(App[None]):
             return
         self._open(actor)
         self.switch_mode("agent")
+        self._watch_session()
+
+    def _watch_session(self) -> None:
+        """Every few seconds: is the session still on (an administrator may end it, the
+        agent may be deactivated)? The Loader ends the app with the message when not;
+        the check also keeps the session's heartbeat (services/sessions.py)."""
+        actor = self.ctx.actor
+        if actor.session_id is None:
+            return
+        sessions = Sessions(self.desk.db, now=self.clock)
+        checker: Loader[None] = Loader(self, "session-check")
+        self.set_interval(CHECK_SECONDS, lambda: checker.load(lambda: sessions.keep_alive(actor), lambda _: None))
 
     def on_unmount(self) -> None:
         # Give the frozen objects back to the collector: whatever runs next in
@@ -145,6 +170,8 @@ class MesaApp(App[None]):
             return self.ctx.actor.is_supervisor and self.current_mode != "supervisor"
         if action == "admin":
             return self.ctx.actor.is_admin and self.current_mode != "admin"
+        if action == "my_keys":
+            return not isinstance(self.screen, KeysScreen)
         return True
 
     def action_supervisor(self) -> None:
@@ -152,6 +179,9 @@ class MesaApp(App[None]):
 
     def action_admin(self) -> None:
         self.switch_mode("admin")
+
+    def action_my_keys(self) -> None:
+        self.push_screen(KeysScreen(self.ctx))
 
     def action_help(self) -> None:
         screen = self.screen

@@ -15,7 +15,7 @@ import re
 import sys
 from typing import NoReturn
 
-from mesa_tui.cli import admin, audit, backup, catalog, reports, session, tickets
+from mesa_tui.cli import admin, audit, backup, catalog, reports, session, ssh, tickets
 
 
 class MesaParser(argparse.ArgumentParser):
@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.register(sub)
     backup.register(sub)
     tickets.register(sub)
+    ssh.register(sub)
+    session.register(sub)
     return p
 
 

@@ -42,7 +42,7 @@ def where() -> str:
     """Where the session comes from, for the audit: the SSH client's address when
     there is one, and the terminal."""
     parts = []
-    ssh = os.environ.get("SSH_CONNECTION", "").split()
+    ssh = (os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT") or "").split()
     if ssh:
         parts.append(f"SSH {ssh[0]}")
     try:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 SETTING_LABELS = {
     "risk_threshold": "Umbral de riesgo del ANS",
     "auto_close_business_days": "Cierre automático (días hábiles)",
+    "ssh_account": "Cuenta de servicio SSH",
 }
+# Settings whose value is text, not a number (shown as typed, no decimal comma).
+TEXT_SETTINGS = frozenset({"ssh_account"})
+# An OS account name (useradd's rule, less the odd trailing $ of machine accounts).
+_ACCOUNT = re.compile(r"[a-z_][a-z0-9_-]{0,31}\Z")
 
 
 def setting_label(key: str) -> str:
@@ -41,6 +48,16 @@ def normalize_setting(key: str, value: object) -> str:
         if not number.is_integer() or not 1 <= number <= 30:
             raise ValueError("Los días hábiles para el cierre automático deben ser un entero de 1 a 30.")
         return str(int(number))
+    if key == "ssh_account":
+        account = str(value or "").strip()
+        if account and not _ACCOUNT.match(account):
+            raise ValueError(
+                "La cuenta de servicio SSH es un usuario del sistema (minúsculas, números, - y _; p. ej. mesa), "
+                "o vacía para no abrir sesiones por SSH."
+            )
+        if account == "root":
+            raise ValueError("La cuenta de servicio SSH no puede ser root: cree una cuenta propia (p. ej. mesa).")
+        return account
     if key.startswith("meta."):
         try:
             number = _number(value)

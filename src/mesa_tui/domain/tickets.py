@@ -28,6 +28,8 @@ class ActorInfo:
     active: bool = True
     operator_id: int | None = None
     operator_name: str = ""
+    # The interactive session this actor acts in (its row in the session registry), if any.
+    session_id: int | None = None
 
     @property
     def is_supervisor(self) -> bool:

@@ -11,7 +11,12 @@ Three ways in, each audited under the entity "session" ("entrar", "salir",
   passwords in a row lock the account for fifteen minutes. When the settings
   name a directory server (services/directory.py), an agent without a password
   of the desk logs in with the directory's; the lockout counts those too;
+- an SSH key's forced command (`from_ssh`): the agent the key was registered for,
+  only for the SSH service account under sshd;
 - the first administrator of a new desk (`init_first_admin`), by the system actor.
+
+Every session that opens gets a row in the session registry (services/sessions.py),
+closed with it; the actor it acts as carries the row's id (`session_id`).
 
 The system actor ("sistema") never logs in. No password or code is ever written
 to the audit or returned, except the code once to the administrator who issued it.
@@ -26,6 +31,8 @@ from datetime import datetime, timedelta
 
 from mesa_tui.domain.calendar import BOGOTA
 from mesa_tui.domain.passwords import LOCK_MINUTES, MAX_FAILURES, Credential, password_problem
+from mesa_tui.domain.sessions import session_kind
+from mesa_tui.domain.ssh_keys import SSH_ACCOUNT
 from mesa_tui.domain.staff import AgentInfo, agent_problems
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.domain.vocab import Role
@@ -35,7 +42,7 @@ from mesa_tui.services.checks import raise_first
 from mesa_tui.services.clock import utcnow
 from mesa_tui.services.directory import Directory
 from mesa_tui.services.errors import LoginRefused, PermissionDenied, UnknownLogin, ValidationError
-from mesa_tui.store import admin_repo, identity_repo, tickets_repo
+from mesa_tui.store import admin_repo, identity_repo, sessions_repo, tickets_repo
 from mesa_tui.store.audit import write_event
 from mesa_tui.store.engine import Database, Session
 from mesa_tui.store.errors import StoreError
@@ -119,24 +126,64 @@ class Identity:
             raise UnknownLogin(f"El agente «{as_login}» está inactivo: no se puede actuar como él.")
         return replace(target, operator_id=me.id, operator_name=me.full_name)
 
-    def open_session(self, actor: ActorInfo, where: str, method: str) -> ActorInfo:
-        """Audit the start of an interactive session; the actor as stored now."""
+    def from_ssh(self, os_login: str, agent_login: str, ssh_connection: str, where: str = "") -> ActorInfo:
+        """The agent an SSH key's forced command names (`mesa session --agent LOGIN`).
+
+        Only the SSH service account the database names (the setting `ssh_account`,
+        which only an administrator changes) may open such a session, and only under
+        sshd (SSH_CONNECTION set): any other OS user running `mesa session` is refused,
+        and audited, so nobody becomes another agent by typing their login. The
+        account is read from the database, never from a file or variable the caller
+        could point elsewhere. Refusals are audited."""
+        with self.db.read() as s:
+            account = admin_repo.setting_value(s, SSH_ACCOUNT) or ""
+            agent = tickets_repo.actor_by_login(s, agent_login)
+        what = f"SSH --agent {agent_login}"
+        if not account:
+            self._refused(None, os_login, f"{what}: sin cuenta de servicio SSH", where)
+            raise PermissionDenied(
+                "Las sesiones SSH no están habilitadas: un administrador debe indicar la cuenta de servicio SSH "
+                "(Administración → Parámetros)."
+            )
+        if os_login != account or not ssh_connection.strip():
+            self._refused(None, os_login, f"{what}: no es la cuenta de servicio SSH bajo sshd", where)
+            raise PermissionDenied(
+                f"«mesa session» solo lo ejecuta sshd con la cuenta de servicio «{account}», "
+                "por la llave registrada de cada agente: para entrar a la mesa use «mesa»."
+            )
+        if agent is None or agent.is_system or not agent.active:
+            self._refused(
+                agent if agent and not agent.is_system else None, agent_login, f"{what}: sin agente activo", where
+            )
+            raise UnknownLogin(f"El agente «{agent_login}» no existe o está inactivo: su llave ya no abre la mesa.")
+        return agent
+
+    def open_session(self, actor: ActorInfo, where: str, method: str, kind: str | None = None) -> ActorInfo:
+        """Audit the start of an interactive session and register it; the actor as
+        stored now, with its session's id. `kind` (terminal, ssh, navegador) is read
+        from `where` when not given (domain.sessions.session_kind)."""
 
         def tx(s: Session) -> ActorInfo:
-            who = current_actor(s, actor)
-            self._event(s, who, "entrar", _note(method, where), at=self.now())
-            return who
+            return self._enter(s, current_actor(s, actor), method, where, self.now(), kind)
 
         return self.db.write(tx)
 
     def close_session(self, actor: ActorInfo, where: str, reason: str = "") -> None:
-        """Audit the end of an interactive session (the agent may be deactivated by now)."""
+        """Audit the end of an interactive session and close its row (the agent may be
+        deactivated by now; a session an administrator ended keeps that reason)."""
 
         def tx(s: Session) -> None:
+            now = self.now()
+            why = reason
+            if actor.session_id is not None:
+                row = sessions_repo.session(s, actor.session_id, for_update=True)
+                if row is not None and row.ended_at is not None:
+                    why = row.end_reason or why
+                sessions_repo.end(s, actor.session_id, now, why or "salió", None)
             who = tickets_repo.actor_by_id(s, actor.id)
             if who is not None:
                 who = replace(who, operator_id=actor.operator_id)
-                self._event(s, who, "salir", _note(reason, where), at=self.now())
+                self._event(s, who, "salir", _note(why, where), at=now)
 
         self.db.write(tx)
 
@@ -169,8 +216,7 @@ class Identity:
             if fresh is not None and passwords.needs_rehash(fresh):
                 fresh = passwords.hash_password(password)
             identity_repo.save_credential(s, known.id, replace(cred, failures=0, password_hash=fresh))
-            self._event(s, known, "entrar", _note(method, where), at=now)
-            return known
+            return self._enter(s, known, method, where, now)
 
         return _outcome(self.db.write(tx))
 
@@ -208,8 +254,7 @@ class Identity:
                 entity="agent",
                 entity_key=str(known.id),
             )
-            self._event(s, known, "entrar", _note("Contraseña nueva", where), at=now)
-            return known
+            return self._enter(s, known, "Contraseña nueva", where, now)
 
         return _outcome(self.db.write(tx))
 
@@ -253,6 +298,15 @@ class Identity:
         return self.db.write(tx)
 
     # --- internals -----------------------------------------------------------------
+
+    def _enter(
+        self, s: Session, who: ActorInfo, method: str, where: str, now: datetime, kind: str | None = None
+    ) -> ActorInfo:
+        """A session starts: its audit event and its row; `who` with the session's id."""
+        self._event(s, who, "entrar", _note(method, where), at=now)
+        session_kind_ = kind or session_kind(where).value
+        session_id = sessions_repo.start(s, who.id, who.operator_id, session_kind_, method, where, now)
+        return replace(who, session_id=session_id)
 
     def _known(self, agent: ActorInfo | None, method: str, where: str, message: str) -> ActorInfo:
         """The agent a login names, if it may log in at all; else the refusal (audited),

@@ -10,6 +10,11 @@ The same answer from any folder, in this order:
 
 `lock_timeout` (seconds) comes from `MESA_LOCK_TIMEOUT`, else the settings
 file, else 15.
+
+SSH sessions (services/ssh_keys.py) read an `[ssh]` section: `authorized_keys`,
+the file to keep (default: the SSH service account's ~/.ssh/authorized_keys), and
+`command`, the absolute path of the `mesa` the forced command runs (default: the
+`mesa` beside the running Python, as a virtual environment installs it).
 """
 
 from __future__ import annotations
@@ -114,3 +119,12 @@ def reports_folder() -> Path:
         raise DatabaseUnavailable(
             "Esta cuenta no tiene carpeta personal: indique el archivo con --out o reports_dir en la configuración."
         ) from None
+
+
+def ssh_setting(name: str) -> str | None:
+    """A value of the settings file's `[ssh]` section (None when it is not set)."""
+    section = settings().get("ssh") or {}
+    if not isinstance(section, dict):
+        raise DatabaseUnavailable("[ssh] de la configuración debe ser una sección (tabla TOML).")
+    value = section.get(name)
+    return str(value) if value not in (None, "") else None

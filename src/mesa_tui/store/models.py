@@ -127,6 +127,40 @@ class AgentCredential(SQLModel, table=True):
     locked_until: datetime | None = _dt(nullable=True)
 
 
+class AgentSshKey(SQLModel, table=True):
+    """An agent's SSH public key: a line of the service account's authorized_keys while
+    the agent is active. A key opens one agent's session only: its fingerprint is unique."""
+
+    __tablename__ = "agent_ssh_key"
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(foreign_key="agent.id", index=True)
+    key_type: str = Field(max_length=40)
+    key_data: str = Field(sa_type=sa.Text())  # the base64 blob
+    comment: str = Field(default="", max_length=200)
+    fingerprint: str = Field(max_length=60, unique=True)  # SHA256:..., as ssh-keygen -l prints it
+    added_at: datetime = _dt()
+    added_by_id: int | None = Field(default=None, foreign_key="agent.id")
+
+
+class AgentSession(SQLModel, table=True):
+    """An interactive session (terminal, SSH, browser): open while `ended_at` is empty
+    and its process keeps `seen_at` fresh (domain/sessions.py)."""
+
+    __tablename__ = "agent_session"
+    __table_args__ = (sa.Index("ix_agent_session_open", "ended_at", "seen_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(foreign_key="agent.id", index=True)
+    operator_id: int | None = Field(default=None, foreign_key="agent.id")
+    kind: str = Field(max_length=12)  # terminal | ssh | navegador
+    method: str = Field(default="", max_length=120)  # how they proved who they are
+    origin: str = Field(default="", max_length=200)  # where from: SSH client, terminal
+    started_at: datetime = _dt()
+    seen_at: datetime = _dt()
+    ended_at: datetime | None = _dt(nullable=True)
+    end_reason: str = Field(default="", max_length=200)
+    ended_by_id: int | None = Field(default=None, foreign_key="agent.id")
+
+
 class Ticket(SQLModel, table=True):
     __tablename__ = "ticket"
     __table_args__ = (

@@ -11,7 +11,7 @@ in the migrations' own transaction:
 - SELECT, INSERT only where the agents' history lives (the audit trail,
   comments, surveys): no UPDATE, no DELETE;
 - DELETE only where the desk itself deletes (an SLA policy, a closure day, a
-  service's own schedule);
+  service's own schedule, an SSH key);
 - nothing else: no TRUNCATE, REFERENCES or TRIGGER, and no DDL (the tables are
   the owner's, and CREATE on the schema is revoked from PUBLIC).
 Everything else the role held on the schema's tables and sequences is revoked
@@ -46,6 +46,7 @@ TABLE_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "sla_policy": (*READ_WRITE, "DELETE"),  # an administrator deletes a service's or category's policy
     "calendar_closure": (*READ_WRITE, "DELETE"),  # ... or a closure day
     "service_schedule": (*READ_WRITE, "DELETE"),  # ... or gives a service back the office hours
+    "agent_ssh_key": (*READ_WRITE, "DELETE"),  # an agent or an administrator removes a key
 }
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}\Z")

@@ -21,6 +21,7 @@ DEFAULT_SETTINGS = {
     "meta.satisfaccion": "95",
     "meta.ans_resolucion": "90",
     "meta.ans_respuesta": "90",
+    "ssh_account": "",  # the OS account sshd runs `mesa session` as; empty: no SSH sessions
 }
 
 DEFAULT_GROUPS = (

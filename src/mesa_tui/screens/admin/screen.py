@@ -21,6 +21,7 @@ from mesa_tui.screens.admin.groups import GroupsPanel
 from mesa_tui.screens.admin.matrix import MatrixPanel
 from mesa_tui.screens.admin.policies import PoliciesPanel
 from mesa_tui.screens.admin.schedules import SchedulesPanel
+from mesa_tui.screens.admin.sessions import SessionsPanel
 from mesa_tui.screens.admin.settings import SettingsPanel
 from mesa_tui.screens.admin.staff import AgentsPanel
 from mesa_tui.screens.base import MesaScreen
@@ -28,17 +29,18 @@ from mesa_tui.screens.context import DeskContext
 from mesa_tui.services.admin import Admin
 from mesa_tui.widgets.key_bar import KeyBar
 
-# (name, tab label, panel class), in tab order: key 1 is the first.
+# (name, tab label, panel class), in tab order: key 1 is the first, key 0 the tenth.
 AREAS: tuple[tuple[str, str, type[AdminPanel[Any]]], ...] = (
     ("catalog", "Catálogo", CatalogPanel),
     ("categories", "Categorías", CategoriesPanel),
-    ("policies", "Políticas de ANS", PoliciesPanel),
+    ("policies", "ANS", PoliciesPanel),  # the SLA policies; short labels leave room for ten tabs
     ("matrix", "Prioridad", MatrixPanel),  # the priority matrix; a short label leaves room for every tab
     ("agents", "Agentes", AgentsPanel),
     ("groups", "Grupos", GroupsPanel),
     ("calendar", "Calendario", CalendarPanel),
     ("schedules", "Horarios", SchedulesPanel),
     ("settings", "Parámetros", SettingsPanel),
+    ("sessions", "Sesiones", SessionsPanel),  # key 0
 )
 
 
@@ -55,7 +57,7 @@ class AdminScreen(MesaScreen[None]):
     BINDINGS = [
         *(
             Binding(
-                str(number),
+                str(number % 10),
                 f"area('{name}')",
                 label,
                 show=False,
@@ -87,7 +89,7 @@ class AdminScreen(MesaScreen[None]):
             )
         else:
             yield AdminTabs(
-                *(Tab(f"{n} {label}", id=f"tab-{name}") for n, (name, label, _p) in enumerate(AREAS, start=1)),
+                *(Tab(f"{n % 10} {label}", id=f"tab-{name}") for n, (name, label, _p) in enumerate(AREAS, start=1)),
                 id="admin-tabs",
             )
             with ContentSwitcher(initial=f"panel-{AREAS[0][0]}", id="admin-panels"):

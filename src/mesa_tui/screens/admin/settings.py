@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from mesa_tui.domain.limits import SETTING_VALUE
-from mesa_tui.domain.settings import setting_label
+from mesa_tui.domain.settings import TEXT_SETTINGS, setting_label
 from mesa_tui.screens.admin.base import AdminPanel, admin_list
 from mesa_tui.screens.dialogs import OneFieldDialog
 from mesa_tui.services.errors import ValidationError
@@ -19,12 +19,13 @@ from mesa_tui.widgets.keyed_table import Column, Row
 HINTS = {
     "risk_threshold": "Fracción del plazo consumida a partir de la cual un caso se marca en riesgo (0,75 = 75 %).",
     "auto_close_business_days": "Días hábiles tras los que un caso resuelto se cierra solo (1 a 30).",
+    "ssh_account": "Usuario del sistema con que sshd abre las sesiones SSH (p. ej. mesa); vacío: sin sesiones SSH.",
 }
 
 
-def shown_value(value: str) -> str:
-    """es-CO writes the decimal comma."""
-    return value.replace(".", ",")
+def shown_value(value: str, key: str = "") -> str:
+    """es-CO writes the decimal comma (in numbers: text settings are shown as typed)."""
+    return value if key in TEXT_SETTINGS else value.replace(".", ",")
 
 
 def hint_of(key: str) -> str:
@@ -57,7 +58,7 @@ class SettingsPanel(AdminPanel[dict[str, str]]):
     def show_data(self, data: dict[str, str], keep: str | None) -> None:
         self.settings = data
         keys = sorted(data, key=lambda k: (k.startswith("meta."), setting_label(k)))
-        self.table.show_rows([Row(k, (setting_label(k), shown_value(data[k]), k)) for k in keys], keep)
+        self.table.show_rows([Row(k, (setting_label(k), shown_value(data[k], k) or "—", k)) for k in keys], keep)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "edit":
@@ -81,8 +82,10 @@ class SettingsPanel(AdminPanel[dict[str, str]]):
             "Valor",
             run,
             field="value",
-            value=shown_value(self.settings.get(key, "")),
+            value=shown_value(self.settings.get(key, ""), key),
             intro=hint_of(key),
             limit=SETTING_VALUE,
         )
-        self.open_dialog(dialog, lambda stored: f"{setting_label(key)}: {shown_value(stored)}", keep=lambda _s: key)
+        self.open_dialog(
+            dialog, lambda stored: f"{setting_label(key)}: {shown_value(stored, key) or '—'}", keep=lambda _s: key
+        )

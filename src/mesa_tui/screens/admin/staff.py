@@ -20,6 +20,7 @@ from mesa_tui.domain.vocab import Role
 from mesa_tui.screens.admin.base import AdminForm, AdminPanel, active_text, admin_list, counted, offered, selected
 from mesa_tui.screens.admin.enrol import issue_code
 from mesa_tui.screens.dialogs import ConfirmDialog
+from mesa_tui.screens.keys import KeysScreen
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.format import level_label
 from mesa_tui.widgets.keyed_table import Column, Row
@@ -58,6 +59,7 @@ class AgentsPanel(AdminPanel[_Staff]):
         ),
         Binding("d", "activate", "Activar", id="agents.activate", tooltip="Volver a activar el agente"),
         Binding("c", "enrol", "Código", id="agents.enrol", tooltip="Emitir el código para definir la contraseña"),
+        Binding("K", "keys", "Llaves", id="agents.keys", tooltip="Las llaves SSH del agente: con ellas entra por ssh"),
         Binding("slash", "search", "Buscar", id="agents.search", tooltip="Buscar por usuario, nombre o grupo"),
     ]
 
@@ -177,6 +179,11 @@ class AgentsPanel(AdminPanel[_Staff]):
         agent = self.current()
         if agent is not None and agent.active:
             issue_code(self, agent)
+
+    def action_keys(self) -> None:
+        agent = self.current()
+        if agent is not None:
+            self.app.push_screen(KeysScreen(self.ctx, agent.id, agent.full_name))
 
     def action_deactivate(self) -> None:
         self._set_active(False)

@@ -13,6 +13,7 @@ from mesa_tui.services import passwords
 from mesa_tui.services.admin.base import AdminBase, diff
 from mesa_tui.services.checks import raise_first
 from mesa_tui.services.errors import NotFound, ValidationError
+from mesa_tui.services.ssh_keys import SshKeys
 from mesa_tui.store import admin_repo as repo
 from mesa_tui.store import identity_repo, tickets_repo
 from mesa_tui.store.engine import Session
@@ -80,12 +81,15 @@ class StaffAdmin(AdminBase):
     def set_agent_active(self, actor: ActorInfo, agent_id: int, active: bool) -> AgentInfo:
         """Agents are never deleted (their tickets and events name them). A deactivated agent
         can no longer log in; their open tickets stay assigned (`open_tickets` says how many)
-        for a supervisor to reassign."""
+        for a supervisor to reassign. authorized_keys is rewritten (services/ssh_keys.py)."""
         self._require_admin(actor, _STAFF)
+        changed = False
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> AgentInfo:
+            nonlocal changed
             agent = _agent(s, agent_id)
-            if agent.active != active:
+            changed = agent.active != active
+            if changed:
                 if not active:
                     if agent.id == who.id:
                         raise ValidationError("active", "No puede desactivar su propio usuario.")
@@ -96,7 +100,12 @@ class StaffAdmin(AdminBase):
                 repo.save_agent(s, replace(agent, active=active))
             return repo.agent_info(s, agent.id)
 
-        return self._write(actor, _STAFF, tx)
+        info = self._write(actor, _STAFF, tx)
+        if changed:
+            # Their keys leave (or come back to) authorized_keys. Best effort: should the
+            # file not be writable here, `mesa session` refuses an inactive agent anyway.
+            SshKeys(self.db, self.now).publish(actor)
+        return info
 
     def issue_enrolment_code(self, actor: ActorInfo, login: str) -> str:
         """A one-time code with which the agent `login` sets their password (valid
