@@ -154,6 +154,11 @@ class MesaApp(App[None]):
 
     # --- live updates -----------------------------------------------------------------
 
+    @property
+    def live_watch(self) -> Watch | None:
+        """The session's watch on other sessions' changes, once it has started."""
+        return self._watch
+
     def _start_watch(self) -> None:
         if self.live and self._watch is None:
             self.run_worker(self._watch_tickets, thread=True, group="live", exit_on_error=False)
