@@ -90,7 +90,8 @@ async def test_the_sla_board_shows_a_colleagues_escalation(make_app, other, log)
         escalated = other.escalate(sup, ticket.id, group_id=group, reason="Falla del switch", expected_version=1)
 
         await until(
-            pilot, lambda: [(r.id, r.version) for r in board.table.tickets_shown] == [(ticket.id, escalated.version)],
+            pilot,
+            lambda: [(r.id, r.version) for r in board.table.tickets_shown] == [(ticket.id, escalated.version)],
             "board",
         )
         assert board.table.tickets_shown[0].level == 2

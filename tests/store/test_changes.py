@@ -106,3 +106,24 @@ def test_a_stopped_feed_tells_nothing_more_and_ends_its_thread(db, other, log):
 )
 def test_payloads_read_as_changes(payload, change):
     assert parse_payload(payload) == change
+
+
+def test_a_lost_connection_is_made_again_and_told_as_many(db, feed, other, log):
+    """The server ended the watcher's connection (a restart, an administrator): the feed
+    connects again and says "many", since changes may have been missed meanwhile."""
+    if db.is_sqlite:
+        pytest.skip("a SQLite watcher has no server connection to lose")
+    import sqlalchemy as sa
+
+    with db.engine.connect() as conn:
+        ended = conn.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND query = :q"
+            ),
+            {"q": f"LISTEN {changes.CHANNEL}"},
+        ).all()
+    assert ended == [(True,)]
+    assert next_batch(feed) == (ANY_TICKET,)
+    ticket = log()
+    assert next_batch(feed) == (TicketChange(ticket.id, ticket.version),)

@@ -42,7 +42,7 @@ def touches(changes: Iterable[TicketChange], ticket_id: int, version: int) -> bo
 
 @dataclass(frozen=True)
 class LastChange:
-    """A ticket's version now, and the newest event that made it so."""
+    """A ticket's version now, and its newest event (a comment too): when, and by whom."""
 
     ticket_id: int
     version: int

@@ -19,6 +19,8 @@ missed), is one `ANY_TICKET`.
 
 from __future__ import annotations
 
+import select
+import socket
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -31,7 +33,7 @@ from mesa_tui.store.engine import Database
 
 CHANNEL = "mesa_ticket"
 MANY = 50  # tickets in one transaction over which the feed just says "many"
-POLL_SECONDS = 0.5  # SQLite's data_version poll; PostgreSQL's wait between looks at `stop`
+POLL_SECONDS = 0.5  # SQLite's data_version poll
 GATHER_SECONDS = 0.05  # PostgreSQL: notifications that follow the first join its batch
 RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)  # waits before reconnecting after a lost database
 
@@ -76,6 +78,7 @@ class ChangeFeed:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()  # the first connection is watching
         self._failures = 0  # connections lost in a row
+        self._bell = socket.socketpair()  # rung by `stop`: wakes a watcher blocked on its connection
 
     @property
     def watching(self) -> bool:
@@ -92,9 +95,14 @@ class ChangeFeed:
         return self._ready.wait(timeout)
 
     def stop(self, timeout: float = 2.0) -> None:
+        if self._stop.is_set():
+            return
         self._stop.set()
+        self._bell[1].send(b"x")
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout)
+        for end in self._bell:
+            end.close()
 
     def _run(self) -> None:
         lost = False  # a connection was lost: changes may have been missed meanwhile
@@ -154,12 +162,17 @@ class ChangeFeed:
         with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
             conn.execute(f"LISTEN {CHANNEL}")
             self._watching(missed)
+            # Asleep until the server sends something or `stop` rings: no wake-ups while idle.
+            pending = list(conn.notifies(timeout=0))
             while not self._stop.is_set():
-                first = list(conn.notifies(timeout=self.poll, stop_after=1))
-                if not first:
-                    continue
-                rest = list(conn.notifies(timeout=GATHER_SECONDS))
-                self._tell(_dedup(parse_payload(n.payload) for n in (*first, *rest)))
+                if not pending:
+                    select.select([conn.fileno(), self._bell[0]], [], [])
+                    if self._stop.is_set():
+                        return
+                # What arrived, and what follows it at once, in one batch.
+                pending += conn.notifies(timeout=GATHER_SECONDS)
+                self._tell(_dedup(parse_payload(n.payload) for n in pending))
+                pending = []
 
 
 def _dedup(changes: Iterable[TicketChange]) -> list[TicketChange]:
