@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing as mp
 import queue
 import random
@@ -142,10 +143,8 @@ async def measure_delays(url: str, ticket_id: int, rounds: int) -> tuple[list[fl
                     if row is not None:
                         shown.setdefault(row.version, time.time())
                     if reported is None:
-                        try:
+                        with contextlib.suppress(queue.Empty):
                             reported = done.get_nowait()
-                        except queue.Empty:
-                            pass
                     if time.time() - started > 30:
                         raise SystemExit("the change never showed on the queue")
                     await pilot.pause(0.01)
