@@ -166,7 +166,7 @@ class ChangeFeed:
             pending = list(conn.notifies(timeout=0))
             while not self._stop.is_set():
                 if not pending:
-                    select.select([conn.fileno(), self._bell[0]], [], [])
+                    select.select([conn.fileno(), self._bell[0].fileno()], [], [])
                     if self._stop.is_set():
                         return
                 # What arrived, and what follows it at once, in one batch.
