@@ -26,15 +26,6 @@ class TicketChange:
 ANY_TICKET = TicketChange(None)
 
 
-def versions(changes: Iterable[TicketChange]) -> dict[int, int]:
-    """The newest version of each ticket named in `changes`."""
-    newest: dict[int, int] = {}
-    for change in changes:
-        if change.ticket_id is not None and change.version is not None:
-            newest[change.ticket_id] = max(change.version, newest.get(change.ticket_id, 0))
-    return newest
-
-
 def touches(changes: Iterable[TicketChange], ticket_id: int, version: int) -> bool:
     """Whether `changes` may have moved the ticket beyond `version`."""
     return any(c.many or (c.ticket_id == ticket_id and (c.version or 0) > version) for c in changes)

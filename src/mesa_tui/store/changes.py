@@ -24,6 +24,7 @@ import socket
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -80,10 +81,6 @@ class ChangeFeed:
         self._failures = 0  # connections lost in a row
         self._bell = socket.socketpair()  # rung by `stop`: wakes a watcher blocked on its connection
 
-    @property
-    def watching(self) -> bool:
-        return self._ready.is_set()
-
     def start(self) -> ChangeFeed:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="mesa-change-feed", daemon=True)
@@ -113,7 +110,7 @@ class ChangeFeed:
                 else:
                     self._watch_postgres(lost)
                 return
-            except Exception:  # the database went away: try again, a little later each time
+            except Exception:  # the database went away (or `changed` failed): again, a little later each time
                 lost = True
                 wait = RETRY_SECONDS[min(self._failures, len(RETRY_SECONDS) - 1)]
                 self._failures += 1
@@ -138,7 +135,9 @@ class ChangeFeed:
             self._ready.set()  # no other connection can change a private database
             self._stop.wait()
             return
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=self.db.lock_timeout)
+        # mode=rw: a desk whose file is gone is not made again, empty, by its watcher.
+        uri = f"{Path(path).absolute().as_uri()}?mode=rw"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         try:
             version = _data_version(conn)
             last = _last_event(conn)
