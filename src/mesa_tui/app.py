@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
+from mesa_tui.domain.changes import TicketChange
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.sessions import CHECK_SECONDS
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.screens.admin.screen import AdminScreen
@@ -23,6 +27,7 @@ from mesa_tui.screens.login import LoginScreen
 from mesa_tui.screens.supervisor import supervisor_screen
 from mesa_tui.services.desk import Desk
 from mesa_tui.services.identity import Identity
+from mesa_tui.services.live import LiveUpdates, Watch
 from mesa_tui.services.queue import QueueService
 from mesa_tui.services.sessions import Sessions
 
@@ -33,6 +38,14 @@ from mesa_tui.services.sessions import Sessions
 # session allocates (measured 90-110 ms -> 10-40 ms). Once after the first
 # paint, and again when the first reads (calendars, reference lists) are in.
 FREEZE_STARTUP_AFTER_S = 2.0
+
+
+class TicketsChanged(Message):
+    """Tickets committed elsewhere (posted from the change feed's thread)."""
+
+    def __init__(self, changes: tuple[TicketChange, ...]) -> None:
+        super().__init__()
+        self.changes = changes
 
 
 class MesaApp(App[None]):
@@ -94,14 +107,20 @@ class MesaApp(App[None]):
         *,
         identity: Identity | None = None,
         where: str = "",
+        live: bool = True,
     ) -> None:
         """`actor` None: the login screen comes first (`mesa --login`), and the desk
-        opens as the agent who logs in."""
+        opens as the agent who logs in. `live`: follow other sessions' changes to
+        tickets (the visible list or ticket re-reads within a second or two)."""
         super().__init__()
         self.desk = desk
         self.clock = now or desk.now
         self.identity = identity or Identity(desk.db, now=self.clock)
         self.where = where
+        self.live = live
+        self._watch: Watch | None = None
+        self._watch_lock = threading.Lock()
+        self._closed = False  # the app is gone: a watch that starts now stops at once
         self._ctx: DeskContext | None = None
         if keymap:
             self.set_keymap(keymap)
@@ -134,6 +153,7 @@ class MesaApp(App[None]):
         else:
             self.switch_mode("agent")
             self._watch_session()
+            self._start_watch()
         self.call_after_refresh(gc.freeze)
         self.set_timer(FREEZE_STARTUP_AFTER_S, gc.freeze)
 
@@ -144,6 +164,7 @@ class MesaApp(App[None]):
         self._open(actor)
         self.switch_mode("agent")
         self._watch_session()
+        self._start_watch()
 
     def _watch_session(self) -> None:
         """Every few seconds: is the session still on (an administrator may end it, the
@@ -156,7 +177,47 @@ class MesaApp(App[None]):
         checker: Loader[None] = Loader(self, "session-check")
         self.set_interval(CHECK_SECONDS, lambda: checker.load(lambda: sessions.keep_alive(actor), lambda _: None))
 
+    # --- live updates -----------------------------------------------------------------
+
+    @property
+    def live_watch(self) -> Watch | None:
+        """The session's watch on other sessions' changes, once it has started."""
+        return self._watch
+
+    def _start_watch(self) -> None:
+        if self.live and self._watch is None:
+            self.run_worker(self._watch_tickets, thread=True, group="live", exit_on_error=False)
+
+    def _watch_tickets(self) -> None:
+        # Off the UI thread: starting checks the account and opens the feed's connection.
+        try:
+            watch = LiveUpdates(self.desk.db, now=self.clock).watch(self.ctx.actor, self._tell)
+        except DeskError as exc:  # the lists still refresh on their timers
+            self.log.warning(f"live updates off: {exc.message}")
+            return
+        with self._watch_lock:
+            kept = not self._closed
+            if kept:
+                self._watch = watch
+        if not kept:
+            watch.stop()
+
+    def _tell(self, changes: tuple[TicketChange, ...]) -> None:
+        # In the feed's thread: post_message is the thread-safe way onto the app's queue.
+        self.post_message(TicketsChanged(changes))
+
+    def on_tickets_changed(self, message: TicketsChanged) -> None:
+        # Only the screen on view reads again; the others do when they come back.
+        screen = self.screen
+        if isinstance(screen, MesaScreen):
+            screen.tickets_changed(message.changes)
+
     def on_unmount(self) -> None:
+        with self._watch_lock:
+            self._closed = True
+            watch, self._watch = self._watch, None
+        if watch is not None:
+            watch.stop()
         # Give the frozen objects back to the collector: whatever runs next in
         # this process (a test, another app) must be able to free them.
         gc.unfreeze()

@@ -25,8 +25,10 @@ def steady_cursors(monkeypatch):
 def make_app(desk, now):
     from mesa_tui.app import MesaApp
 
-    def _make(login: str = "jperez", keymap: dict[str, str] | None = None):
-        return MesaApp(desk, actor_of(desk, login), now=now, keymap=keymap)
+    def _make(login: str = "jperez", keymap: dict[str, str] | None = None, live: bool = False):
+        # Live updates off unless a test is about them: a test's own writes would
+        # otherwise re-read the screen under its feet.
+        return MesaApp(desk, actor_of(desk, login), now=now, keymap=keymap, live=live)
 
     return _make
 

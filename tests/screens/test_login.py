@@ -25,7 +25,7 @@ WHERE = "terminal /dev/pts/9"
 
 
 def login_app(desk, now) -> MesaApp:
-    return MesaApp(desk, None, now=now, identity=Identity(desk.db, now=now), where=WHERE)
+    return MesaApp(desk, None, now=now, identity=Identity(desk.db, now=now), where=WHERE, live=False)
 
 
 def message(app) -> str:

@@ -14,6 +14,7 @@ from mesa_tui.services import catalog
 from mesa_tui.services.admin import Admin
 from mesa_tui.services.desk import Desk
 from mesa_tui.services.errors import PermissionDenied, SessionEnded
+from mesa_tui.services.live import LiveUpdates
 from mesa_tui.services.queue import QueueService
 from mesa_tui.services.reports import Reports
 from mesa_tui.services.sessions import Sessions
@@ -21,7 +22,7 @@ from mesa_tui.services.ssh_keys import SshKeys
 from mesa_tui.store.models import Agent, TicketEvent
 from tests.support import actor_of
 
-SERVICES = (Desk, Admin, Reports, QueueService, SshKeys, Sessions)
+SERVICES = (Desk, Admin, Reports, QueueService, SshKeys, Sessions, LiveUpdates)
 # Functions of the catalog service that are no use case: they take no database.
 CATALOG_HELPERS = {
     "import_in": "runs inside the transaction of an admin use case, with the actor it re-read",
@@ -99,6 +100,8 @@ def test_every_service_has_use_cases_to_check():
         "Admin.agents",
         "Reports.overview",
         "QueueService.page",
+        "LiveUpdates.watch",
+        "Desk.last_change",
     } <= names
 
 
@@ -117,6 +120,8 @@ def test_a_deactivated_agent_is_refused_at_the_next_read_or_action(db, desk, log
         lambda: desk.take(jperez, ticket.id),
         lambda: QueueService(db).page(jperez, QueueQuery(), PageRequest()),
         lambda: Admin(db).services(jperez),
+        lambda: desk.last_change(jperez, ticket.id),
+        lambda: LiveUpdates(db).watch(jperez, print),
     ):
         with pytest.raises(SessionEnded, match="Su usuario fue desactivado"):
             call()

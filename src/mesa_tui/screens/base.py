@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from mesa_tui.domain.changes import TicketChange
 from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.vocab import Role
 from mesa_tui.screens.context import DeskContext, Reference
@@ -86,6 +87,10 @@ class MesaScreen(Screen[R]):
 
     def _reference_failed(self, error: DeskError) -> None:
         self.notify(f"No se pudieron leer las listas de referencia: {error.message}", severity="error", markup=False)
+
+    def tickets_changed(self, changes: tuple[TicketChange, ...]) -> None:
+        """Tickets were committed elsewhere while this screen is on view: a screen
+        that shows tickets reads again what it shows (a page, its ticket)."""
 
     def notify_refusal(self, error: DeskError) -> None:
         self.notify(error.message, title="No se pudo", severity="error", timeout=8, markup=False)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from mesa_tui.domain.calendar import BusinessCalendar
+from mesa_tui.domain.changes import LastChange
 from mesa_tui.domain.tickets import ActorInfo, CommentInfo, EventInfo, TicketInfo
 from mesa_tui.services.actors import current_actor, require_actor
 from mesa_tui.services.clock import utcnow
@@ -50,6 +51,15 @@ class DeskReads:
             if t is None:
                 raise NotFound(f"No existe el caso {code}.")
             return repo.ticket_info(s, t)
+
+    def last_change(self, actor: ActorInfo, ticket_id: int) -> LastChange:
+        """The ticket's version now and who changed it last, when: what an open
+        ticket shows when someone else moved it."""
+        with self._reading(actor) as s:
+            change = repo.last_change(s, ticket_id)
+            if change is None:
+                raise NotFound(f"No existe el caso {ticket_id}.")
+            return change
 
     def timeline(self, actor: ActorInfo, ticket_id: int) -> list[EventInfo | CommentInfo]:
         with self._reading(actor) as s:

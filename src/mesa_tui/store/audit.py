@@ -2,7 +2,8 @@
 
 A use case's events are kept on its session and appended to the hash chain
 (store/audit_chain.py) when its transaction is about to commit, in the order
-they were written."""
+they were written, and the tickets they name are told to the sessions that
+watch (store/changes.py) in the same commit."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from mesa_tui.store.audit_chain import NewEvent, append
+from mesa_tui.store.changes import notify_tickets
 from mesa_tui.store.engine import last_in_transaction
 from mesa_tui.store.models import TicketEvent
 
@@ -66,7 +68,10 @@ def write_events(s: Session, events: Sequence[NewEvent]) -> None:
 def _chain_pending(s: Session) -> None:
     events = s.info.pop(_PENDING, [])
     s.flush()  # the rows the events name (a ticket just logged) are in the database first
-    append(s.connection(), events)
+    conn = s.connection()
+    append(conn, events)
+    # Every ticket change is audited: its event tells the other sessions, at commit.
+    notify_tickets(conn, (e.ticket_id for e in events if e.ticket_id is not None))
 
 
 def events_of_entity(s: Session, entity: str, entity_key: str) -> list[TicketEvent]:

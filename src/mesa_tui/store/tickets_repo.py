@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.catalog import ServiceRef
+from mesa_tui.domain.changes import LastChange
 from mesa_tui.domain.sla import SlaTargets
 from mesa_tui.domain.staff import Group
 from mesa_tui.domain.ticket_record import TicketRecord
@@ -321,6 +322,26 @@ def timeline(s: Session, ticket_id: int) -> list[EventInfo | CommentInfo]:
     ]
     items.sort(key=lambda i: (i.at, isinstance(i, CommentInfo), i.id), reverse=True)
     return items
+
+
+def last_change(s: Session, ticket_id: int) -> LastChange | None:
+    """The ticket's version and its newest event (when, by whom); None if there is no such ticket."""
+    version = s.exec(select(Ticket.version).where(Ticket.id == ticket_id)).first()
+    if version is None:
+        return None
+    q = (
+        select(TicketEvent.at, TicketEvent.actor_id, TicketEvent.operator_id)
+        .where(TicketEvent.ticket_id == ticket_id)
+        .order_by(col(TicketEvent.id).desc())
+        .limit(1)
+    )
+    event = s.exec(q).first()
+    if event is None:
+        return LastChange(ticket_id, version, None, "Sistema")
+    at, actor_id, operator_id = event
+    who = names_by_id(s, Agent, (actor_id, operator_id), "full_name")
+    actor = who.get(actor_id, "Sistema") if actor_id else "Sistema"
+    return LastChange(ticket_id, version, at, actor, who.get(operator_id, "") if operator_id else "")
 
 
 def add_comment(s: Session, ticket_id: int, author_id: int | None, at: datetime, body: str, public: bool) -> None:

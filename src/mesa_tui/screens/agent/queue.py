@@ -15,6 +15,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static, Tab, Tabs
 
+from mesa_tui.domain.changes import TicketChange
 from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.limits import SEARCH
 from mesa_tui.domain.queue import (
@@ -282,6 +283,11 @@ class QueueScreen(MesaScreen[None], TicketKeys):
             self.refresh_queue()
 
     def on_screen_resume(self) -> None:
+        if self.page is not None:
+            self.refresh_queue()
+
+    def tickets_changed(self, changes: tuple[TicketChange, ...]) -> None:
+        # Any change may move a ticket into or out of this page: read it again, keyed.
         if self.page is not None:
             self.refresh_queue()
 

@@ -12,8 +12,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Label, Static
 
+from mesa_tui.domain.changes import LastChange, TicketChange, ago, touches
 from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.sla import Clock, ClockState, format_remaining
 from mesa_tui.domain.tickets import CommentInfo, EventInfo, TicketInfo
@@ -88,6 +90,13 @@ class TicketScreen(MesaScreen[None], TicketKeys):
     BINDINGS = [
         Binding("escape,q", "back", "Volver", id="ticket.back", tooltip="Volver a la cola"),
         Binding("R", "refresh", "Actualizar", show=False, id="ticket.refresh", tooltip="Volver a leer el caso"),
+        Binding(
+            "v",
+            "see_change",
+            "Ver cambios",
+            id="ticket.see_change",
+            tooltip="Otra persona modificó el caso: volver a leerlo para ver lo nuevo",
+        ),
         Binding("n", "new_ticket", "Nuevo", show=False, id="ticket.new", tooltip="Registrar un caso nuevo"),
         Binding("j", "scroll('down')", "Bajar", show=False, id="ticket.scroll_down", tooltip="Bajar en el historial"),
         Binding("k", "scroll('up')", "Subir", show=False, id="ticket.scroll_up", tooltip="Subir en el historial"),
@@ -98,10 +107,14 @@ class TicketScreen(MesaScreen[None], TicketKeys):
         self.ticket_id = ticket_id
         self.view: TicketView | None = None
         self._reader: Loader[TicketView] = Loader(self, "ticket", self._failed)
+        self._changes: Loader[LastChange] = Loader(self, "ticket-change")
+        self.newer: LastChange | None = None  # a newer version than the one on view, and who made it
+        self._ages: Timer | None = None
         self.ticket_actions = TicketActions(self, self.current_ticket, self.after_action)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Cargando el caso…", style="dim"), id="topbar")
+        yield Static("", id="ticket-changed")
         yield Static("", id="ticket-subject")
         with Horizontal(id="ticket-main"):
             yield Static("", id="ticket-fields")
@@ -122,6 +135,8 @@ class TicketScreen(MesaScreen[None], TicketKeys):
 
     def _show(self, view: TicketView) -> None:
         self.view = view
+        if self.newer is not None and self.newer.version <= view.info.version:
+            self._show_changed(None)
         info = view.info
         self.query_one("#topbar", Static).update(self._head(info))
         self.query_one("#ticket-subject", Static).update(Text(info.subject, style="bold"))
@@ -135,6 +150,57 @@ class TicketScreen(MesaScreen[None], TicketKeys):
         self.notify(error.message, title="No se pudo abrir el caso", severity="error", timeout=8, markup=False)
         if isinstance(error, NotFound) or self.view is None:
             self.dismiss()
+
+    # --- changes made elsewhere ---------------------------------------------------------
+
+    def tickets_changed(self, changes: tuple[TicketChange, ...]) -> None:
+        shown = self.newer.version if self.newer is not None else self.view.info.version if self.view else None
+        if shown is not None and touches(changes, self.ticket_id, shown):
+            self._look_for_change()
+
+    def on_screen_resume(self) -> None:
+        # Changes told while a dialog covered the ticket were not looked at.
+        if self.view is not None:
+            self._look_for_change()
+
+    def _look_for_change(self) -> None:
+        ctx, ticket_id = self.ctx, self.ticket_id
+        self._changes.load(lambda: ctx.desk.last_change(ctx.actor, ticket_id), self._change_read)
+
+    def _change_read(self, change: LastChange) -> None:
+        # A reload under way brings the new version itself.
+        if self.view is not None and self._reader.fresh and change.version > self.view.info.version:
+            self._show_changed(change)
+
+    def _show_changed(self, change: LastChange | None) -> None:
+        self.newer = change
+        banner = self.query_one("#ticket-changed", Static)
+        banner.set_class(change is not None, "-shown")
+        if self._ages is not None:
+            self._ages.stop()
+            self._ages = None
+        if change is not None:
+            self._age_banner()
+            self._ages = self.set_interval(1, self._age_banner)
+        self.refresh_bindings()
+
+    def _age_banner(self) -> None:
+        change = self.newer
+        if change is None:
+            return
+        line = Text.assemble(("Modificado por ", "bold"), (change.by, "bold"))
+        if change.at is not None:
+            line.append(f" {ago((self.ctx.now() - change.at).total_seconds())}")
+        line.append(" · v para ver los cambios", style="italic")
+        self.query_one("#ticket-changed", Static).update(line)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "see_change":
+            return self.newer is not None
+        return super().check_action(action, parameters)
+
+    def action_see_change(self) -> None:
+        self.reload()
 
     # --- rendering --------------------------------------------------------------------
 

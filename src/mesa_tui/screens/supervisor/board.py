@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.widgets import Static, Tab, Tabs
 
 from mesa_tui.domain.board import BOARD_ORDER, BoardGroup, SlaBoardCounts, SlaBoardPage, SlaBoardRow
+from mesa_tui.domain.changes import TicketChange
 from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.queue import PageDirection, PageRequest, SlaView
 from mesa_tui.domain.text import thousands
@@ -279,6 +280,12 @@ class SlaBoardScreen(SupervisorScreen):
     def on_screen_resume(self) -> None:
         if self.allowed and self.pager.page is not None:
             self.refresh_board()
+
+    def tickets_changed(self, changes: tuple[TicketChange, ...]) -> None:
+        # The page only, keyed: the group counts (a read over every open ticket)
+        # keep to the 30-s refresh.
+        if self.allowed and self.pager.page is not None:
+            self.pager.refresh()
 
     # --- the table's requests -----------------------------------------------------------
 
