@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from mesa_tui.cli import common
 
+if TYPE_CHECKING:
+    from mesa_tui.domain.tickets import ActorInfo
+    from mesa_tui.services.desk import Desk
+    from mesa_tui.services.identity import Identity
+
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from mesa_tui.keymap import KeymapError, load_keymap
-
     desk = common.desk(args)
     identity = common.identity(desk.db)
     where = common.where()
@@ -25,6 +29,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.login:
         method = f"sistema operativo, --as {args.as_login}" if args.as_login else "sistema operativo"
         actor = identity.open_session(common.actor(args, desk), where, method)
+    return run_app(desk, identity, actor, where)
+
+
+def run_app(
+    desk: Desk, identity: Identity, actor: ActorInfo | None, where: str, idle_minutes: float | None = None
+) -> int:
+    """Run the TUI as `actor` (None: the login screen first) until it ends, and audit the end."""
+    from mesa_tui.keymap import KeymapError, load_keymap
+
     try:
         keymap = load_keymap()
     except KeymapError as exc:
@@ -33,7 +46,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from mesa_tui.app import MesaApp
     from mesa_tui.screens.loading import SESSION_ENDED
 
-    app = MesaApp(desk, actor, keymap=keymap, identity=identity, where=where)
+    app = MesaApp(desk, actor, keymap=keymap, identity=identity, where=where, idle_minutes=idle_minutes)
     app.run()
     ended = app.return_code == SESSION_ENDED
     if app.session_actor is not None:

@@ -163,5 +163,10 @@ def write_catalog_file(path: str, text: str) -> tuple[str, int]:
             out.write(text.encode("utf-8"))
     except OSError as exc:
         raise ValidationError("path", describe_os_error(exc, file, "escribir")) from None
+    return str(file.resolve()), service_count(text)
+
+
+def service_count(text: str) -> int:
+    """How many services an exported catalog file holds."""
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return str(file.resolve()), max(len(lines) - 1, 0)  # minus the header
+    return max(len(lines) - 1, 0)  # minus the header
