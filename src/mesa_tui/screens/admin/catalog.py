@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
-from mesa_tui.domain.catalog import CatalogEntry
+from mesa_tui.domain.catalog import CatalogEntry, service_count
 from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.limits import CATALOG
 from mesa_tui.domain.schedules import WorkSchedule
@@ -28,7 +28,7 @@ from mesa_tui.screens.admin.catalog_file import ExportDialog, ImportDialog
 from mesa_tui.screens.admin.schedules import schedule_options
 from mesa_tui.screens.delivery import in_browser
 from mesa_tui.screens.dialogs import ConfirmDialog
-from mesa_tui.services.catalog import ImportResult, service_count, write_catalog_file
+from mesa_tui.services.catalog import ImportResult, write_catalog_file
 from mesa_tui.widgets.form import FormField
 from mesa_tui.widgets.keyed_table import Column, KeyedTable, Row
 from mesa_tui.widgets.limited import LimitedInput, LimitedTextArea
