@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 
 from mesa_tui.domain.changes import TicketChange
 from mesa_tui.domain.errors import DeskError
@@ -38,6 +42,19 @@ from mesa_tui.services.sessions import Sessions
 # session allocates (measured 90-110 ms -> 10-40 ms). Once after the first
 # paint, and again when the first reads (calendars, reference lists) are in.
 FREEZE_STARTUP_AFTER_S = 2.0
+
+# What counts as someone at the keyboard for the idle logout: keys, clicks, the
+# wheel, a paste. A mouse merely moving over a browser tab does not.
+ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
+LOGIN_MODE = "ingreso"  # a blank screen under the login shown again after a logout
+
+
+def idle_notice(minutes: float) -> str:
+    return f"Su sesión se cerró tras {minutes:g} minutos sin actividad. Ingrese de nuevo."
+
+
+def idle_reason(minutes: float) -> str:
+    return f"inactividad ({minutes:g} min)"
 
 
 class TicketsChanged(Message):
@@ -108,10 +125,14 @@ class MesaApp(App[None]):
         identity: Identity | None = None,
         where: str = "",
         live: bool = True,
+        idle_minutes: float | None = None,
     ) -> None:
-        """`actor` None: the login screen comes first (`mesa --login`), and the desk
-        opens as the agent who logs in. `live`: follow other sessions' changes to
-        tickets (the visible list or ticket re-reads within a second or two)."""
+        """`actor` None: the login screen comes first (`mesa --login`, a browser
+        session), and the desk opens as the agent who logs in. `live`: follow other
+        sessions' changes to tickets (the visible list or ticket re-reads within a
+        second or two). `idle_minutes`: after that long without a key or a click the
+        session is logged out (audited) and the login shows again; for sessions that
+        start at the login."""
         super().__init__()
         self.desk = desk
         self.clock = now or desk.now
@@ -121,7 +142,12 @@ class MesaApp(App[None]):
         self._watch: Watch | None = None
         self._watch_lock = threading.Lock()
         self._closed = False  # the app is gone: a watch that starts now stops at once
+        self._session_check: tuple[Loader[None], Timer] | None = None
+        self.idle_minutes = idle_minutes
         self._ctx: DeskContext | None = None
+        self._desk_modes: list[str] = []
+        self._has_login_mode = False
+        self._last_input = time.monotonic()
         if keymap:
             self.set_keymap(keymap)
         if actor is not None:
@@ -141,11 +167,14 @@ class MesaApp(App[None]):
         self._ctx = DeskContext(
             desk=self.desk, queue=QueueService(self.desk.db, now=self.clock), actor=actor, now=self.clock
         )
-        self.add_mode("agent", lambda: QueueScreen(self.ctx))
+        modes: dict[str, Callable[[], Screen[Any]]] = {"agent": lambda: QueueScreen(self.ctx)}
         if actor.is_supervisor:
-            self.add_mode("supervisor", lambda: supervisor_screen("board", self.ctx))
+            modes["supervisor"] = lambda: supervisor_screen("board", self.ctx)
         if actor.is_admin:
-            self.add_mode("admin", lambda: AdminScreen(self.ctx))
+            modes["admin"] = lambda: AdminScreen(self.ctx)
+        for name, factory in modes.items():
+            self.add_mode(name, factory)
+        self._desk_modes = list(modes)
 
     def on_mount(self) -> None:
         if self._ctx is None:
@@ -156,6 +185,41 @@ class MesaApp(App[None]):
             self._start_watch()
         self.call_after_refresh(gc.freeze)
         self.set_timer(FREEZE_STARTUP_AFTER_S, gc.freeze)
+        if self.idle_minutes is not None and self._ctx is None:
+            idle_s = self.idle_minutes * 60
+            self.set_interval(min(max(idle_s / 10, 0.25), 30.0), partial(self._check_idle, idle_s))
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, ACTIVITY):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    async def _check_idle(self, idle_s: float) -> None:
+        if self._ctx is not None and time.monotonic() - self._last_input >= idle_s:
+            assert self.idle_minutes is not None
+            await self.log_out(idle_notice(self.idle_minutes), idle_reason(self.idle_minutes))
+
+    async def log_out(self, notice: str, reason: str) -> None:
+        """End the session (audited with `reason`): every screen of the desk goes,
+        and the login shows `notice`."""
+        if self._ctx is None:
+            return
+        actor, self._ctx = self._ctx.actor, None
+        self._stop_watching()  # the session is closed below: its checks and live feed end with it
+        if not self._has_login_mode:
+            self.add_mode(LOGIN_MODE, Screen)
+            self._has_login_mode = True
+        await self.switch_mode(LOGIN_MODE)
+        self.push_screen(LoginScreen(self.identity, self.where, notice=notice), self._logged_in)
+        for mode in self._desk_modes:
+            await self.remove_mode(mode)
+        self._desk_modes = []
+        self.run_worker(
+            partial(self.identity.close_session, actor, self.where, reason),
+            thread=True,
+            exit_on_error=False,
+            group="session",
+        )
 
     def _logged_in(self, actor: ActorInfo | None) -> None:
         if actor is None:
@@ -175,7 +239,23 @@ class MesaApp(App[None]):
             return
         sessions = Sessions(self.desk.db, now=self.clock)
         checker: Loader[None] = Loader(self, "session-check")
-        self.set_interval(CHECK_SECONDS, lambda: checker.load(lambda: sessions.keep_alive(actor), lambda _: None))
+        self._session_check = (
+            checker,
+            self.set_interval(CHECK_SECONDS, lambda: checker.load(lambda: sessions.keep_alive(actor), lambda _: None)),
+        )
+
+    def _stop_watching(self) -> None:
+        """A logout: the session's checks stop (a check in flight is dropped) and so
+        does the live feed; the next login starts both again."""
+        if self._session_check is not None:
+            checker, timer = self._session_check
+            timer.stop()
+            checker.drop()
+            self._session_check = None
+        with self._watch_lock:
+            watch, self._watch = self._watch, None
+        if watch is not None:
+            watch.stop()
 
     # --- live updates -----------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import re
 import sys
 from typing import NoReturn
 
-from mesa_tui.cli import admin, audit, backup, catalog, reports, session, ssh, tickets
+from mesa_tui.cli import admin, audit, backup, catalog, reports, session, ssh, tickets, web
 
 
 class MesaParser(argparse.ArgumentParser):
@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     tickets.register(sub)
     ssh.register(sub)
     session.register(sub)
+    web.register(sub)
     return p
 
 

@@ -9,6 +9,7 @@ $USER, which anyone can set.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
 import pwd
@@ -50,6 +51,16 @@ def where() -> str:
     except (OSError, ValueError, AttributeError):
         parts.append("terminal sin tty")
     return " · ".join(parts)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (a name or an address) is this machine's loopback."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def database(args: argparse.Namespace, create: bool = False) -> Database:

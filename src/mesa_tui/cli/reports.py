@@ -134,7 +134,7 @@ def cmd_report_indicators(args: argparse.Namespace) -> int:
     year = args.year if args.year is not None else datetime.now(BOGOTA).year
     target = _target(args, f"indicadores-{year}.{args.format}")
     if target is None:
-        _to_stdout(reports.indicators_writer(actor, year, args.format))
+        _to_stdout(lambda out: reports.write_indicators(actor, year, out, args.format))
         return 0
     path = reports.export_indicators(actor, year, target, args.format)
     print(f"Indicadores {year} escritos en {path}")
@@ -146,7 +146,7 @@ def cmd_report_tickets(args: argparse.Namespace) -> int:
     reports, actor = _reports_and_actor(args)
     target = _target(args, f"casos-{args.date_from.isoformat()}-a-{args.date_to.isoformat()}.{args.format}")
     if target is None:
-        _to_stdout(reports.tickets_writer(actor, args.date_from, args.date_to, args.format))
+        _to_stdout(lambda out: reports.write_tickets(actor, args.date_from, args.date_to, out, args.format))
         return 0
     n = reports.export_tickets(actor, args.date_from, args.date_to, target, args.format)
     print(f"{thousands(n)} casos escritos en {target}")

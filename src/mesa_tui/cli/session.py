@@ -46,7 +46,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.login:
         method = f"sistema operativo, --as {args.as_login}" if args.as_login else "sistema operativo"
         actor = identity.open_session(common.actor(args, desk), where, method)
-    return _run_tui(desk, identity, where, actor)
+    return run_app(desk, identity, actor, where)
 
 
 def cmd_session(args: argparse.Namespace) -> int:
@@ -62,7 +62,7 @@ def cmd_session(args: argparse.Namespace) -> int:
         return 2
     asked = os.environ.get("SSH_ORIGINAL_COMMAND", "")
     method = "llave SSH" + (" (orden pedida ignorada)" if asked else "")
-    return _run_tui(desk, identity, where, identity.open_session(agent, where, method, kind="ssh"))
+    return run_app(desk, identity, identity.open_session(agent, where, method, kind="ssh"), where)
 
 
 def has_terminal() -> bool:
@@ -70,7 +70,10 @@ def has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _run_tui(desk: Desk, identity: Identity, where: str, actor: ActorInfo | None) -> int:
+def run_app(
+    desk: Desk, identity: Identity, actor: ActorInfo | None, where: str, idle_minutes: float | None = None
+) -> int:
+    """Run the TUI as `actor` (None: the login screen first) until it ends, and audit the end."""
     from mesa_tui.keymap import KeymapError, load_keymap
 
     try:
@@ -83,7 +86,7 @@ def _run_tui(desk: Desk, identity: Identity, where: str, actor: ActorInfo | None
     from mesa_tui.app import MesaApp
     from mesa_tui.screens.loading import SESSION_ENDED
 
-    app = MesaApp(desk, actor, keymap=keymap, identity=identity, where=where)
+    app = MesaApp(desk, actor, keymap=keymap, identity=identity, where=where, idle_minutes=idle_minutes)
     app.run()
     ended = app.return_code == SESSION_ENDED
     if app.session_actor is not None:

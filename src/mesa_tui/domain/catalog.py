@@ -263,3 +263,9 @@ def is_service_code(text: str) -> bool:
     """Whether `text` has the form of a service code: a policy scope names a service by
     its code, anything else is a category name."""
     return bool(CODE_RE.match(text))
+
+
+def service_count(text: str) -> int:
+    """How many services a catalog file holds (its lines but the comments and the header)."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return max(len(lines) - 1, 0)

@@ -41,10 +41,12 @@ class LoginScreen(Screen[ActorInfo]):
         Binding("ctrl+q", "app.quit", "Salir", id="login.quit", tooltip="Salir sin ingresar"),
     ]
 
-    def __init__(self, identity: Identity, where: str) -> None:
+    def __init__(self, identity: Identity, where: str, notice: str = "") -> None:
+        """`notice`: why the login shows again (a session logged out for inactivity)."""
         super().__init__()
         self.identity = identity
         self.where = where
+        self.notice = notice
         self.enrolling = False
         self._check: Loader[ActorInfo] = Loader(self, "login", self._refused, unexpected=UNEXPECTED)
 
@@ -66,6 +68,7 @@ class LoginScreen(Screen[ActorInfo]):
 
     def on_mount(self) -> None:
         self._show_mode()
+        self._say(self.notice)
         self.query_one("#login-user", Input).focus()
 
     def action_toggle_enrol(self) -> None:

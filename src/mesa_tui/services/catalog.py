@@ -20,6 +20,7 @@ from mesa_tui.domain.catalog import (
     compare_entries,
     format_catalog,
     parse_catalog,
+    service_count,
 )
 from mesa_tui.domain.errors import describe_os_error
 from mesa_tui.domain.tickets import ActorInfo
@@ -163,5 +164,4 @@ def write_catalog_file(path: str, text: str) -> tuple[str, int]:
             out.write(text.encode("utf-8"))
     except OSError as exc:
         raise ValidationError("path", describe_os_error(exc, file, "escribir")) from None
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return str(file.resolve()), max(len(lines) - 1, 0)  # minus the header
+    return str(file.resolve()), service_count(text)

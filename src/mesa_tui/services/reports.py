@@ -163,27 +163,35 @@ class Reports:
     # --- exports --------------------------------------------------------------------
 
     def export_indicators(self, actor: ActorInfo, year: int, path: str | Path, fmt: str) -> Path:
-        path = Path(path)
-        atomic_write(path, self.indicators_writer(actor, year, fmt))
-        return path
-
-    def indicators_writer(self, actor: ActorInfo, year: int, fmt: str) -> Callable[[BinaryIO], None]:
-        """The year's indicator file, read and checked now, written to whatever stream
-        the caller gives (a file beside its target, or the standard output)."""
         require_actor(actor)
         fmt = check_format(fmt)
         table = self.indicators(actor, year)
-        return lambda out: (_indicators_csv if fmt == "csv" else _indicators_xlsx)(table, out)
+        path = Path(path)
+        atomic_write(path, lambda out: (_indicators_csv if fmt == "csv" else _indicators_xlsx)(table, out))
+        return path
+
+    def write_indicators(self, actor: ActorInfo, year: int, out: BinaryIO, fmt: str) -> None:
+        """The indicators' file written to `out` (a browser download, the standard
+        output) instead of a path."""
+        require_actor(actor)
+        fmt = check_format(fmt)
+        (_indicators_csv if fmt == "csv" else _indicators_xlsx)(self.indicators(actor, year), out)
 
     def export_tickets(self, actor: ActorInfo, date_from: date, date_to: date, path: str | Path, fmt: str) -> int:
         """Tickets created from `date_from` to `date_to` (Bogotá dates, both
         included) with their SLA outcome; returns how many were written."""
-        return atomic_write(Path(path), self.tickets_writer(actor, date_from, date_to, fmt))
-
-    def tickets_writer(self, actor: ActorInfo, date_from: date, date_to: date, fmt: str) -> Callable[[BinaryIO], int]:
-        """The range checked now; the returned function writes the file to a stream
-        (read in one transaction as it writes) and returns how many tickets it holds."""
         require_actor(actor)
+        write = self._tickets_writer(actor, date_from, date_to, fmt)
+        return atomic_write(Path(path), write)
+
+    def write_tickets(self, actor: ActorInfo, date_from: date, date_to: date, out: BinaryIO, fmt: str) -> int:
+        """The ticket report written to `out` (a browser download, the standard
+        output) instead of a path."""
+        require_actor(actor)
+        return self._tickets_writer(actor, date_from, date_to, fmt)(out)
+
+    def _tickets_writer(self, actor: ActorInfo, date_from: date, date_to: date, fmt: str) -> Callable[[BinaryIO], int]:
+        """The report's input checked; what writes it once the file is open."""
         fmt = check_format(fmt)
         for field, which, day in (("date_from", "inicial", date_from), ("date_to", "final", date_to)):
             if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the indicators' years: no 0001 or 9999

@@ -9,12 +9,15 @@ The same answer from any folder, in this order:
    `~/.local/share/mesa-tui/mesa.db` (XDG_DATA_HOME).
 
 `lock_timeout` (seconds) comes from `MESA_LOCK_TIMEOUT`, else the settings
-file, else 15.
+file, else 15. `web_idle_minutes`: how long a browser session (`mesa web`) may
+sit without a key or a click before it is logged out, else 30.
 
 SSH sessions (services/ssh_keys.py) read an `[ssh]` section: `authorized_keys`,
 the file to keep (default: the SSH service account's ~/.ssh/authorized_keys), and
 `command`, the absolute path of the `mesa` the forced command runs (default: the
 `mesa` beside the running Python, as a virtual environment installs it).
+
+
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from typing import Any
 from mesa_tui.store.errors import DatabaseUnavailable
 
 DEFAULT_LOCK_TIMEOUT_S = 15.0
+DEFAULT_WEB_IDLE_MINUTES = 30.0
+MAX_WEB_IDLE_MINUTES = 24 * 60
 
 
 def settings_file() -> Path | None:
@@ -128,3 +133,21 @@ def ssh_setting(name: str) -> str | None:
         raise DatabaseUnavailable("[ssh] de la configuración debe ser una sección (tabla TOML).")
     value = section.get(name)
     return str(value) if value not in (None, "") else None
+
+
+def idle_minutes_problem(value: float) -> str:
+    """Why `value` can't be a browser session's idle time ("" when it can)."""
+    if not 0 < value <= MAX_WEB_IDLE_MINUTES:
+        return f"el tiempo de inactividad debe estar entre 0 y {MAX_WEB_IDLE_MINUTES} minutos (se leyó {value:g})"
+    return ""
+
+
+def web_idle_minutes() -> float:
+    raw: Any = settings().get("web_idle_minutes", DEFAULT_WEB_IDLE_MINUTES)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise DatabaseUnavailable(f"web_idle_minutes debe ser un número de minutos (se leyó {raw!r}).") from None
+    if problem := idle_minutes_problem(value):
+        raise DatabaseUnavailable(f"web_idle_minutes: {problem}.")
+    return value

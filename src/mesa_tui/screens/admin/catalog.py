@@ -18,13 +18,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
-from mesa_tui.domain.catalog import CatalogEntry
+from mesa_tui.domain.catalog import CatalogEntry, service_count
+from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.limits import CATALOG
 from mesa_tui.domain.schedules import WorkSchedule
 from mesa_tui.domain.targets import OFFICE
 from mesa_tui.screens.admin.base import AdminForm, AdminPanel, active_text, admin_list, counted, offered, selected
 from mesa_tui.screens.admin.catalog_file import ExportDialog, ImportDialog
 from mesa_tui.screens.admin.schedules import schedule_options
+from mesa_tui.screens.delivery import in_browser
 from mesa_tui.screens.dialogs import ConfirmDialog
 from mesa_tui.services.catalog import ImportResult, write_catalog_file
 from mesa_tui.widgets.form import FormField
@@ -257,6 +259,12 @@ class CatalogPanel(AdminPanel[_Catalog]):
         self.open_dialog(dialog, lambda e: f"{e.code} {verb}", keep=lambda e: e.code)
 
     def action_import_file(self) -> None:
+        if in_browser(self.app):
+            # The path would name a file of the desk's server, not of the admin's machine.
+            self.refused(
+                DeskError("En el navegador no se importan archivos: use «mesa catalog import» en el servidor.")
+            )
+            return
         dialog = ImportDialog(self.admin, self.actor, lambda v: self.admin.import_catalog(self.actor, v["text"]))
 
         def done(result: ImportResult) -> str:
@@ -268,8 +276,17 @@ class CatalogPanel(AdminPanel[_Catalog]):
         self.open_dialog(dialog, done)
 
     def action_export_file(self) -> None:
+        admin, actor = self.admin, self.actor
+
+        def run(v: dict[str, Any]) -> tuple[str, int]:
+            text = admin.export_catalog(actor)
+            if v["stream"] is not None:  # a browser session: a download
+                v["stream"].write(text.encode("utf-8"))
+                return f"la descarga {v['path']}", service_count(text)
+            return write_catalog_file(v["path"], text)
+
         self.open_dialog(
-            ExportDialog(lambda v: write_catalog_file(v["path"], self.admin.export_catalog(self.actor))),
+            ExportDialog(run),
             lambda written: f"Catálogo exportado: {counted(written[1], 'servicio', 'servicios')} en {written[0]}",
         )
 

@@ -4,6 +4,7 @@ service's (services/catalog.py); these dialogs do it in their worker."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from mesa_tui.domain.catalog import FIELD_LABELS, ImportStatus, PreviewRow
 from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.screens.admin.base import AdminForm, counted
+from mesa_tui.screens.delivery import DOWNLOAD_HINT, deliver, download_name, in_browser, name_problem
 from mesa_tui.screens.loading import UNEXPECTED, Loader
 from mesa_tui.screens.paths import is_dir, is_file, typed_path, unusable_path
 from mesa_tui.services.admin import Admin
@@ -157,24 +159,41 @@ class ImportDialog(AdminForm[ImportResult]):
 
 
 class ExportDialog(AdminForm[tuple[str, int]]):
-    """Where to save the catalog file; an existing file is replaced only on a second Ctrl+S."""
+    """Where to save the catalog file; an existing file is replaced only on a second Ctrl+S.
+    In a browser session only the download's name: `values()["stream"]` is the buffer
+    to write, handed to the browser once written (None in a terminal)."""
 
     def __init__(self, run: Callable[[dict[str, Any]], tuple[str, int]]) -> None:
         super().__init__("Exportar el catálogo de servicios", run, confirm="Exportar")
         self._armed: Path | None = None
+        self.stream: io.BytesIO | None = None
+        self.download = ""
 
     def fields(self) -> ComposeResult:
+        hint = "Texto UTF-8 con columnas separadas por tabulador: se abre en una hoja de cálculo y se vuelve a importar con «i»."
         yield FormField(
-            "Guardar en",
+            "Nombre del archivo" if in_browser(self.app) else "Guardar en",
             Input(DEFAULT_EXPORT, id="input-path", compact=True),
             "path",
-            hint="Texto UTF-8 con columnas separadas por tabulador: se abre en una hoja de cálculo y se vuelve a importar con «i».",
+            hint=f"{DOWNLOAD_HINT} {hint}" if in_browser(self.app) else hint,
         )
 
     def values(self) -> dict[str, Any]:
-        return {"path": self.query_one("#input-path", Input).value}
+        text = self.query_one("#input-path", Input).value
+        if in_browser(self.app):
+            self.stream, self.download = io.BytesIO(), download_name(text)
+            return {"path": self.download, "stream": self.stream}
+        return {"path": text, "stream": None}
+
+    def _succeeded(self, info: tuple[str, int]) -> None:
+        if self.stream is not None:
+            deliver(self.app, self.stream, self.download)
+        super()._succeeded(info)
 
     def problems(self, values: dict[str, Any]) -> dict[str, str]:
+        if in_browser(self.app):
+            problem = name_problem(self.query_one("#input-path", Input).value)
+            return {"path": problem} if problem else {}
         path = values["path"].strip()
         if not path:
             return {"path": "Escriba la ruta del archivo."}

@@ -10,7 +10,7 @@ and hands each the way to make the others.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,6 +22,7 @@ from mesa_tui.domain.text import thousands
 from mesa_tui.domain.vocab import Role
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext
+from mesa_tui.screens.delivery import in_browser
 from mesa_tui.screens.dialogs import Outcome
 from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
 from mesa_tui.services.reports import Reports
@@ -153,11 +154,13 @@ class SupervisorScreen(MesaScreen[None], inherit_bindings=False):
 
     def export_tickets(self) -> None:
         reports, actor = self.reports, self.ctx.actor
-        dialog = ExportTicketsDialog(
-            self.ctx.now(),
-            lambda v: (reports.export_tickets(actor, v["date_from"], v["date_to"], v["out"], v["format"]), v["out"]),
-        )
-        self.app.push_screen(dialog, self._tickets_exported)
+
+        def run(v: dict[str, Any]) -> tuple[int, str]:
+            if v["stream"] is not None:  # a browser session: a download
+                return reports.write_tickets(actor, v["date_from"], v["date_to"], v["stream"], v["format"]), v["out"]
+            return reports.export_tickets(actor, v["date_from"], v["date_to"], v["out"], v["format"]), v["out"]
+
+        self.app.push_screen(ExportTicketsDialog(self.ctx.now(), run), self._tickets_exported)
 
     def _tickets_exported(self, outcome: Outcome[tuple[int, str]] | None) -> None:
         if outcome is None:
@@ -166,7 +169,8 @@ class SupervisorScreen(MesaScreen[None], inherit_bindings=False):
             self.notify_refusal(outcome.error)
             return
         count, path = outcome.info
-        self.notify(f"{cases(count)} en {path}", title="Informe de casos exportado", timeout=8, markup=False)
+        where = f" · descargado como {path}" if in_browser(self.app) else f" en {path}"
+        self.notify(f"{cases(count)}{where}", title="Informe de casos exportado", timeout=8, markup=False)
 
     def notify_read_error(self, what: str, error: str) -> None:
         self.notify(f"No se pudo leer {what}: {error}", title="Error", severity="error", timeout=10, markup=False)

@@ -11,6 +11,7 @@ says so.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
@@ -23,6 +24,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Select, Static
 
 from mesa_tui.domain.dates import parse_day
+from mesa_tui.screens.delivery import DOWNLOAD_HINT, deliver, download_name, in_browser, name_problem
 from mesa_tui.screens.dialogs import ActionDialog, ConfirmDialog, Outcome
 from mesa_tui.screens.paths import is_dir, is_file, typed_path, unusable_path
 from mesa_tui.widgets.form import FormField
@@ -55,20 +57,35 @@ def with_format(path: str, fmt: str) -> str:
 
 
 class ExportDialog(ActionDialog[R]):
-    """The file and its format; subclasses add what the report is about."""
+    """The file and its format; subclasses add what the report is about.
+
+    In a browser session the file is only a name: `values()["stream"]` is the
+    buffer the report is written to, handed to the browser once it is written
+    (None in a terminal, where `values()["out"]` is the path)."""
 
     def __init__(self, title: str, file_name: str, run: Callable[[dict[str, Any]], R], intro: str = "") -> None:
         super().__init__(title, run, confirm="Exportar", intro=intro)
         self.add_class("export-dialog")
-        self.auto_path = f"{default_folder()}/{file_name}.xlsx"
+        self.file_name = file_name
+        self.auto_path = ""
         self.replace_ok: Path | None = None  # the existing file the supervisor agreed to replace
+        self.stream: io.BytesIO | None = None  # the last submitted download (browser sessions)
+        self.download = ""  # and its name
+
+    @property
+    def web(self) -> bool:
+        return in_browser(self.app)
+
+    def proposed(self, file_name: str, fmt: str = "xlsx") -> str:
+        return f"{file_name}.{fmt}" if self.web else f"{default_folder()}/{file_name}.{fmt}"
 
     def file_fields(self) -> ComposeResult:
+        self.auto_path = self.proposed(self.file_name)
         yield FormField(
             "Archivo",
             Input(self.auto_path, id="input-out"),
             "out",
-            hint="~ es su carpeta personal. Enter exporta.",
+            hint=f"{DOWNLOAD_HINT} Enter exporta." if self.web else "~ es su carpeta personal. Enter exporta.",
         )
         yield Static("", id="export-exists", classes="field-hint")
         yield FormField(
@@ -109,18 +126,24 @@ class ExportDialog(ActionDialog[R]):
     @on(Input.Changed, "#input-out")
     def _check_exists(self) -> None:
         text = self.path_box.value.strip()
-        exists = bool(text) and is_file(typed_path(text))
+        exists = bool(text) and not self.web and is_file(typed_path(text))
         note = self.query_one("#export-exists", Static)
         note.update("Ese archivo ya existe: se preguntará antes de reemplazarlo." if exists else "")
         note.display = exists
 
     def values(self) -> dict[str, Any]:
         text = self.path_box.value.strip()
+        if self.web:
+            self.stream, self.download = io.BytesIO(), download_name(text)
+            return {"out": self.download, "format": self.fmt, "stream": self.stream}
         path = typed_path(text)
-        return {"out": str(path) if path is not None else text, "format": self.fmt}
+        return {"out": str(path) if path is not None else text, "format": self.fmt, "stream": None}
 
     def action_submit(self) -> None:
         """Export; over a file that is already there, only once the supervisor says so."""
+        if self.web:
+            super().action_submit()
+            return
         values = self.values()
         target = Path(values["out"])
         if not self.busy and not self.problems(values) and is_file(target) and target != self.replace_ok:
@@ -139,8 +162,16 @@ class ExportDialog(ActionDialog[R]):
             self.replace_ok = target
             self.action_submit()
 
+    def _succeeded(self, info: R) -> None:
+        if self.stream is not None:
+            deliver(self.app, self.stream, self.download)
+        super()._succeeded(info)
+
     def problems(self, values: dict[str, Any]) -> dict[str, str]:
         text = self.path_box.value.strip()
+        if self.web:
+            problem = name_problem(text)
+            return {"out": problem} if problem else {}
         if not text:
             return {"out": "Escriba la ruta del archivo."}
         if typed_path(text) is None:
@@ -150,8 +181,8 @@ class ExportDialog(ActionDialog[R]):
         return {}
 
 
-class ExportIndicatorsDialog(ExportDialog[Path]):
-    def __init__(self, year: int, run: Callable[[dict[str, Any]], Path]) -> None:
+class ExportIndicatorsDialog(ExportDialog[str]):
+    def __init__(self, year: int, run: Callable[[dict[str, Any]], str]) -> None:
         super().__init__(
             f"Exportar los indicadores de {year}",
             f"mesa-indicadores-{year}",
@@ -192,7 +223,7 @@ class ExportTicketsDialog(ExportDialog[tuple[int, str]]):
         start = parse_day(self.query_one("#input-date_from", Input).value)
         end = parse_day(self.query_one("#input-date_to", Input).value)
         if start is not None and end is not None:
-            self.set_auto_path(f"{default_folder()}/{self._file_name(start, end)}.{self.fmt}")
+            self.set_auto_path(self.proposed(self._file_name(start, end), self.fmt))
 
     def values(self) -> dict[str, Any]:
         return {

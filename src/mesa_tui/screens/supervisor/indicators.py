@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 from functools import partial
-from pathlib import Path
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -336,16 +336,23 @@ class IndicatorsScreen(SupervisorScreen):
 
     def action_export(self) -> None:
         reports, actor, year = self.reports, self.ctx.actor, self.year
-        dialog = ExportIndicatorsDialog(year, lambda v: reports.export_indicators(actor, year, v["out"], v["format"]))
+
+        def run(v: dict[str, Any]) -> str:
+            if v["stream"] is not None:  # a browser session: a download
+                reports.write_indicators(actor, year, v["stream"], v["format"])
+                return f"Descargado como {v['out']}"
+            return str(reports.export_indicators(actor, year, v["out"], v["format"]))
+
+        dialog = ExportIndicatorsDialog(year, run)
         self.app.push_screen(dialog, lambda outcome: self._exported(year, outcome))
 
-    def _exported(self, year: int, outcome: Outcome[Path] | None) -> None:
+    def _exported(self, year: int, outcome: Outcome[str] | None) -> None:
         if outcome is None:
             return
         if outcome.error is not None:
             self.notify_refusal(outcome.error)
             return
-        self.notify(str(outcome.info), title=f"Indicadores de {year} exportados", timeout=8, markup=False)
+        self.notify(outcome.info, title=f"Indicadores de {year} exportados", timeout=8, markup=False)
 
     def action_export_tickets(self) -> None:
         self.export_tickets()
