@@ -41,9 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "bench")]
 
 import aiohttp  # noqa: E402
+from tui_bench import ensure_db  # noqa: E402
 
 from tests.cli.browser import Tab, log_in, mesa_web, open_tab  # noqa: E402
-from tui_bench import ensure_db  # noqa: E402
 
 PASSWORD = "Banco-de-pruebas-2026"
 CODE = re.compile(r"MDA-\d{4}-\d{6}")
