@@ -50,15 +50,16 @@ def ensure_db(tickets: int, folder: Path) -> Path:
     if path.exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "MESA_DATABASE_URL": f"sqlite:///{path}"}
-    mesa = str(Path(sys.executable).with_name("mesa"))
+    # This checkout's mesa (not whichever one is installed), as a user would run it.
+    env = {**os.environ, "MESA_DATABASE_URL": f"sqlite:///{path}", "PYTHONPATH": str(ROOT / "src")}
+    mesa = [sys.executable, "-m", "mesa_tui"]
     print(f"creando {path} con mesa demo --tickets {tickets} ...", flush=True)
     for args in (
         ["db", "upgrade"],
         ["catalog", "import", str(ROOT / "db" / "catalog.tsv")],
         ["demo", "--tickets", str(tickets)],
     ):
-        subprocess.run([mesa, *args], env=env, check=True, cwd=ROOT)
+        subprocess.run([*mesa, *args], env=env, check=True, cwd=ROOT)
     return path
 
 
