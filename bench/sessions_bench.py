@@ -155,11 +155,13 @@ async def live_update(tab: Tab, db_url: str, login: str) -> float:
     from mesa_tui.services.identity import Identity
     from mesa_tui.store.engine import Database
 
-    target = None
+    target = old = None
     for line in tab.screen.display:
-        if (found := CODE.search(line)) and ("Asignado" in line or "Nuevo" in line):
-            target = found.group(0)
-            break
+        if found := CODE.search(line):
+            old = next((status for status in ("Asignado", "Nuevo") if status in line), None)
+            if old is not None:
+                target = found.group(0)
+                break
     if target is None:
         return float("nan")
     db = Database(db_url)
@@ -169,8 +171,10 @@ async def live_update(tab: Tab, db_url: str, login: str) -> float:
         ticket = desk.find(who, target)
         start = time.perf_counter()
         await asyncio.to_thread(desk.take, who, ticket.id)
+        # Taken, its clock moves on to the solution: the row shows "En proceso", or moves
+        # elsewhere in the due-time order. Either way the old row is gone from the screen.
         shown = await tab.until(
-            lambda: any(target in line and "En proceso" in line for line in tab.screen.display), timeout=20
+            lambda: not any(target in line and old in line for line in tab.screen.display), timeout=20
         )
         return (time.perf_counter() - start) * 1000 if shown else float("nan")
     finally:

@@ -47,12 +47,13 @@ FILTER_TERMS = ("impresora", "marrugo", "vpn no conecta", "zzzz")
 
 def ensure_db(tickets: int, folder: Path) -> Path:
     path = folder / f"mesa-{tickets}.db"
-    if path.exists():
-        return path
-    folder.mkdir(parents=True, exist_ok=True)
     # This checkout's mesa (not whichever one is installed), as a user would run it.
     env = {**os.environ, "MESA_DATABASE_URL": f"sqlite:///{path}", "PYTHONPATH": str(ROOT / "src")}
     mesa = [sys.executable, "-m", "mesa_tui"]
+    if path.exists():  # a desk kept from an earlier run: brought to this checkout's schema, as an upgrade would
+        subprocess.run([*mesa, "db", "upgrade"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
     print(f"creando {path} con mesa demo --tickets {tickets} ...", flush=True)
     for args in (
         ["db", "upgrade"],
