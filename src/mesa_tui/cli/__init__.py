@@ -15,7 +15,7 @@ import re
 import sys
 from typing import NoReturn
 
-from mesa_tui.cli import admin, audit, backup, catalog, reports, session, tickets
+from mesa_tui.cli import admin, audit, backup, catalog, reports, requesters, session, tickets
 
 
 class MesaParser(argparse.ArgumentParser):
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.register(sub)
     backup.register(sub)
     tickets.register(sub)
+    requesters.register(sub)
     return p
 
 

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from mesa_tui.domain.limits import too_long
 from mesa_tui.domain.text import fold
@@ -144,7 +145,7 @@ class RequesterValues:
     vip: bool
     notes: str
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 

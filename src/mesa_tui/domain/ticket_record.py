@@ -102,7 +102,7 @@ class TicketRecord:
         requester_name: str,
         requester_dependency: str,
         requester_contact: str,
-        requester_id: int | None,
+        requester_id: int | None = None,
         channel: str,
         service_id: int,
         type: str,

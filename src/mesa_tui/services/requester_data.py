@@ -1,8 +1,8 @@
 """The directory's files and the personal-data rights (Ley 1581 de 2012), administrators only:
 
 - import the entity's staff from a spreadsheet (csv or xlsx), all or nothing. Each line
-  updates the requester with its e-mail, else the one with its document, else creates
-  one: importing the same file again changes nothing, and a newer file from human
+  updates the requester with its e-mail, else the one with its document (a line with
+  neither: the one requester of that name who has neither), else creates one: importing the same file again changes nothing, and a newer file from human
   resources brings everyone up to date without making duplicates. Blank cells change
   nothing (a file without phones never erases the phones agents typed). A line whose
   e-mail is one requester's and document another's is refused. Dependencies the list
@@ -174,6 +174,8 @@ def _import(s: Session, who: ActorInfo, now: datetime, lines: list[ImportLine]) 
                 dep_id = dep.id
         values = replace(values, dependency_id=dep_id)
         target = by_email if by_email is not None else by_doc
+        if target is None and values.email is None and values.document_number is None:
+            target = repo.by_name_only(s, values.name)
         if target is None:
             requester_id = repo.insert(s, values, now, None)
             fields = {f: (None, v) for f, v in values.as_dict().items() if v not in (None, "", False)}

@@ -98,6 +98,18 @@ def by_document(s: Session, document_type: str, number: str) -> int | None:
     return s.execute(q).scalar_one_or_none()
 
 
+def by_name_only(s: Session, name: str) -> int | None:
+    """The one requester named `name` (folded) who has neither e-mail nor document."""
+    q = sa.select(_R.c.id).where(
+        _R.c.search_text == search_key(name, None, None),
+        _R.c.email.is_(None),
+        _R.c.document_number.is_(None),
+        _R.c.anonymized.is_(False),
+    )
+    found = list(s.execute(q.limit(2)).scalars())
+    return found[0] if len(found) == 1 else None
+
+
 def search(s: Session, text: str, limit: int, include_inactive: bool = False) -> tuple[list[RequesterInfo], bool]:
     """Requesters whose name, e-mail or document contain every word of `text` (folded),
     by name; (up to `limit`, whether there were more)."""
@@ -117,7 +129,7 @@ def ids_matching_email(text: str, limit: int) -> sa.Select[Any]:
 
 
 def insert(s: Session, values: RequesterValues, now: datetime, notice: str | None) -> int:
-    result = s.execute(
+    result: sa.CursorResult[Any] = s.execute(  # type: ignore[assignment]  # an INSERT's result is a cursor's
         sa.insert(_R).values(
             **values.as_dict(),
             search_text=search_key(values.name, values.email, values.document_number),
@@ -156,7 +168,7 @@ def dependency_name(s: Session, dependency_id: int | None) -> str:
 def sync_tickets(s: Session, requester_id: int, name: str, dependency: str, contact: str) -> int:
     """Rewrite the snapshot of the requester on every ticket of theirs; how many changed.
     Not a change of the ticket (no version, no event): the requester's event says it."""
-    result = s.execute(
+    result: sa.CursorResult[Any] = s.execute(  # type: ignore[assignment]  # an UPDATE's result is a cursor's
         sa.update(_T)
         .where(
             _T.c.requester_id == requester_id,
@@ -264,7 +276,8 @@ def dependency_by_key(s: Session) -> dict[str, DependencyInfo]:
 
 
 def insert_dependency(s: Session, name: str) -> int:
-    key = s.execute(sa.insert(_D).values(name=name, active=True)).inserted_primary_key
+    result: sa.CursorResult[Any] = s.execute(sa.insert(_D).values(name=name, active=True))  # type: ignore[assignment]
+    key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
 
@@ -283,7 +296,7 @@ def bulk_insert(s: Session, rows: Iterable[dict[str, Any]]) -> None:
 def rename_in_tickets(s: Session, dependency_id: int, name: str) -> int:
     """The new name of a dependency on the snapshot of its requesters' tickets."""
     people = sa.select(_R.c.id).where(_R.c.dependency_id == dependency_id)
-    result = s.execute(
+    result: sa.CursorResult[Any] = s.execute(  # type: ignore[assignment]  # an UPDATE's result is a cursor's
         sa.update(_T)
         .where(_T.c.requester_id.in_(people), _T.c.requester_dependency != name)
         .values(requester_dependency=name)
