@@ -81,7 +81,9 @@ def test_create_find_and_edit_rewrites_the_tickets_snapshot(people, desk, jperez
 
 
 def test_e_mail_and_document_are_unique_and_bad_input_changes_nothing(people, jperez):
-    people.create(jperez, RequesterInput(name="Ana", email="ana@x.gov.co", document_type="CC", document_number="123456"))
+    people.create(
+        jperez, RequesterInput(name="Ana", email="ana@x.gov.co", document_type="CC", document_number="123456")
+    )
     before = _count(people.db, "requester")
     cases = [
         (RequesterInput(name="Otra", email="ANA@x.gov.co"), "email"),
@@ -243,7 +245,9 @@ def test_correction_is_audited_as_such_without_copying_personal_data(people, jpe
     with pytest.raises(ValidationError) as err:
         people.correct(boss, ana.id, RequesterInput(name="Ana Díaz"), "")
     assert err.value.field == "reason"
-    fixed = people.correct(boss, ana.id, RequesterInput(name="Ana Díaz", email="adiaz@cartagena.gov.co"), "Pidió corregir")
+    fixed = people.correct(
+        boss, ana.id, RequesterInput(name="Ana Díaz", email="adiaz@cartagena.gov.co"), "Pidió corregir"
+    )
     assert (fixed.name, fixed.email) == ("Ana Díaz", "adiaz@cartagena.gov.co")
     with people.db.read() as s:
         action, changes, note = s.execute(
@@ -255,7 +259,8 @@ def test_correction_is_audited_as_such_without_copying_personal_data(people, jpe
 
 def test_anonymization_blanks_the_person_and_keeps_every_count(people, desk, reports, jperez, sup, boss, now):
     ana = people.create(
-        jperez, RequesterInput(name="Ana Díaz", email="adiaz@cartagena.gov.co", document_type="CC", document_number="1047")
+        jperez,
+        RequesterInput(name="Ana Díaz", email="adiaz@cartagena.gov.co", document_type="CC", document_number="1047"),
     )
     other = desk.log(jperez, new_ticket(requester_contact="otro@cartagena.gov.co"))
     mine = [desk.log(jperez, new_ticket(requester_id=ana.id)) for _ in range(3)]
