@@ -51,8 +51,8 @@ class RequesterTicket:
     code: str
     subject: str
     status: str
-    priority: str
     created_at: datetime
+    priority: str
 
 
 class Requesters(RequesterData):
