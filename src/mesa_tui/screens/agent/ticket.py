@@ -36,6 +36,7 @@ from mesa_tui.widgets.format import (
     channel_label,
     fmt_date,
     fmt_dt,
+    fmt_short,
     level_label,
     mode_label,
     nature_label,
@@ -121,7 +122,7 @@ class OtherTicketsDialog(ModalScreen[int | None]):
 def _other_line(t: RequesterTicket) -> Text:
     line = Text.assemble((t.code, "bold"), "  ")
     line.append_text(status_text(t.status))
-    line.append(f"  {fmt_dt(t.created_at)}  ")
+    line.append(f"  {fmt_short(t.created_at)}  ")
     line.append(t.subject)
     return line
 
