@@ -20,6 +20,7 @@ from mesa_tui.screens.admin.categories import CategoriesPanel
 from mesa_tui.screens.admin.groups import GroupsPanel
 from mesa_tui.screens.admin.matrix import MatrixPanel
 from mesa_tui.screens.admin.policies import PoliciesPanel
+from mesa_tui.screens.admin.requesters import RequestersPanel
 from mesa_tui.screens.admin.schedules import SchedulesPanel
 from mesa_tui.screens.admin.settings import SettingsPanel
 from mesa_tui.screens.admin.staff import AgentsPanel
@@ -39,7 +40,13 @@ AREAS: tuple[tuple[str, str, type[AdminPanel[Any]]], ...] = (
     ("calendar", "Calendario", CalendarPanel),
     ("schedules", "Horarios", SchedulesPanel),
     ("settings", "Parámetros", SettingsPanel),
+    ("requesters", "Solicitantes", RequestersPanel),
 )
+
+
+def area_key(number: int) -> str:
+    """The key of the tab in position `number` (1 to 10): 1 ... 9, then 0."""
+    return str(number % 10)
 
 
 class AdminTabs(Tabs, can_focus=False):
@@ -55,7 +62,7 @@ class AdminScreen(MesaScreen[None]):
     BINDINGS = [
         *(
             Binding(
-                str(number),
+                area_key(number),
                 f"area('{name}')",
                 label,
                 show=False,
@@ -87,7 +94,10 @@ class AdminScreen(MesaScreen[None]):
             )
         else:
             yield AdminTabs(
-                *(Tab(f"{n} {label}", id=f"tab-{name}") for n, (name, label, _p) in enumerate(AREAS, start=1)),
+                *(
+                    Tab(f"{area_key(n)} {label}", id=f"tab-{name}")
+                    for n, (name, label, _p) in enumerate(AREAS, start=1)
+                ),
                 id="admin-tabs",
             )
             with ContentSwitcher(initial=f"panel-{AREAS[0][0]}", id="admin-panels"):
