@@ -112,7 +112,8 @@ class RequesterPicker(Vertical):
             return
         self._shown = list(found)
         options = self.query_one("#requester-options", OptionList)
-        width = max((options.size.width or 58) - 2, 20)
+        # One line per person (the list wraps long ones otherwise), room left for the scrollbar.
+        width = max((self.size.width or 58) - 4, 20)
         items = [Option(_label(r, width), id=str(r.id)) for r in self._shown]
         if text.strip():
             items.append(Option(Text.assemble(("+ Nuevo solicitante: ", "bold green"), text.strip()), id=NEW))
@@ -148,6 +149,7 @@ class RequesterPicker(Vertical):
 
     def choose(self, requester: RequesterInfo) -> None:
         self.value = requester
+        self.query_one("#requester-options", OptionList).display = False
         self.query_one("#requester-chosen", Static).update(chosen_text(requester))
         self.post_message(self.Chosen(self, requester))
 

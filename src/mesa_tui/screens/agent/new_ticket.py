@@ -104,7 +104,7 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
                     "Solicitante (directorio)",
                     RequesterPicker(id="input-requester_id"),
                     "requester_id",
-                    hint="O escriba sus datos abajo: se agrega al directorio al registrar.",
+                    hint="O escriba sus datos abajo: quedan en el directorio.",
                 )
                 yield FormField(
                     "Nombre del solicitante",
