@@ -31,6 +31,7 @@ from mesa_tui.domain.limits import REASON
 from mesa_tui.domain.requester_import import ImportLine, RequesterFileError, parse_lines
 from mesa_tui.domain.requesters import RequesterInfo, RequesterValues, anonymized, dependency_key
 from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.services.actors import require_actor
 from mesa_tui.services.checks import required_text
 from mesa_tui.services.errors import ValidationError
 from mesa_tui.services.files import atomic_write, xlsx_row
@@ -95,6 +96,7 @@ class RequesterData(RequesterBase):
     def export_data(self, actor: ActorInfo, requester_id: int, path: str) -> tuple[str, int]:
         """Everything the desk holds about one person, to `path` (.json or .xlsx):
         (the full path, how many tickets). The export itself is audited."""
+        require_actor(actor)
         file = _export_path(path)
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> tuple[str, int]:
@@ -118,6 +120,7 @@ class RequesterData(RequesterBase):
     def anonymize(self, actor: ActorInfo, requester_id: int, reason: str) -> RequesterInfo:
         """Blank the person's data in their record and their tickets' snapshot (Ley 1581:
         supresión), keeping every ticket and its statistics. It cannot be undone."""
+        require_actor(actor)
         reason = required_text(reason, "reason", "El motivo de la anonimización", REASON)
 
         def tx(s: Session, who: ActorInfo, now: datetime) -> RequesterInfo:

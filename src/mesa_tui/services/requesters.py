@@ -23,6 +23,7 @@ from mesa_tui.domain.requesters import (
     RequesterInput,
 )
 from mesa_tui.domain.tickets import ActorInfo
+from mesa_tui.services.actors import require_actor
 from mesa_tui.services.checks import required_text
 from mesa_tui.services.errors import ValidationError
 from mesa_tui.services.requester_base import (
@@ -95,6 +96,7 @@ class Requesters(RequesterData):
     # --- changing -----------------------------------------------------------------
 
     def create(self, actor: ActorInfo, new: RequesterInput) -> RequesterInfo:
+        require_actor(actor)
         values = checked(new)
         notice = _notice(new.privacy_notice_version)
 
@@ -116,11 +118,13 @@ class Requesters(RequesterData):
 
     def correct(self, actor: ActorInfo, requester_id: int, new: RequesterInput, reason: str) -> RequesterInfo:
         """A correction the person asked for (Ley 1581, art. 8: rectificación), with its reason."""
+        require_actor(actor)
         reason = required_text(reason, "reason", "El motivo de la corrección", REASON)
         return self._edit(actor, requester_id, new, "corregir", reason, admin_for="corregir datos personales")
 
     def record_notice(self, actor: ActorInfo, requester_id: int, version: str) -> RequesterInfo:
         """The person was shown the privacy notice `version` now."""
+        require_actor(actor)
         notice = _notice(version)
         if not notice:
             raise ValidationError("privacy_notice_version", "Escriba la versión del aviso de privacidad informado.")
@@ -158,6 +162,7 @@ class Requesters(RequesterData):
         note: str,
         admin_for: str | None = None,
     ) -> RequesterInfo:
+        require_actor(actor)
         values = checked(new)
         notice = _notice(new.privacy_notice_version)
 
