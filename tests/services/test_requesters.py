@@ -312,3 +312,24 @@ def test_dependencies_are_kept_by_admins_and_a_new_name_reaches_the_tickets(admi
     assert err.value.field == "dependency_id"
     # Who is already in an inactive dependency keeps it when edited.
     assert people.update(jperez, ana.id, RequesterInput(name="Ana B", dependency_id=dep.id)).dependency_id == dep.id
+
+
+def test_the_queue_finds_tickets_by_their_requesters_e_mail_and_name(people, desk, jperez, db):
+    from mesa_tui.domain.queue import PageRequest, QueueQuery, QueueView
+    from mesa_tui.services.queue import QueueService
+
+    ana = people.create(jperez, RequesterInput(name="Ana Díaz Julio", email="adiaz@cartagena.gov.co"))
+    mine = {desk.log(jperez, new_ticket(requester_id=ana.id, subject=f"Caso {i}")).code for i in range(3)}
+    other = desk.log(jperez, new_ticket(requester_contact="lmora@cartagena.gov.co", requester_name="Luis Mora"))
+    queue = QueueService(db)
+
+    def codes(text: str) -> set[str]:
+        rows = queue.page(jperez, QueueQuery(view=QueueView.OPEN, text=text), PageRequest(size=50)).rows
+        return {r.code for r in rows}
+
+    assert codes("adiaz@cartagena.gov.co") == mine
+    assert codes("ADIAZ@") == mine
+    assert codes("adiaz") == mine  # a piece of the e-mail without "@"
+    assert codes("díaz jul") == mine  # the name, from the ticket's own column
+    assert codes("@cartagena.gov.co") == mine | {other.code}
+    assert codes("nadie@ninguna.gov.co") == set()

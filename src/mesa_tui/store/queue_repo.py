@@ -162,6 +162,20 @@ def _rare_term_matches(s: Session, text: str) -> AnySelect | None:
     return matches if found < _FTS_SELECTIVE else None
 
 
+def _email_condition(s: Session, text: str) -> sa.ColumnElement[bool]:
+    """Tickets of the requesters whose e-mail contains `text` (a few, from their small
+    table). When they hold few tickets, those are read through ix_ticket_requester and
+    looked up by id (as the trigram index's matches are); when many, the queue's walk in
+    order tests each row's requester and stops at a page."""
+    people = requesters_repo.ids_matching_email(text, _EMAIL_MATCHES)
+    inner = table_of(Ticket).alias("by_email")
+    tickets = sa.select(inner.c.id).where(inner.c.requester_id.in_(people))
+    found = s.execute(sa.select(sa.func.count()).select_from(tickets.limit(_FTS_SELECTIVE).subquery())).scalar_one()
+    if found < _FTS_SELECTIVE:
+        return _T.c.id.in_(tickets)
+    return _T.c.requester_id.in_(people)
+
+
 def _text_condition(s: Session, text: str) -> sa.ColumnElement[bool] | None:
     text = normalize_text(text)
     if not text:
@@ -169,6 +183,10 @@ def _text_condition(s: Session, text: str) -> sa.ColumnElement[bool] | None:
     code = text.upper()
     if _CODE_RE.match(code):
         return _T.c.code == code
+    if "@" in text and " " not in text:
+        # An e-mail (or part of one): only the requesters' e-mails, never a scan of every
+        # open ticket's subject and name.
+        return _email_condition(s, text)
     matches = _rare_term_matches(s, text)
     subject_or_requester: sa.ColumnElement[bool]
     if matches is not None:
@@ -184,9 +202,8 @@ def _text_condition(s: Session, text: str) -> sa.ColumnElement[bool] | None:
 
         subject_or_requester = sa.or_(contains(_T.c.subject), contains(_T.c.requester_name))
     if len(text) >= _FTS_MIN_CHARS:
-        # The requester's e-mail: a few requesters found in their small table, then their
-        # tickets through ix_ticket_requester (the ticket keeps no e-mail column to scan).
-        by_email = _T.c.requester_id.in_(requesters_repo.ids_matching_email(text, _EMAIL_MATCHES))
+        # The requester's e-mail too (the ticket keeps no e-mail column to scan).
+        by_email = _email_condition(s, text)
         subject_or_requester = sa.or_(subject_or_requester, by_email)
     if _CODE_PREFIX_RE.match(code):
         return sa.or_(_T.c.code.startswith(code, autoescape=True), subject_or_requester)
