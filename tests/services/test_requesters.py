@@ -333,3 +333,20 @@ def test_the_queue_finds_tickets_by_their_requesters_e_mail_and_name(people, des
     assert codes("díaz jul") == mine  # the name, from the ticket's own column
     assert codes("@cartagena.gov.co") == mine | {other.code}
     assert codes("nadie@ninguna.gov.co") == set()
+
+
+def test_the_privacy_notice_version_is_the_desks_setting_and_is_recorded_with_its_instant(
+    people, admin, boss, jperez, now
+):
+    assert people.notice_version(jperez) == "1"
+    admin.set_setting(boss, "privacy_notice_version", "2026-1")
+    assert people.notice_version(jperez) == "2026-1"
+    ana = people.create(jperez, RequesterInput(name="Ana", email="ana@x.gov.co", privacy_notice_version="1"))
+    now.advance(hours=1)
+    shown = people.record_notice(jperez, ana.id, "2026-1")
+    assert (shown.privacy_notice_version, shown.privacy_notice_at) == ("2026-1", now())
+    with people.db.read() as s:
+        changes = s.execute(
+            sa.text("SELECT changes FROM ticket_event WHERE action = 'aviso de privacidad' ORDER BY id DESC")
+        ).scalar_one()
+    assert json.loads(changes) == {"privacy_notice_version": ["1", "2026-1"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 SETTING_LABELS = {
     "risk_threshold": "Umbral de riesgo del ANS",
     "auto_close_business_days": "Cierre automático (días hábiles)",
+    "privacy_notice_version": "Versión del aviso de privacidad (Ley 1581)",
 }
 
 
@@ -41,6 +42,13 @@ def normalize_setting(key: str, value: object) -> str:
         if not number.is_integer() or not 1 <= number <= 30:
             raise ValueError("Los días hábiles para el cierre automático deben ser un entero de 1 a 30.")
         return str(int(number))
+    if key == "privacy_notice_version":
+        text = " ".join(str(value).split())
+        if not text or len(text) > 20:
+            raise ValueError(
+                "La versión del aviso de privacidad es un texto de 1 a 20 caracteres (por ejemplo 2026-1)."
+            )
+        return text
     if key.startswith("meta."):
         try:
             number = _number(value)

@@ -21,6 +21,7 @@ DEFAULT_SETTINGS = {
     "meta.satisfaccion": "95",
     "meta.ans_resolucion": "90",
     "meta.ans_respuesta": "90",
+    "privacy_notice_version": "1",  # the privacy notice (Ley 1581) the desk shows requesters now
 }
 
 DEFAULT_GROUPS = (
