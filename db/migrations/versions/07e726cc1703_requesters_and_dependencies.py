@@ -159,13 +159,29 @@ def _requesters_of_existing_tickets(conn: sa.Connection) -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_ticket_requester', table_name='ticket')
-    with op.batch_alter_table('ticket', schema=None) as batch_op:
-        if op.get_bind().dialect.name != 'sqlite':
-            batch_op.drop_constraint('ticket_requester_id_fkey', type_='foreignkey')
-        batch_op.drop_column('requester_id')
+    if op.get_bind().dialect.name == 'sqlite':
+        # SQLite drops no column that a foreign key names, and a batch copy of the ticket
+        # table would break the foreign keys of its events and comments (and drop the text
+        # index's triggers): the table's own definition is rewritten without the column.
+        _sqlite_drop_requester_column(op.get_bind())
+    else:
+        op.drop_constraint('ticket_requester_id_fkey', 'ticket', type_='foreignkey')
+        op.drop_column('ticket', 'requester_id')
     op.drop_index('ix_requester_name', table_name='requester')
     op.drop_index('ix_requester_email', table_name='requester')
     op.drop_index('ix_requester_document', table_name='requester')
     op.drop_index('ix_requester_dependency_id', table_name='requester')
     op.drop_table('requester')
     op.drop_table('dependency')
+
+
+def _sqlite_drop_requester_column(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("UPDATE ticket SET requester_id = NULL")
+    sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'ticket'").scalar_one()
+    without = re.sub(r",\s*requester_id INTEGER REFERENCES requester \(id\)", "", sql)
+    assert without != sql, "ticket.requester_id not found in the table's definition"
+    version = conn.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    conn.exec_driver_sql("PRAGMA writable_schema = ON")
+    conn.exec_driver_sql("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'ticket'", (without,))
+    conn.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
+    conn.exec_driver_sql("PRAGMA writable_schema = OFF")
