@@ -22,8 +22,9 @@ from mesa_tui.domain.vocab import Channel, Nature, SolutionMode, Status, TicketT
 from mesa_tui.services.clock import utcnow
 from mesa_tui.services.desk import Desk, NewTicket
 from mesa_tui.services.errors import PermissionDenied, ValidationError
-from mesa_tui.store import admin_repo, audit, catalog_repo, demo_bulk, identity_repo, tickets_repo
-from mesa_tui.store.demo_rows import DURATIONS, SOLUTION, SUBJECTS, pick_status, requester
+from mesa_tui.store import admin_repo, audit, catalog_repo, demo_bulk, demo_people, identity_repo, tickets_repo
+from mesa_tui.store.demo_people import pool_size
+from mesa_tui.store.demo_rows import DURATIONS, SOLUTION, SUBJECTS, pick_status
 from mesa_tui.store.engine import Database
 
 if TYPE_CHECKING:
@@ -103,7 +104,9 @@ def generate(
         return ensure_staff(s, now, operator)
 
     agents = db.write(setup)
-    if tickets <= FULL_HISTORY_LIMIT:
+    if tickets <= 0:
+        made = 0
+    elif tickets <= FULL_HISTORY_LIMIT:
         made = _with_history(db, tickets, seed, now)
     else:
         made = demo_bulk.insert_tickets(db, tickets, seed, now)
@@ -127,6 +130,7 @@ def _with_history(db: Database, count: int, seed: int, now: datetime) -> int:
             "staff", "Los agentes de la demostración están inactivos o cambiaron de rol en esta mesa."
         )
     start = now - timedelta(days=150)
+    people = db.write(lambda s: demo_people.ensure_people(s, random.Random(seed), pool_size(count), start))
     moments = sorted(
         office.next_open(start + timedelta(seconds=rng.uniform(0, (now - start).total_seconds()))) for _ in range(count)
     )
@@ -136,7 +140,7 @@ def _with_history(db: Database, count: int, seed: int, now: datetime) -> int:
         age_days = (now - created).total_seconds() / 86400
         target = pick_status(rng, age_days)
         nature = rng.choice(list(Nature))
-        name, dep, contact = requester(rng)
+        person_id, name, dep, contact = rng.choice(people)
         ttype = rng.choices(list(TicketType), (0.55, 0.35, 0.04, 0.03, 0.02, 0.01))[0]
         clock["now"] = created
         info = desk.log(
@@ -145,6 +149,7 @@ def _with_history(db: Database, count: int, seed: int, now: datetime) -> int:
                 requester_name=name,
                 requester_dependency=dep,
                 requester_contact=contact,
+                requester_id=person_id,
                 channel=rng.choice(list(Channel)).value,
                 service_code=rng.choice(services),
                 type=ttype.value,

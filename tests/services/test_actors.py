@@ -17,12 +17,13 @@ from mesa_tui.services.errors import PermissionDenied, SessionEnded
 from mesa_tui.services.live import LiveUpdates
 from mesa_tui.services.queue import QueueService
 from mesa_tui.services.reports import Reports
+from mesa_tui.services.requesters import Requesters
 from mesa_tui.services.sessions import Sessions
 from mesa_tui.services.ssh_keys import SshKeys
 from mesa_tui.store.models import Agent, TicketEvent
 from tests.support import actor_of
 
-SERVICES = (Desk, Admin, Reports, QueueService, SshKeys, Sessions, LiveUpdates)
+SERVICES = (Desk, Admin, Reports, QueueService, SshKeys, Sessions, LiveUpdates, Requesters)
 # Functions of the catalog service that are no use case: they take no database.
 CATALOG_HELPERS = {
     "import_in": "runs inside the transaction of an admin use case, with the actor it re-read",

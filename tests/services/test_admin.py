@@ -731,6 +731,7 @@ def test_a_day_cannot_be_closed_twice_nor_reopened_if_not_closed(db, admin, boss
         ("meta.satisfaccion", "97", "97"),
         ("meta.remoto", "42,5", "42.5"),
         ("meta.hardware", 0, "0"),
+        ("privacy_notice_version", " 2026-1 ", "2026-1"),
     ],
 )
 def test_settings_are_stored_normalised_and_audited(db, admin, boss, key, value, stored):
@@ -753,6 +754,7 @@ def test_settings_are_stored_normalised_and_audited(db, admin, boss, key, value,
         ("meta.eficiencia", "101", "meta.eficiencia"),
         ("meta.eficiencia", "-1", "meta.eficiencia"),
         ("meta.inventada", "50", "key"),
+        ("privacy_notice_version", "  ", "privacy_notice_version"),
     ],
 )
 def test_bad_settings_are_refused(db, admin, boss, key, value, field):

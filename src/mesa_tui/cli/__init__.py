@@ -15,7 +15,7 @@ import re
 import sys
 from typing import NoReturn
 
-from mesa_tui.cli import admin, audit, backup, catalog, reports, session, ssh, tickets, web
+from mesa_tui.cli import admin, audit, backup, catalog, reports, requesters, session, ssh, tickets, web
 
 
 class MesaParser(argparse.ArgumentParser):
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     ssh.register(sub)
     session.register(sub)
     web.register(sub)
+    requesters.register(sub)
     return p
 
 

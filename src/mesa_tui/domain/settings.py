@@ -8,6 +8,7 @@ SETTING_LABELS = {
     "risk_threshold": "Umbral de riesgo del ANS",
     "auto_close_business_days": "Cierre automático (días hábiles)",
     "ssh_account": "Cuenta de servicio SSH",
+    "privacy_notice_version": "Versión del aviso de privacidad (Ley 1581)",
 }
 # Settings whose value is text, not a number (shown as typed, no decimal comma).
 TEXT_SETTINGS = frozenset({"ssh_account"})
@@ -58,6 +59,13 @@ def normalize_setting(key: str, value: object) -> str:
         if account == "root":
             raise ValueError("La cuenta de servicio SSH no puede ser root: cree una cuenta propia (p. ej. mesa).")
         return account
+    if key == "privacy_notice_version":
+        text = " ".join(str(value).split())
+        if not text or len(text) > 20:
+            raise ValueError(
+                "La versión del aviso de privacidad es un texto de 1 a 20 caracteres (por ejemplo 2026-1)."
+            )
+        return text
     if key.startswith("meta."):
         try:
             number = _number(value)

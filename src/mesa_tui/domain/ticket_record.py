@@ -59,6 +59,7 @@ class TicketRecord:
     requester_name: str
     requester_dependency: str
     requester_contact: str
+    requester_id: int | None
     channel: str
     service_id: int
     type: str
@@ -101,6 +102,7 @@ class TicketRecord:
         requester_name: str,
         requester_dependency: str,
         requester_contact: str,
+        requester_id: int | None = None,
         channel: str,
         service_id: int,
         type: str,
@@ -125,6 +127,7 @@ class TicketRecord:
             requester_name=requester_name,
             requester_dependency=requester_dependency,
             requester_contact=requester_contact,
+            requester_id=requester_id,
             channel=channel,
             service_id=service_id,
             type=type,

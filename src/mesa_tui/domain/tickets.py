@@ -97,6 +97,7 @@ class TicketInfo:
     tto_due_at: datetime
     ttr_due_at: datetime
     due_at: datetime
+    requester_id: int | None = None
 
     @property
     def is_open(self) -> bool:

@@ -11,6 +11,7 @@ from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.desk import Desk
 from mesa_tui.services.queue import QueueService, SlaContext
+from mesa_tui.services.requesters import Requesters
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,11 @@ class DeskContext:
     actor: ActorInfo
     now: Callable[[], datetime]
     reference: Reference | None = field(default=None)
+
+    @property
+    def requesters(self) -> Requesters:
+        """The directory of requesters, on the desk's database and clock."""
+        return Requesters(self.desk.db, now=self.desk.now)
 
     def load_reference(self) -> Reference:
         """Read the reference lists and warm the calendars (call from a worker

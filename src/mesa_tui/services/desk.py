@@ -33,6 +33,7 @@ from mesa_tui.services.errors import (
     TransitionRefused,
     ValidationError,
 )
+from mesa_tui.services.requester_base import ticket_requester
 from mesa_tui.services.routing import active_group, group_of, route, usable_service
 from mesa_tui.store import identity_repo
 from mesa_tui.store import tickets_repo as repo
@@ -56,6 +57,10 @@ class NewTicket:
     impact: int = 2
     urgency: int = 2
     legal_days: int | None = None
+    # The requester picked from the directory: the three requester fields above are
+    # then taken from their record. Without it, the ticket's requester is the one with
+    # the e-mail typed, or a new one made of what was typed.
+    requester_id: int | None = None
 
 
 class Desk(DeskReads):
@@ -66,13 +71,18 @@ class Desk(DeskReads):
 
     def log(self, actor: ActorInfo, new: NewTicket) -> TicketInfo:
         require_actor(actor)
-        name = required_text(new.requester_name, "requester_name", "El nombre del solicitante", limits.REQUESTER_NAME)
-        dependency = optional_text(
-            new.requester_dependency, "requester_dependency", "La dependencia", limits.REQUESTER_DEPENDENCY
-        )
-        problem = contact_problem(new.requester_contact or "")
-        if problem:
-            raise ValidationError("requester_contact", problem)
+        name = dependency = contact = ""
+        if new.requester_id is None:
+            name = required_text(
+                new.requester_name, "requester_name", "El nombre del solicitante", limits.REQUESTER_NAME
+            )
+            dependency = optional_text(
+                new.requester_dependency, "requester_dependency", "La dependencia", limits.REQUESTER_DEPENDENCY
+            )
+            problem = contact_problem(new.requester_contact or "")
+            if problem:
+                raise ValidationError("requester_contact", problem)
+            contact = new.requester_contact.strip()
         channel = enum_value(Channel, new.channel, "channel", "El canal")
         ttype = enum_value(TicketType, new.type, "type", "El tipo")
         subject = required_text(new.subject, "subject", "El asunto", limits.SUBJECT)
@@ -93,11 +103,13 @@ class Desk(DeskReads):
             group = repo.first_group_at_level(s, 1)
             code = repo.next_ticket_code(s, now.astimezone(cal.tz).year)
             legal_due = repo.calendar(s, "office").add_business_days(now, legal_days) if ttype.is_pqrs else None
+            requester_id, snapshot = ticket_requester(s, who, now, new.requester_id, (name, dependency, contact), code)
             t = TicketRecord.opened(
                 code=code,
-                requester_name=name,
-                requester_dependency=dependency,
-                requester_contact=new.requester_contact.strip(),
+                requester_name=snapshot[0],
+                requester_dependency=snapshot[1],
+                requester_contact=snapshot[2],
+                requester_id=requester_id,
                 channel=channel.value,
                 service_id=service.id,
                 type=ttype.value,

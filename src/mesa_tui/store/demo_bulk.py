@@ -15,7 +15,8 @@ from sqlmodel import col, select
 from mesa_tui.domain.schedules import calendar_for
 from mesa_tui.domain.sla import SlaTargets, ticket_targets
 from mesa_tui.domain.vocab import TicketType
-from mesa_tui.store import audit_chain
+from mesa_tui.store import audit_chain, demo_people
+from mesa_tui.store.demo_people import Person, pool_size
 from mesa_tui.store.demo_rows import COLUMNS, DATETIME_COLUMNS, Reference, rows, year_starts
 from mesa_tui.store.engine import Database
 from mesa_tui.store.models import (
@@ -45,7 +46,7 @@ class _Part(NamedTuple):
     year_counts: dict[int, int]
 
 
-def _reference(db: Database) -> tuple[Reference, dict[int, int]]:
+def _reference(db: Database, people: list[Person]) -> tuple[Reference, dict[int, int]]:
     with db.read() as s:
         services = [
             i for i in s.exec(select(CatalogService.id).where(col(CatalogService.active).is_(True))) if i is not None
@@ -72,6 +73,7 @@ def _reference(db: Database) -> tuple[Reference, dict[int, int]]:
         agents=[(a, g, lv) for a, g, lv in agents if a is not None],
         l1_group=min(g for g, lvl in groups.items() if g is not None and lvl == 1),
         targets=targets,
+        requesters=people,
     )
     return ref, year_counts
 
@@ -85,8 +87,9 @@ def _span(count: int, now: datetime) -> tuple[datetime, float]:
 def insert_tickets(db: Database, count: int, seed: int, now: datetime) -> int:
     """Insert `count` demo tickets created over the span before `now`; returns how many."""
     rng = random.Random(seed)
-    ref, year_counts = _reference(db)
     start, span_s = _span(count, now)
+    people = db.write(lambda s: demo_people.ensure_people(s, random.Random(seed), pool_size(count), start))
+    ref, year_counts = _reference(db, people)
     offsets = sorted(rng.random() * span_s for _ in range(count))
     chunk = 50_000
     made = 0

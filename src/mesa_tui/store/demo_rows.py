@@ -144,23 +144,13 @@ def pick_status(rng: random.Random, age_days: float) -> Status:
     return rng.choices(_STATUSES, weights)[0]
 
 
-def requester(rng: random.Random) -> tuple[str, str, str]:
-    first, last = rng.choice(FIRST), rng.choice(LAST)
-    dep = rng.choice(DEPENDENCIES)
-    if rng.random() < 0.7:
-        user = f"{first[0]}{last}".lower().translate(str.maketrans("áéíóúñ", "aeioun"))
-        contact = f"{user}@cartagena.gov.co"
-    else:
-        contact = f"3{rng.randint(0, 2)}{rng.randint(10_000_000, 99_999_999)}"
-    return f"{first} {last} {rng.choice(LAST)}", dep, contact
-
-
 COLUMNS = (
     "code",
     "version",
     "requester_name",
     "requester_dependency",
     "requester_contact",
+    "requester_id",
     "channel",
     "service_id",
     "type",
@@ -215,6 +205,7 @@ class Reference:
     agents: list[tuple[int, int | None, int]]
     l1_group: int
     targets: dict[tuple[str, str], tuple[timedelta, timedelta, str]]
+    requesters: list[tuple[int, str, str, str]]  # (id, name, dependency, contact)
 
 
 def year_starts(start: datetime, now: datetime, tz: ZoneInfo) -> list[tuple[float, int]]:
@@ -250,7 +241,8 @@ def rows(
     types = [t.value for t in TicketType]
     type_w = (0.55, 0.35, 0.04, 0.03, 0.02, 0.01)
     natures = list(Nature)
-    requesters = [requester(rng) for _ in range(500)]
+    requesters = ref.requesters
+    n_requesters = len(requesters)
     services, agents, l1_group = ref.services, ref.agents, ref.l1_group
     scale = (1, 2, 2, 3, 3)
     random_ = rng.random
@@ -268,7 +260,7 @@ def rows(
         tto_t, ttr_t, kind = targets[(priority, ttype)]
         cal = cals[kind]
         nature = natures[int(random_() * 5)]
-        name, dep, contact = requesters[int(random_() * 500)]
+        requester_id, name, dep, contact = requesters[int(random_() * n_requesters)]
         agent_id: int | None = None
         group_id: int | None = l1_group
         level = 1
@@ -323,6 +315,7 @@ def rows(
             name,
             dep,
             contact,
+            requester_id,
             channels[int(random_() * 5)],
             services[int(random_() * len(services))],
             ttype,

@@ -161,6 +161,49 @@ class AgentSession(SQLModel, table=True):
     ended_by_id: int | None = Field(default=None, foreign_key="agent.id")
 
 
+class Dependency(SQLModel, table=True):
+    """A dependency of the entity (Secretaría de Hacienda...): a list admins keep. Never
+    deleted (requesters point to it); an inactive one is offered to nobody new."""
+
+    __tablename__ = "dependency"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    active: bool = Field(default=True)
+
+
+class Requester(SQLModel, table=True):
+    """A person the desk serves (domain/requesters.py). `email` is stored lower case and
+    unique when present (NULL when absent: both engines let NULLs repeat in a unique
+    index), so mail finds its sender by one index lookup; so is the document.
+    `search_text` is the folded name, e-mail and document the directory searches."""
+
+    __tablename__ = "requester"
+    __table_args__ = (
+        sa.Index("ix_requester_email", "email", unique=True),
+        sa.Index("ix_requester_document", "document_type", "document_number", unique=True),
+        sa.Index("ix_requester_name", "name", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    document_type: str | None = Field(default=None, max_length=3)
+    document_number: str | None = Field(default=None, max_length=20)
+    dependency_id: int | None = Field(default=None, foreign_key="dependency.id", index=True)
+    email: str | None = Field(default=None, max_length=120)
+    phone: str = Field(default="", max_length=30)
+    extension: str = Field(default="", max_length=10)
+    position: str = Field(default="", max_length=120)
+    vip: bool = Field(default=False)
+    notes: str = Field(default="", sa_type=sa.Text())
+    search_text: str = Field(default="", max_length=300)
+    privacy_notice_version: str | None = Field(default=None, max_length=20)
+    privacy_notice_at: datetime | None = _dt(nullable=True)
+    anonymized: bool = Field(default=False)
+    anonymized_at: datetime | None = _dt(nullable=True)
+    active: bool = Field(default=True)
+    created_at: datetime = _dt()
+    updated_at: datetime = _dt()
+
+
 class Ticket(SQLModel, table=True):
     __tablename__ = "ticket"
     __table_args__ = (
@@ -186,6 +229,8 @@ class Ticket(SQLModel, table=True):
         sa.Index("ix_ticket_created_kpi", "created_at", "status", "nature"),
         sa.Index("ix_ticket_resolved_kpi", "resolved_at", "status", "nature", "solution_mode", "ttr_met"),
         sa.Index("ix_ticket_first_response", "first_response_at", "status", "tto_met"),
+        # A requester's tickets, newest first; the queue's search by e-mail.
+        sa.Index("ix_ticket_requester", "requester_id", "created_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True)
@@ -193,6 +238,9 @@ class Ticket(SQLModel, table=True):
     requester_name: str = Field(max_length=120)
     requester_dependency: str = Field(default="", max_length=120)
     requester_contact: str = Field(default="", max_length=120)
+    # The requester; the three columns above are the ticket's snapshot of them (kept in
+    # step by the requester's edits) so the queue and the indicators never join.
+    requester_id: int | None = Field(default=None, foreign_key="requester.id")
     channel: str = Field(max_length=30)
     service_id: int = Field(foreign_key="catalog_service.id", index=True)
     type: str = Field(max_length=20)

@@ -30,6 +30,7 @@ from mesa_tui.domain.queue import (
     SortKey,
     normalize_text,
 )
+from mesa_tui.store import requesters_repo
 from mesa_tui.store.engine import AnySelect
 from mesa_tui.store.lookups import names_by_id, values_by_id
 from mesa_tui.store.models import Agent, CatalogService, SupportGroup, Ticket, table_of
@@ -38,6 +39,8 @@ from mesa_tui.store.ticket_rows import CLOCK_COLUMNS, clock_of
 _CODE_RE = re.compile(r"^MDA-\d{4}-\d{6}\Z")
 _CODE_PREFIX_RE = re.compile(r"^MDA-[\d-]*\Z")
 
+# The text filter matches the code, the subject, the requester's name (the ticket's
+# snapshot) and the requester's e-mail (in the requester table).
 # Optional trigram index over subject and requester (SQLite FTS5, 3.34+). When
 # the table exists the text filter looks terms of 3+ characters up in it
 # instead of scanning the queue with LIKE: same substring semantics, but a rare
@@ -68,6 +71,7 @@ _FTS_MIN_CHARS = 3  # a trigram index cannot answer shorter terms
 # A term matching fewer tickets than this is looked up in the index; a more
 # common one is found faster by walking the queue in order (LIMIT stops early).
 _FTS_SELECTIVE = 2000
+_EMAIL_MATCHES = 200  # requesters whose e-mail matches a search, at most
 _has_text_index: weakref.WeakKeyDictionary[sa.Engine, bool] = weakref.WeakKeyDictionary()
 
 _T = table_of(Ticket)
@@ -158,6 +162,20 @@ def _rare_term_matches(s: Session, text: str) -> AnySelect | None:
     return matches if found < _FTS_SELECTIVE else None
 
 
+def _email_condition(s: Session, text: str) -> sa.ColumnElement[bool]:
+    """Tickets of the requesters whose e-mail contains `text` (a few, from their small
+    table). When they hold few tickets, those are read through ix_ticket_requester and
+    looked up by id (as the trigram index's matches are); when many, the queue's walk in
+    order tests each row's requester and stops at a page."""
+    people = requesters_repo.ids_matching_email(text, _EMAIL_MATCHES)
+    inner = table_of(Ticket).alias("by_email")
+    tickets = sa.select(inner.c.id).where(inner.c.requester_id.in_(people))
+    found = s.execute(sa.select(sa.func.count()).select_from(tickets.limit(_FTS_SELECTIVE).subquery())).scalar_one()
+    if found < _FTS_SELECTIVE:
+        return _T.c.id.in_(tickets)
+    return _T.c.requester_id.in_(people)
+
+
 def _text_condition(s: Session, text: str) -> sa.ColumnElement[bool] | None:
     text = normalize_text(text)
     if not text:
@@ -165,6 +183,10 @@ def _text_condition(s: Session, text: str) -> sa.ColumnElement[bool] | None:
     code = text.upper()
     if _CODE_RE.match(code):
         return _T.c.code == code
+    if "@" in text and " " not in text:
+        # An e-mail (or part of one): only the requesters' e-mails, never a scan of every
+        # open ticket's subject and name.
+        return _email_condition(s, text)
     matches = _rare_term_matches(s, text)
     subject_or_requester: sa.ColumnElement[bool]
     if matches is not None:
@@ -179,6 +201,10 @@ def _text_condition(s: Session, text: str) -> sa.ColumnElement[bool] | None:
             return column.icontains(text, autoescape=True)
 
         subject_or_requester = sa.or_(contains(_T.c.subject), contains(_T.c.requester_name))
+    if len(text) >= _FTS_MIN_CHARS:
+        # The requester's e-mail too (the ticket keeps no e-mail column to scan).
+        by_email = _email_condition(s, text)
+        subject_or_requester = sa.or_(subject_or_requester, by_email)
     if _CODE_PREFIX_RE.match(code):
         return sa.or_(_T.c.code.startswith(code, autoescape=True), subject_or_requester)
     return subject_or_requester

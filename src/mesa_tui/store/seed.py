@@ -22,6 +22,7 @@ DEFAULT_SETTINGS = {
     "meta.ans_resolucion": "90",
     "meta.ans_respuesta": "90",
     "ssh_account": "",  # the OS account sshd runs `mesa session` as; empty: no SSH sessions
+    "privacy_notice_version": "1",  # the privacy notice (Ley 1581) the desk shows requesters now
 }
 
 DEFAULT_GROUPS = (

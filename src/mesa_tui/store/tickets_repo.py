@@ -287,6 +287,7 @@ def ticket_info(s: Session, t: TicketRecord) -> TicketInfo:
         tto_due_at=t.tto_due_at,
         ttr_due_at=t.ttr_due_at,
         due_at=t.due_at,
+        requester_id=t.requester_id,
     )
 
 

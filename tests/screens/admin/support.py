@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 from rich.console import Console
 
-from mesa_tui.screens.admin.screen import AREAS, AdminScreen
+from mesa_tui.screens.admin.screen import AREAS, AdminScreen, area_key
 from mesa_tui.store.audit import events_of_entity
 from tests.screens.support import settle
 
-AREA_KEYS = {name: str(number % 10) for number, (name, _label, _panel) in enumerate(AREAS, start=1)}
+AREA_KEYS = {name: area_key(number) for number, (name, _label, _panel) in enumerate(AREAS, start=1)}
 
 
 async def open_admin(app, pilot, area: str = "catalog") -> AdminScreen:

@@ -20,6 +20,7 @@ from mesa_tui.screens.admin.categories import CategoriesPanel
 from mesa_tui.screens.admin.groups import GroupsPanel
 from mesa_tui.screens.admin.matrix import MatrixPanel
 from mesa_tui.screens.admin.policies import PoliciesPanel
+from mesa_tui.screens.admin.requesters import RequestersPanel
 from mesa_tui.screens.admin.schedules import SchedulesPanel
 from mesa_tui.screens.admin.sessions import SessionsPanel
 from mesa_tui.screens.admin.settings import SettingsPanel
@@ -40,8 +41,23 @@ AREAS: tuple[tuple[str, str, type[AdminPanel[Any]]], ...] = (
     ("calendar", "Calendario", CalendarPanel),
     ("schedules", "Horarios", SchedulesPanel),
     ("settings", "Parámetros", SettingsPanel),
-    ("sessions", "Sesiones", SessionsPanel),  # key 0
+    ("requesters", "Solicitantes", RequestersPanel),  # key 0
+    ("sessions", "Sesiones", SessionsPanel),  # key -
 )
+
+
+AREA_KEYS = "1234567890-"
+
+
+def area_key(number: int) -> str:
+    """The key of the tab in position `number` (1 to 11): 1 ... 9, then 0, then -."""
+    key = AREA_KEYS[number - 1]
+    return "minus" if key == "-" else key
+
+
+def area_label(number: int) -> str:
+    """How the tab shows its key: "0", "-"."""
+    return AREA_KEYS[number - 1]
 
 
 class AdminTabs(Tabs, can_focus=False):
@@ -57,7 +73,7 @@ class AdminScreen(MesaScreen[None]):
     BINDINGS = [
         *(
             Binding(
-                str(number % 10),
+                area_key(number),
                 f"area('{name}')",
                 label,
                 show=False,
@@ -89,7 +105,10 @@ class AdminScreen(MesaScreen[None]):
             )
         else:
             yield AdminTabs(
-                *(Tab(f"{n % 10} {label}", id=f"tab-{name}") for n, (name, label, _p) in enumerate(AREAS, start=1)),
+                *(
+                    Tab(f"{area_label(n)} {label}", id=f"tab-{name}")
+                    for n, (name, label, _p) in enumerate(AREAS, start=1)
+                ),
                 id="admin-tabs",
             )
             with ContentSwitcher(initial=f"panel-{AREAS[0][0]}", id="admin-panels"):

@@ -1,5 +1,6 @@
-"""New ticket (nuevo caso): the catalog picker, the requester, channel and type,
-impact and urgency with the resulting priority shown as they change."""
+"""New ticket (nuevo caso): the catalog picker, the requester (picked from the directory
+by typing, created there on the fly, or typed by hand), channel and type, impact and
+urgency with the resulting priority shown as they change."""
 
 from __future__ import annotations
 
@@ -22,18 +23,22 @@ from mesa_tui.domain.limits import (
     SUBJECT,
     too_long,
 )
+from mesa_tui.domain.requesters import DependencyInfo, RequesterInfo
 from mesa_tui.domain.tickets import TicketInfo, contact_problem, text_problem
 from mesa_tui.domain.vocab import CHANNEL_LABELS, LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, TYPE_LABELS, TicketType
 from mesa_tui.screens.agent.ticket_dialogs import SCALE_OPTIONS_IMPACT, SCALE_OPTIONS_URGENCY, matrix_priority
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
+from mesa_tui.screens.dialogs import Outcome
 from mesa_tui.screens.loading import UNEXPECTED, Loader
+from mesa_tui.screens.requesters.dialog import RequesterDialog, prefill
 from mesa_tui.services.desk import NewTicket
 from mesa_tui.services.errors import ValidationError
 from mesa_tui.widgets.form import FormField, show_field_errors
 from mesa_tui.widgets.format import fmt_dt, priority_text
 from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.limited import LimitedInput, LimitedTextArea
+from mesa_tui.widgets.requester_picker import RequesterPicker
 from mesa_tui.widgets.service_picker import ServicePicker
 
 DISCARD_WINDOW_S = 3.0
@@ -43,6 +48,7 @@ def new_ticket(v: dict[str, Any]) -> NewTicket:
     """The use case's input from the form's values."""
     ticket_type = TicketType(v["type"])
     return NewTicket(
+        requester_id=v["requester_id"],
         requester_name=v["requester_name"],
         requester_dependency=v["requester_dependency"],
         requester_contact=v["requester_contact"],
@@ -79,6 +85,8 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
         self._discard_armed_at: float | None = None
         self._catalog: Loader[Reference] = Loader(self, "form-reference", self._catalog_failed)
         self._saver: Loader[TicketInfo] = Loader(self, "form-save", self._refused, unexpected=UNEXPECTED)
+        self._directory: Loader[tuple[str, list[RequesterInfo]]] = Loader(self, "form-requesters", self._refused)
+        self._directory_forms: Loader[tuple[list[DependencyInfo], str]] = Loader(self, "form-deps", self._refused)
 
     def compose(self) -> ComposeResult:
         yield Static(Text.assemble(("Nuevo caso", "bold"), f"  ·  registra {self.ctx.actor.full_name}"), id="topbar")
@@ -92,6 +100,12 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
                     "description",
                 )
             with Vertical(id="form-right"):
+                yield FormField(
+                    "Solicitante (directorio)",
+                    RequesterPicker(id="input-requester_id"),
+                    "requester_id",
+                    hint="O escriba sus datos abajo: quedan en el directorio.",
+                )
                 yield FormField(
                     "Nombre del solicitante",
                     LimitedInput(id="input-requester_name", compact=True, limit=REQUESTER_NAME),
@@ -197,6 +211,53 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
     def _next_field(self, event: Input.Submitted) -> None:
         self.focus_next()
 
+    # --- the requester ---------------------------------------------------------------
+
+    @on(RequesterPicker.Query)
+    def _find_requesters(self, event: RequesterPicker.Query) -> None:
+        picker, text = event.picker, event.text
+        if picker.value is not None:
+            picker.clear()  # typing again: the choice is undone
+            self._show_typed_requester(True)
+        people, actor = self.ctx.requesters, self.ctx.actor
+        self._directory.load(lambda: (text, people.find(actor, text)), lambda r: picker.show_matches(*r))
+
+    @on(RequesterPicker.Chosen)
+    def _requester_chosen(self, event: RequesterPicker.Chosen) -> None:
+        self.query_one("#field-requester_id", FormField).set_error(None)
+        self._show_typed_requester(False)
+        self.query_one("#input-channel", Select).focus()
+
+    @on(RequesterPicker.NewWanted)
+    def _new_requester(self, event: RequesterPicker.NewWanted) -> None:
+        picker, people, actor = event.picker, self.ctx.requesters, self.ctx.actor
+
+        def opened(ready: tuple[list[DependencyInfo], str]) -> None:
+            deps, notice = ready
+            dialog = RequesterDialog(
+                "Nuevo solicitante",
+                prefill(event.text),
+                deps,
+                notice,
+                lambda v: people.create(actor, v["requester"]),
+                confirm="Crear",
+            )
+            self.app.push_screen(dialog, lambda outcome: _created(outcome))
+
+        def _created(outcome: Outcome[RequesterInfo] | None) -> None:
+            if outcome is None:
+                return
+            if outcome.error is not None:
+                self._refused(outcome.error)
+                return
+            picker.choose(outcome.info)
+
+        self._directory_forms.load(lambda: (people.dependencies(actor), people.notice_version(actor)), opened)
+
+    def _show_typed_requester(self, show: bool) -> None:
+        for name in ("requester_name", "requester_dependency", "requester_contact"):
+            self.query_one(f"#field-{name}").display = show
+
     # --- saving ----------------------------------------------------------------------
 
     def values(self) -> dict[str, Any]:
@@ -205,7 +266,9 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
             return None if v is Select.NULL else v
 
         service = self.query_one(ServicePicker).value
+        requester = self.query_one(RequesterPicker).value
         return {
+            "requester_id": requester.id if requester else None,
             "service": service.code if service else "",
             "subject": self.query_one("#input-subject", Input).value,
             "description": self.query_one("#input-description", TextArea).text,
@@ -225,12 +288,13 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
         problems: dict[str, str] = {}
         if not v["service"]:
             problems["service"] = "Elija un servicio del catálogo: escriba y pulse Enter."
-        checks = (
-            ("subject", text_problem(v["subject"], "El asunto", SUBJECT)),
-            ("requester_name", text_problem(v["requester_name"], "El nombre del solicitante", REQUESTER_NAME)),
-            ("requester_dependency", too_long(v["requester_dependency"], "La dependencia", REQUESTER_DEPENDENCY)),
-            ("requester_contact", contact_problem(v["requester_contact"] or "")),
-        )
+        checks = [("subject", text_problem(v["subject"], "El asunto", SUBJECT))]
+        if v["requester_id"] is None:
+            checks += [
+                ("requester_name", text_problem(v["requester_name"], "El nombre del solicitante", REQUESTER_NAME)),
+                ("requester_dependency", too_long(v["requester_dependency"], "La dependencia", REQUESTER_DEPENDENCY)),
+                ("requester_contact", contact_problem(v["requester_contact"] or "")),
+            ]
         problems.update({name: message for name, message in checks if message})
         if not v["channel"]:
             problems["channel"] = "Elija el canal por el que llegó el caso."
@@ -269,6 +333,9 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
         if name == "service":
             self.query_one("#service-search", Input).focus()
             return
+        if name == "requester_id":
+            self.query_one("#requester-search", Input).focus()
+            return
         for widget in self.query(f"#field-{name} > *"):
             if widget.focusable:
                 widget.focus()
@@ -277,6 +344,7 @@ class NewTicketScreen(MesaScreen[TicketInfo | None]):
     def _dirty(self) -> bool:
         v = self.values()
         v["service"] += self.query_one("#service-search", Input).value
+        v["subject"] += self.query_one("#requester-search", Input).value
         return any(
             v[k].strip()
             for k in (

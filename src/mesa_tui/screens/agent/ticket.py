@@ -9,11 +9,14 @@ from typing import Any
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Label, Static
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from mesa_tui.domain.changes import LastChange, TicketChange, ago, touches
 from mesa_tui.domain.errors import DeskError
@@ -25,6 +28,7 @@ from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import Loader
 from mesa_tui.services.errors import NotFound
+from mesa_tui.services.requesters import RequesterTicket
 from mesa_tui.widgets.format import (
     ACTION_PAST,
     CALENDAR_LABELS,
@@ -34,6 +38,7 @@ from mesa_tui.widgets.format import (
     channel_label,
     fmt_date,
     fmt_dt,
+    fmt_short,
     level_label,
     mode_label,
     nature_label,
@@ -68,6 +73,7 @@ class TicketView:
     clocks: tuple[ClockView, ClockView]
     timeline: tuple[EventInfo | CommentInfo, ...]
     reference: Reference
+    others: tuple[RequesterTicket, ...] = ()  # the requester's other tickets, newest first
 
 
 def read_ticket(ctx: DeskContext, ticket_id: int) -> TicketView:
@@ -81,7 +87,46 @@ def read_ticket(ctx: DeskContext, ticket_id: int) -> TicketView:
         ClockView(which, clock, due, clock.state(cal, now, ref.sla.risk), clock.remaining(cal, now))
         for which, clock, due in (("tto", info.tto, info.tto_due_at), ("ttr", info.ttr, info.ttr_due_at))
     )
-    return TicketView(info, (tto, ttr), tuple(timeline), ref)
+    others = (
+        tuple(ctx.requesters.other_tickets(ctx.actor, info.requester_id, except_ticket=info.id))
+        if info.requester_id is not None
+        else ()
+    )
+    return TicketView(info, (tto, ttr), tuple(timeline), ref, others)
+
+
+class OtherTicketsDialog(ModalScreen[int | None]):
+    """The requester's other tickets: Enter opens one, Esc goes back."""
+
+    BINDINGS = [Binding("escape", "cancel", "Volver", id="others.cancel", tooltip="Volver al caso")]
+
+    def __init__(self, name: str, others: tuple[RequesterTicket, ...]) -> None:
+        super().__init__()
+        self.requester_name = name
+        self.others = others
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="wide-list"):
+            yield Label(plain(f"Otros casos de {self.requester_name}"), id="dialog-title")
+            yield OptionList(*(Option(_other_line(t), id=str(t.id)) for t in self.others), id="others-list")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0) or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _other_line(t: RequesterTicket) -> Text:
+    line = Text.assemble((t.code, "bold"), "  ")
+    line.append_text(status_text(t.status))
+    line.append(f"  {fmt_short(t.created_at)}  ")
+    line.append(t.subject)
+    return line
 
 
 class TicketScreen(MesaScreen[None], TicketKeys):
@@ -98,6 +143,13 @@ class TicketScreen(MesaScreen[None], TicketKeys):
             tooltip="Otra persona modificó el caso: volver a leerlo para ver lo nuevo",
         ),
         Binding("n", "new_ticket", "Nuevo", show=False, id="ticket.new", tooltip="Registrar un caso nuevo"),
+        Binding(
+            "s",
+            "requester_tickets",
+            "Otros casos",
+            id="ticket.requester_tickets",
+            tooltip="Otros casos del mismo solicitante: Enter abre uno",
+        ),
         Binding("j", "scroll('down')", "Bajar", show=False, id="ticket.scroll_down", tooltip="Bajar en el historial"),
         Binding("k", "scroll('up')", "Subir", show=False, id="ticket.scroll_up", tooltip="Subir en el historial"),
     ]
@@ -241,6 +293,12 @@ class TicketScreen(MesaScreen[None], TicketKeys):
             rows.append(("Cerrado", fmt_dt(info.closed_at)))
         for label, value in rows:
             grid.add_row(label, plain(value))  # names and contacts as typed: never markup
+        if view.others:
+            grid.add_row("Otros casos", Text("del solicitante, los más recientes (s abre uno):", style="dim"))
+            for t in view.others:
+                line = _other_line(t)
+                line.no_wrap, line.overflow = True, "ellipsis"
+                grid.add_row("", line)
         return grid
 
     def _sla(self, view: TicketView) -> Group:
@@ -305,6 +363,17 @@ class TicketScreen(MesaScreen[None], TicketKeys):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_requester_tickets(self) -> None:
+        if self.view is None or not self.view.others:
+            self.notify("El solicitante no tiene otros casos.", timeout=3, markup=False)
+            return
+
+        def opened(ticket_id: int | None) -> None:
+            if ticket_id is not None:
+                self.app.push_screen(TicketScreen(self.ctx, ticket_id))
+
+        self.app.push_screen(OtherTicketsDialog(self.view.info.requester_name, self.view.others), opened)
 
     def action_refresh(self) -> None:
         self.reload()

@@ -1,5 +1,5 @@
 """Administration use cases: catalog, SLA policies, priority matrix, agents and groups,
-calendar closures, work schedules and settings.
+calendar closures, work schedules, settings and the dependencies requesters work in.
 
 Every change is refused to anyone but an active administrator, validated (a
 ValidationError names the form field), audited (an event with entity/entity_key and
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from mesa_tui.services.admin.calendar import CalendarAdmin
 from mesa_tui.services.admin.catalog import CatalogAdmin
+from mesa_tui.services.admin.dependencies import DependencyAdmin
 from mesa_tui.services.admin.matrix import MatrixAdmin
 from mesa_tui.services.admin.policies import PolicyAdmin
 from mesa_tui.services.admin.recompute import RECOMPUTE_ACTION
@@ -27,6 +28,15 @@ from mesa_tui.services.admin.staff import StaffAdmin
 __all__ = ["RECOMPUTE_ACTION", "Admin"]
 
 
-class Admin(CatalogAdmin, PolicyAdmin, MatrixAdmin, StaffAdmin, CalendarAdmin, ScheduleAdmin, SettingsAdmin):
+class Admin(
+    CatalogAdmin,
+    PolicyAdmin,
+    MatrixAdmin,
+    StaffAdmin,
+    CalendarAdmin,
+    ScheduleAdmin,
+    SettingsAdmin,
+    DependencyAdmin,
+):
     """The administrator's use cases over one database: one mixin per concept, all on
     AdminBase (database, clock, the checked transaction and the audit event)."""

@@ -1,0 +1,1 @@
+"""Requesters (solicitantes): the form shared by the new-ticket screen and the administration."""
