@@ -231,3 +231,24 @@ def text_problem(value: str | None, label: str, max_len: int) -> str | None:
         # The label's article gives the gender: "La solución es obligatoria."
         return f"{label} es {'obligatoria' if label.startswith('La ') else 'obligatorio'}."
     return too_long(value, label, max_len)
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """What an agent types to log a ticket (`Desk.log`)."""
+
+    requester_name: str
+    requester_dependency: str
+    requester_contact: str
+    channel: str
+    service_code: str
+    type: str
+    subject: str
+    description: str = ""
+    impact: int = 2
+    urgency: int = 2
+    legal_days: int | None = None
+    # The requester picked from the directory: the three requester fields above are
+    # then taken from their record. Without it, the ticket's requester is the one with
+    # the e-mail typed, or a new one made of what was typed.
+    requester_id: int | None = None

@@ -12,7 +12,6 @@ and hands it back to the store with its audit event.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from mesa_tui.domain import limits
@@ -20,7 +19,7 @@ from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.classification import REASON_MAX, Reclassification
 from mesa_tui.domain.sla import ticket_targets
 from mesa_tui.domain.ticket_record import AUDITED, TicketRecord, audit_changes
-from mesa_tui.domain.tickets import ActorInfo, TicketInfo, contact_problem, permission_problem
+from mesa_tui.domain.tickets import ActorInfo, NewTicket, TicketInfo, contact_problem, permission_problem
 from mesa_tui.domain.vocab import LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, Channel, Nature, SolutionMode, Status, TicketType
 from mesa_tui.domain.workflow import Action, TransitionError, next_status
 from mesa_tui.services.actors import current_actor, require_actor
@@ -42,25 +41,6 @@ from mesa_tui.store.engine import Session
 
 # What an action does to the ticket it acts on, after the checks every action shares.
 Mutation = Callable[[Session, TicketRecord, ActorInfo, datetime, BusinessCalendar], None]
-
-
-@dataclass(frozen=True)
-class NewTicket:
-    requester_name: str
-    requester_dependency: str
-    requester_contact: str
-    channel: str
-    service_code: str
-    type: str
-    subject: str
-    description: str = ""
-    impact: int = 2
-    urgency: int = 2
-    legal_days: int | None = None
-    # The requester picked from the directory: the three requester fields above are
-    # then taken from their record. Without it, the ticket's requester is the one with
-    # the e-mail typed, or a new one made of what was typed.
-    requester_id: int | None = None
 
 
 class Desk(DeskReads):

@@ -4,34 +4,17 @@ account is re-read first: a deactivated agent's next refresh ends the session.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime
-
 from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.changes import LastChange
 from mesa_tui.domain.tickets import ActorInfo, CommentInfo, EventInfo, TicketInfo
-from mesa_tui.services.actors import current_actor, require_actor
-from mesa_tui.services.clock import utcnow
+from mesa_tui.services.actors import require_actor
+from mesa_tui.services.base import Service
 from mesa_tui.services.errors import NotFound
 from mesa_tui.store import tickets_repo as repo
-from mesa_tui.store.engine import Database, Session
 
 
-class DeskReads:
+class DeskReads(Service):
     """The database and clock the desk runs on, and its reads."""
-
-    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow):
-        self.db = db
-        self.now = now
-
-    @contextmanager
-    def _reading(self, actor: ActorInfo) -> Iterator[Session]:
-        """A read session, once `actor` is known to be still active."""
-        require_actor(actor)
-        with self.db.read() as s:
-            current_actor(s, actor)
-            yield s
 
     # --- reading -----------------------------------------------------------
 

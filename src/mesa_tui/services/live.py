@@ -8,14 +8,12 @@ PostgreSQL, `PRAGMA data_version` on SQLite. One watch per session.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from mesa_tui.domain.changes import TicketChange
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.actors import current_actor, require_actor
-from mesa_tui.services.clock import utcnow
+from mesa_tui.services.base import Service
 from mesa_tui.store.changes import ChangeFeed
-from mesa_tui.store.engine import Database
 
 Changed = Callable[[tuple[TicketChange, ...]], None]
 
@@ -34,11 +32,7 @@ class Watch:
         self._feed.stop()
 
 
-class LiveUpdates:
-    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow) -> None:
-        self.db = db
-        self.now = now
-
+class LiveUpdates(Service):
     def watch(self, actor: ActorInfo, changed: Changed) -> Watch:
         """Call `changed(batch)` with the tickets committed from now on, in a thread of
         the watch's own (the caller hands them to its UI thread). The actor must

@@ -6,8 +6,6 @@ open queue), no audit event. Returns domain values only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -15,11 +13,9 @@ from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.catalog import CatalogEntry
 from mesa_tui.domain.queue import COUNT_CAP, PageRequest, QueueCount, QueuePage, QueueQuery, QueueRow, SlaView
 from mesa_tui.domain.tickets import ActorInfo
-from mesa_tui.services.actors import current_actor, require_actor
-from mesa_tui.services.clock import utcnow
+from mesa_tui.services.base import Service
 from mesa_tui.store import catalog_repo, queue_repo, schedules_repo
 from mesa_tui.store import tickets_repo as repo
-from mesa_tui.store.engine import Database, Session
 
 
 @dataclass(frozen=True)
@@ -43,31 +39,19 @@ class SlaContext:
             cal.between(now - timedelta(days=7), now)
 
 
-class QueueService:
-    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow):
-        self.db = db
-        self.now = now
-
-    @contextmanager
-    def _reading(self, actor: ActorInfo) -> Iterator[tuple[Session, ActorInfo]]:
-        """A read session and the reader as stored now (a deactivated agent's next
-        refresh is refused: the session ends)."""
-        require_actor(actor)
-        with self.db.read() as s:
-            yield s, current_actor(s, actor)
-
+class QueueService(Service):
     def page(self, actor: ActorInfo, query: QueueQuery, request: PageRequest) -> QueuePage:
-        with self._reading(actor) as (s, who):
+        with self._reader(actor) as (s, who):
             rows, before, after = queue_repo.page(s, query, request, who.id, who.group_id)
         return QueuePage(rows=tuple(rows), has_before=before, has_after=after, request=request)
 
     def count(self, actor: ActorInfo, query: QueueQuery) -> QueueCount:
-        with self._reading(actor) as (s, who):
+        with self._reader(actor) as (s, who):
             n, capped = queue_repo.count(s, query, who.id, who.group_id, COUNT_CAP)
         return QueueCount(n, capped)
 
     def sla_context(self, actor: ActorInfo) -> SlaContext:
-        with self._reading(actor) as (s, _who):
+        with self._reader(actor) as (s, _who):
             calendars = repo.calendars(s)
             names = {schedule.code: schedule.name for schedule in schedules_repo.schedules(s)}
             risk = float(repo.setting(s, "risk_threshold", "0.75"))
@@ -75,9 +59,9 @@ class QueueService:
 
     def services(self, actor: ActorInfo) -> list[CatalogEntry]:
         """Active catalog services, by code: what a new ticket may be logged against."""
-        with self._reading(actor) as (s, _who):
+        with self._reader(actor) as (s, _who):
             return catalog_repo.list_services(s, include_inactive=False)
 
     def priority_matrix(self, actor: ActorInfo) -> dict[tuple[int, int], str]:
-        with self._reading(actor) as (s, _who):
+        with self._reader(actor) as (s, _who):
             return repo.priority_matrix(s)

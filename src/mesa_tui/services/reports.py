@@ -46,25 +46,21 @@ from mesa_tui.domain.vocab import (
     Status,
 )
 from mesa_tui.services.actors import current_actor, require_actor
-from mesa_tui.services.clock import utcnow
+from mesa_tui.services.base import Service
 from mesa_tui.services.errors import PermissionDenied, ValidationError
 from mesa_tui.services.files import atomic_write, check_format, write_csv, xlsx_row
 from mesa_tui.services.ticket_export import Lookups, ticket_values, tickets_csv, tickets_xlsx
 from mesa_tui.store import board_repo, schedules_repo, stats_repo
 from mesa_tui.store import tickets_repo as repo
-from mesa_tui.store.engine import Database, Session
+from mesa_tui.store.engine import Session
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 TARGET_PREFIX = "meta."
 T = TypeVar("T")
 
 
-class Reports:
+class Reports(Service):
     """Reads for the supervisor's screens and the report exports over one database."""
-
-    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow):
-        self.db = db
-        self.now = now
 
     # --- queue overview ---------------------------------------------------------
 

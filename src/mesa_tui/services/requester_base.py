@@ -5,8 +5,7 @@ requester a ticket logged from free text belongs to."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -20,11 +19,11 @@ from mesa_tui.domain.requesters import (
 )
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.actors import current_actor, require_actor
-from mesa_tui.services.clock import utcnow
+from mesa_tui.services.base import Service
 from mesa_tui.services.errors import NotFound, PermissionDenied, ValidationError
 from mesa_tui.store import requesters_repo as repo
 from mesa_tui.store.audit import write_event
-from mesa_tui.store.engine import Database, Session
+from mesa_tui.store.engine import Session
 
 T = TypeVar("T")
 ENTITY = "requester"
@@ -165,19 +164,8 @@ def ticket_requester(
     return info.id, (info.name, info.dependency_name, info.contact)
 
 
-class RequesterBase:
+class RequesterBase(Service):
     """The database and clock the requester use cases run on."""
-
-    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow):
-        self.db = db
-        self.now = now
-
-    @contextmanager
-    def _reading(self, actor: ActorInfo) -> Iterator[Session]:
-        require_actor(actor)
-        with self.db.read() as s:
-            current_actor(s, actor)
-            yield s
 
     def _require_admin(self, actor: ActorInfo, what: str) -> None:
         """Refuse anyone but an active administrator before the input is even read."""

@@ -11,28 +11,21 @@ write once a minute. Ending a session is audited ("terminar" on the entity
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from mesa_tui.domain.sessions import ADMIN_END_REASON, ENDED_BY_ADMIN, SessionInfo, heartbeat_due, stale_since
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.actors import current_actor, require_actor
-from mesa_tui.services.clock import utcnow
+from mesa_tui.services.base import Service
 from mesa_tui.services.errors import NotFound, PermissionDenied, SessionEnded, ValidationError
 from mesa_tui.store import sessions_repo
 from mesa_tui.store.audit import write_event
-from mesa_tui.store.engine import Database, Session
+from mesa_tui.store.engine import Session
 
 SESSION = "session"
 _END = "terminar sesiones"
 
 
-class Sessions:
+class Sessions(Service):
     """Open sessions over one database."""
-
-    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow):
-        self.db = db
-        self.now = now
 
     def active(self, actor: ActorInfo) -> list[SessionInfo]:
         """Sessions open now (ended ones and those whose process went silent left out)."""

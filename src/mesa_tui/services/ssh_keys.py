@@ -21,7 +21,6 @@ from __future__ import annotations
 import pwd
 import shutil
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -47,12 +46,12 @@ from mesa_tui.domain.ssh_keys import (
 )
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.actors import current_actor, require_actor
-from mesa_tui.services.clock import utcnow
+from mesa_tui.services.base import Service
 from mesa_tui.services.errors import NotFound, PermissionDenied, ValidationError
 from mesa_tui.store import admin_repo, authorized_keys, ssh_keys_repo, tickets_repo
 from mesa_tui.store.audit import write_event
 from mesa_tui.store.config import ssh_setting
-from mesa_tui.store.engine import Database, Session
+from mesa_tui.store.engine import Session
 
 
 class NotConfigured(DeskError):
@@ -102,12 +101,8 @@ def parse_key(text: str) -> tuple[KeyParts, str]:
     return parts, fingerprint(parts.blob)
 
 
-class SshKeys:
+class SshKeys(Service):
     """Keys and the authorized_keys file over one database."""
-
-    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow):
-        self.db = db
-        self.now = now
 
     # --- keys ----------------------------------------------------------------------
 

@@ -4,17 +4,16 @@ and its instant read there, and the audit event."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
 from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.actors import current_actor, require_actor
-from mesa_tui.services.clock import utcnow
+from mesa_tui.services.base import Service
 from mesa_tui.services.errors import PermissionDenied
 from mesa_tui.store.audit import write_event
-from mesa_tui.store.engine import Database, Session
+from mesa_tui.store.engine import Session
 
 T = TypeVar("T")
 # An administration change inside its transaction: (session, the admin as stored now, now).
@@ -33,21 +32,8 @@ def stored_admin(s: Session, actor: object, what: str) -> ActorInfo:
     return who
 
 
-class AdminBase:
+class AdminBase(Service):
     """The database and clock the administration use cases run on."""
-
-    def __init__(self, db: Database, now: Callable[[], datetime] = utcnow):
-        self.db = db
-        self.now = now
-
-    @contextmanager
-    def _reading(self, actor: ActorInfo) -> Iterator[Session]:
-        """A read session, once `actor` is known to be still active (any role may read
-        what the administrator's screens show)."""
-        require_actor(actor)
-        with self.db.read() as s:
-            current_actor(s, actor)
-            yield s
 
     def _require_admin(self, actor: ActorInfo, what: str) -> None:
         """Refuse anyone but an active administrator before the input is even checked
