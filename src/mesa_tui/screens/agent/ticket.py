@@ -199,7 +199,8 @@ class TicketScreen(MesaScreen[None], TicketKeys):
             self._show_changed(None)
         info = view.info
         self.query_one("#topbar", Static).update(self._head(info))
-        self.query_one("#ticket-subject", Static).update(Text(info.subject, style="bold"))
+        subject = Text.assemble(plain(info.subject, style="bold"), ("  · l descripción y solución completas", "dim"))
+        self.query_one("#ticket-subject", Static).update(subject)
         self.query_one("#ticket-fields", Static).update(self._fields(view))
         self.query_one("#ticket-sla", Static).update(self._sla(view))
         self.query_one("#ticket-text", TicketTextPane).show(info)
