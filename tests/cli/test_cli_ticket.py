@@ -119,7 +119,7 @@ def test_the_whole_lifecycle_from_the_command_line(mesa, db):
     [
         (["--impact", "7"], "El impacto debe ser 1, 2 o 3"),
         (["--service", "SER-999"], "El servicio «SER-999» no existe en el catálogo."),
-        (["--contact", "sin-contacto"], "Escriba un correo válido o un teléfono"),
+        (["--contact", "sin-contacto"], "Escriba un correo válido, un teléfono de 7 a 12 dígitos o una extensión"),
         (["--subject", "  "], "El asunto es obligatorio."),
         (["--channel", "fax"], "El canal «fax» no es válido"),
     ],
