@@ -119,7 +119,7 @@ def test_the_whole_lifecycle_from_the_command_line(mesa, db):
     [
         (["--impact", "7"], "El impacto debe ser 1, 2 o 3"),
         (["--service", "SER-999"], "El servicio «SER-999» no existe en el catálogo."),
-        (["--contact", "sin-contacto"], "Escriba un correo válido o un teléfono"),
+        (["--contact", "sin-contacto"], "Escriba un correo válido, un teléfono de 7 a 12 dígitos o una extensión"),
         (["--subject", "  "], "El asunto es obligatorio."),
         (["--channel", "fax"], "El canal «fax» no es válido"),
     ],
@@ -202,3 +202,27 @@ def test_list_open_tickets(mesa):
     assert code == 0
     (line,) = out.splitlines()
     assert line.startswith(second["code"]) and "nuevo" in line and "Sin internet en la sede" in line
+
+
+def test_a_contact_with_a_phone_extension_is_logged(mesa):
+    args = [a if a != "adiaz@cartagena.gov.co" else "6056411370 ext 1234" for a in LOG]
+    code, out, err = mesa(*args, "--json")
+    assert (code, err) == (0, "")
+    assert as_json(out)["requester_contact"] == "6056411370 ext. 1234"
+    code, _out, err = mesa(*[a if a != "adiaz@cartagena.gov.co" else "ext 12a" for a in LOG])
+    assert code == 2 and "ext. 1234" in err
+
+
+def test_show_prints_every_solution_given_with_who_gave_it(mesa):
+    ref = as_json(mesa(*LOG, "--json")[1])["code"]
+    mesa("ticket", "take", ref)
+    mesa("ticket", "resolve", ref, "--solution", "Se reinstaló Office\npaso 2: reiniciar", "--mode", "en_sitio")
+    mesa("ticket", "reopen", ref, "--reason", "Sigue fallando")
+    mesa("ticket", "resolve", ref, "--solution", "Se cambió el perfil", "--mode", "remoto")
+    code, out, _ = mesa("ticket", "show", ref)
+    assert code == 0
+    by = "Rafael Puello Navarro (como Jorge Pérez Julio)"  # the administrator acting with --as
+    first = out.index(f"{by}: resolver\n    Solución (en_sitio):\n      Se reinstaló Office\n      paso 2: reiniciar")
+    reopened = out.index(f"{by}: reabrir Sigue fallando")
+    second = out.index(f"{by}: resolver\n    Solución (remoto):\n      Se cambió el perfil")
+    assert second < reopened < first  # newest first

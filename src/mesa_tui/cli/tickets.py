@@ -210,6 +210,10 @@ def cmd_show(args: argparse.Namespace) -> int:
             else:
                 note = f" {printable(item.note)}" if item.note else ""
                 print(f"  {when} {printable(item.by)}: {item.action}{note}")
+                solution, mode = item.solution  # each solution given, even one a reopening rejected
+                if solution:
+                    print(f"    Solución ({mode or '—'}):")
+                    print(_indented(solution))
     return 0
 
 

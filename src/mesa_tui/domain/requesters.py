@@ -20,6 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from mesa_tui.domain.contacts import contact_text
 from mesa_tui.domain.limits import too_long
 from mesa_tui.domain.text import fold
 
@@ -114,7 +115,7 @@ class RequesterInfo:
 
     @property
     def phone_text(self) -> str:
-        return f"{self.phone} ext. {self.extension}" if self.phone and self.extension else self.phone
+        return contact_text(self.phone, self.extension)  # "6056411370 ext. 1234", or "ext. 1234" alone
 
     @property
     def contact(self) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from mesa_tui.domain.calendar import BusinessCalendar
-from mesa_tui.domain.limits import REQUESTER_CONTACT, too_long
+from mesa_tui.domain.limits import too_long
 from mesa_tui.domain.sla import Clock, ClockState
 from mesa_tui.domain.vocab import SYSTEM_ROLE, Role, Status
 from mesa_tui.domain.workflow import Action
@@ -157,6 +156,16 @@ class EventInfo:
     def by(self) -> str:
         return acted_by(self.actor_name, self.operator_name)
 
+    @property
+    def solution(self) -> tuple[str, str | None]:
+        """The solution a "resolver" event gave and its mode, kept in the event's changes
+        (a later reopening clears the ticket's, never the event's); ("", None) otherwise."""
+        if self.action != Action.RESOLVER.value:
+            return "", None
+        text = (self.changes.get("solution") or (None, None))[1]
+        mode = (self.changes.get("solution_mode") or (None, None))[1]
+        return str(text or ""), mode
+
 
 @dataclass(frozen=True)
 class CommentInfo:
@@ -205,24 +214,6 @@ def permission_problem(actor: ActorInfo, action: Action, holder_id: int | None) 
     if action in _HOLDER_ONLY and holder_id != actor.id:
         return f"Solo el agente a cargo del caso o un supervisor puede {action.verb} este caso."
     return None
-
-
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{6,19}$")
-
-
-def contact_problem(contact: str) -> str | None:
-    contact = contact.strip()
-    if not contact:
-        return "Indique el correo o el teléfono del solicitante."
-    if len(contact) > REQUESTER_CONTACT:
-        return too_long(contact, "El correo o teléfono", REQUESTER_CONTACT)
-    if "@" in contact:
-        return None if _EMAIL_RE.match(contact) else "El correo no es válido."
-    digits = re.sub(r"\D", "", contact)
-    if _PHONE_RE.match(contact) and 7 <= len(digits) <= 12:
-        return None
-    return "Escriba un correo válido o un teléfono de 7 a 12 dígitos."
 
 
 def text_problem(value: str | None, label: str, max_len: int) -> str | None:

@@ -19,7 +19,7 @@ from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.classification import REASON_MAX, Reclassification
 from mesa_tui.domain.sla import ticket_targets
 from mesa_tui.domain.ticket_record import AUDITED, TicketRecord, audit_changes
-from mesa_tui.domain.tickets import ActorInfo, NewTicket, TicketInfo, contact_problem, permission_problem
+from mesa_tui.domain.tickets import ActorInfo, NewTicket, TicketInfo, permission_problem
 from mesa_tui.domain.vocab import LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, Channel, Nature, SolutionMode, Status, TicketType
 from mesa_tui.domain.workflow import Action, TransitionError, next_status
 from mesa_tui.services.actors import current_actor, require_actor
@@ -32,7 +32,7 @@ from mesa_tui.services.errors import (
     TransitionRefused,
     ValidationError,
 )
-from mesa_tui.services.requester_base import ticket_requester
+from mesa_tui.services.requester_base import contact_value, ticket_requester
 from mesa_tui.services.routing import active_group, group_of, route, usable_service
 from mesa_tui.store import identity_repo
 from mesa_tui.store import tickets_repo as repo
@@ -59,10 +59,7 @@ class Desk(DeskReads):
             dependency = optional_text(
                 new.requester_dependency, "requester_dependency", "La dependencia", limits.REQUESTER_DEPENDENCY
             )
-            problem = contact_problem(new.requester_contact or "")
-            if problem:
-                raise ValidationError("requester_contact", problem)
-            contact = new.requester_contact.strip()
+            contact = contact_value(new.requester_contact, "requester_contact")  # "6056411370 ext. 1234"
         channel = enum_value(Channel, new.channel, "channel", "El canal")
         ttype = enum_value(TicketType, new.type, "type", "El tipo")
         subject = required_text(new.subject, "subject", "El asunto", limits.SUBJECT)

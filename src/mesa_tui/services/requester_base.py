@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
+from mesa_tui.domain.contacts import contact_problem, normalized_contact, split_phone
 from mesa_tui.domain.requesters import (
     RequesterInfo,
     RequesterInput,
@@ -125,6 +126,7 @@ def requester_for_ticket(
         found = repo.by_email(s, email)
         if found is not None:
             return found
+    phone, extension = ("", "") if email else split_phone(contact) or (contact, "")
     deps = repo.dependency_by_key(s)
     dep = deps.get(dependency_key(dependency)) if dependency.strip() else None
     values, problems = requester_values(
@@ -132,7 +134,8 @@ def requester_for_ticket(
             name=name,
             dependency_id=dep.id if dep else None,
             email=email,
-            phone="" if email else contact,
+            phone=phone,
+            extension=extension,
         )
     )
     if values is None:
@@ -149,6 +152,15 @@ def requester_for_ticket(
         f"Creado al registrar el caso {code}",
     )
     return requester_id
+
+
+def contact_value(value: str | None, field: str) -> str:
+    """A requester's contact in the desk's form ("6056411370 ext. 1234"); refused when it
+    is neither an e-mail, a phone nor an extension."""
+    problem = contact_problem(value or "")
+    if problem or value is None:
+        raise ValidationError(field, problem or "")
+    return normalized_contact(value)
 
 
 def ticket_requester(

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Select, Static, TextArea
 
+from mesa_tui.domain.contacts import contact_problem
 from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.limits import (
     DESCRIPTION,
@@ -24,7 +25,7 @@ from mesa_tui.domain.limits import (
     too_long,
 )
 from mesa_tui.domain.requesters import DependencyInfo, RequesterInfo
-from mesa_tui.domain.tickets import TicketInfo, contact_problem, text_problem
+from mesa_tui.domain.tickets import TicketInfo, text_problem
 from mesa_tui.domain.vocab import CHANNEL_LABELS, LEGAL_DAY_CHOICES, PQRS_LEGAL_DAYS, TYPE_LABELS, TicketType
 from mesa_tui.screens.agent.ticket_dialogs import SCALE_OPTIONS_IMPACT, SCALE_OPTIONS_URGENCY, matrix_priority
 from mesa_tui.screens.base import MesaScreen

@@ -24,6 +24,7 @@ from mesa_tui.domain.sla import Clock, ClockState, format_remaining
 from mesa_tui.domain.tickets import CommentInfo, EventInfo, TicketInfo
 from mesa_tui.screens.agent.actions import TicketActions, TicketKeys
 from mesa_tui.screens.agent.new_ticket import NewTicketScreen
+from mesa_tui.screens.agent.ticket_text import FullTextDialog, TicketTextPane
 from mesa_tui.screens.base import MesaScreen
 from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import Loader
@@ -150,6 +151,13 @@ class TicketScreen(MesaScreen[None], TicketKeys):
             id="ticket.requester_tickets",
             tooltip="Otros casos del mismo solicitante: Enter abre uno",
         ),
+        Binding(
+            "l",
+            "full_text",
+            "Ver completo",
+            id="ticket.full_text",
+            tooltip="Ver la descripción y la solución completas",
+        ),
         Binding("j", "scroll('down')", "Bajar", show=False, id="ticket.scroll_down", tooltip="Bajar en el historial"),
         Binding("k", "scroll('up')", "Subir", show=False, id="ticket.scroll_up", tooltip="Subir en el historial"),
     ]
@@ -171,7 +179,7 @@ class TicketScreen(MesaScreen[None], TicketKeys):
         with Horizontal(id="ticket-main"):
             yield Static("", id="ticket-fields")
             yield Static("", id="ticket-sla")
-        yield Static("", id="ticket-text")
+        yield TicketTextPane(id="ticket-text")
         yield Label("Historial (lo más reciente primero)", id="timeline-title")
         with VerticalScroll(id="timeline"):
             yield Static("", id="timeline-body")
@@ -191,10 +199,11 @@ class TicketScreen(MesaScreen[None], TicketKeys):
             self._show_changed(None)
         info = view.info
         self.query_one("#topbar", Static).update(self._head(info))
-        self.query_one("#ticket-subject", Static).update(Text(info.subject, style="bold"))
+        subject = Text.assemble(plain(info.subject, style="bold"), ("  · l descripción y solución completas", "dim"))
+        self.query_one("#ticket-subject", Static).update(subject)
         self.query_one("#ticket-fields", Static).update(self._fields(view))
         self.query_one("#ticket-sla", Static).update(self._sla(view))
-        self.query_one("#ticket-text", Static).update(self._texts(info))
+        self.query_one("#ticket-text", TicketTextPane).show(info)
         self.query_one("#timeline-body", Static).update(self._timeline(view))
         self.ticket_actions.offer_changed()
 
@@ -323,14 +332,6 @@ class TicketScreen(MesaScreen[None], TicketKeys):
             parts += [Text(""), Text.assemble(("En espera: ", "bold cyan"), info.wait_reason)]
         return Group(*parts)
 
-    def _texts(self, info: TicketInfo) -> Text:
-        text = Text.assemble(("Descripción: ", "bold"), info.description or "—")
-        if info.solution:
-            text.append("\n")
-            text.append("Solución: ", style="bold green")
-            text.append(info.solution)
-        return text
-
     def _timeline(self, view: TicketView) -> Text:
         ref = view.reference
         out = Text()
@@ -351,6 +352,10 @@ class TicketScreen(MesaScreen[None], TicketKeys):
                 out.append(f" · {details}", style="dim")
             if item.note and item.action != "comentar":
                 out.append(f"\n    {item.note}")
+            solution, mode = item.solution  # every solution given stays, even after a reopening
+            if solution:
+                out.append(f"\n    Solución ({mode_label(mode).lower()}):", style="bold green")
+                out.append_text(plain("".join(f"\n      {line}" for line in solution.splitlines())))
         return out or Text("Sin movimientos.", style="dim")
 
     # --- actions ----------------------------------------------------------------------
@@ -374,6 +379,10 @@ class TicketScreen(MesaScreen[None], TicketKeys):
                 self.app.push_screen(TicketScreen(self.ctx, ticket_id))
 
         self.app.push_screen(OtherTicketsDialog(self.view.info.requester_name, self.view.others), opened)
+
+    def action_full_text(self) -> None:
+        if self.view is not None:
+            self.app.push_screen(FullTextDialog(self.view.info))
 
     def action_refresh(self) -> None:
         self.reload()
