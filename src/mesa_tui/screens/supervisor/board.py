@@ -55,7 +55,7 @@ COLUMNS = (
     Column("status", "Estado", 10),
     Column("clock", "ANS", 4),
     Column("due", "Vence", 11),
-    Column("remaining", "Restante", 15, numeric=True),
+    Column("remaining", "Restante", 16, numeric=True),
 )
 
 
