@@ -5,7 +5,9 @@ page follows). The views map onto the ticket indexes: "mine" and "unassigned"
 on (agent_id, status, due_at, id), "my group" on (group_id, status, due_at,
 id), "all open" on (status, due_at, id). Ordered by due time over several
 statuses, each status is read in index order with its own LIMIT and the
-pieces are merged, so SQLite never sorts the whole open set.
+pieces are merged, so SQLite never sorts the whole open set. The due order is
+(paused, due_at, id): paused tickets (en espera) follow the running ones, since
+a paused clock's due time is stale; its cursor value is (paused, due_at).
 """
 
 from __future__ import annotations
