@@ -46,6 +46,8 @@ PROPOSED_INDEXES = {
     "ix_ticket_resolved_kpi": "ticket (resolved_at, status, nature, solution_mode, ttr_met)",
     "ix_ticket_first_response": "ticket (first_response_at, status, tto_met)",
     "ix_survey_at_score": "survey (at, score)",
+    # The board's order: priority, then due time (newest crossing first in vencidos, en riesgo).
+    "ix_ticket_status_priority_due": "ticket (status, priority, due_at, id)",
 }
 
 

@@ -55,7 +55,8 @@ def queue_data(desk, now, log):
 
 def sort_value(info, key: SortKey):
     return {
-        SortKey.DUE: info.due_at,
+        # Running tickets first, then the paused ones (en espera), each by due time.
+        SortKey.DUE: (info.status == Status.EN_ESPERA.value, info.due_at),
         SortKey.CODE: info.code,
         SortKey.SUBJECT: info.subject,
         SortKey.REQUESTER: info.requester_name,
@@ -119,6 +120,29 @@ def test_keyset_paging_matches_a_full_sort(db, desk, now, queue_data):
             forward, backward = walk(service, actor, q, size=6)
             assert forward == want, q
             assert backward == want, q
+
+
+def test_paused_tickets_sort_after_the_running_ones(db, desk, now, queue_data):
+    """A paused ticket's due time is stale (long past, in this data): in the due order
+    it follows every running ticket instead of leading the overdue, both ways."""
+    service = QueueService(db, now=now)
+    actor = actor_of(desk, "supervisor")
+    q = QueueQuery(sort=SortKey.DUE)
+    infos = {i.id: i for i in queue_data}
+    paused_flags = [infos[i].status == Status.EN_ESPERA.value for i in expected(queue_data, q, actor)]
+    first_paused = paused_flags.index(True)
+    assert not any(paused_flags[:first_paused]) and all(paused_flags[first_paused:])
+    running = [i for i in queue_data if i.status in {s.value for s in q.statuses} and i.status != Status.EN_ESPERA]
+    waiting = [i for i in queue_data if i.status == Status.EN_ESPERA]
+    assert min(i.due_at for i in waiting) < max(i.due_at for i in running)  # the stale case the order must fix
+    for size in (1, 4, 7):
+        forward, backward = walk(service, actor, q, size)
+        assert forward == backward == expected(queue_data, q, actor)
+    # A refresh from a paused row's cursor starts at that row.
+    first = service.page(actor, q, PageRequest(PageDirection.FIRST, size=first_paused + 1)).rows[-1]
+    assert first.status == Status.EN_ESPERA
+    again = service.page(actor, q, PageRequest(PageDirection.FROM, first.cursor, size=3))
+    assert again.rows[0].id == first.id and again.has_before
 
 
 FILTERED = [

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from mesa_tui.domain.board import BoardGroup
 from mesa_tui.domain.indicators import MONTH_NAMES, NO_CASES, IndicatorValue
-from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest
+from mesa_tui.domain.queue import PRIORITY_RANK, PageDirection, PageRequest
 from mesa_tui.domain.sla import ClockState
 from mesa_tui.services.desk import NewTicket
 from mesa_tui.services.errors import PermissionDenied, ValidationError
@@ -616,7 +616,35 @@ def test_sla_board_counts_and_pages(reports, sup, queue):
     assert rows[t[8]].priority == "baja" and rows[t[8]].remaining == 29 * H  # 40 h less Tue 08-18, Wed 08-09
 
 
-def test_sla_board_pages_in_due_order_both_ways(reports, sup, queue):
+def board_order(rows, newest_first: bool) -> list[int]:
+    """The board's order by brute force: priority, then due time (latest first in
+    the groups where the newest crossing leads), then id the same way."""
+
+    def key(r):
+        sign = -1 if newest_first else 1
+        return (PRIORITY_RANK[r.priority], sign * r.due_at.timestamp(), sign * r.id)
+
+    return [r.id for r in sorted(rows, key=key)]
+
+
+def walk_board(reports, sup, group, size):
+    """Every page forwards from the first, then backwards from the last, in ids."""
+    forward, page = [], reports.sla_board_page(sup, group, PageRequest(size=size))
+    while True:
+        forward += [r.id for r in page.rows]
+        if not page.has_after:
+            break
+        page = reports.sla_board_page(sup, group, PageRequest(PageDirection.AFTER, page.last, size=size))
+    backward, page = [], reports.sla_board_page(sup, group, PageRequest(PageDirection.LAST, size=size))
+    while True:
+        backward = [r.id for r in page.rows if r.id not in backward] + backward
+        if not page.has_before:
+            break
+        page = reports.sla_board_page(sup, group, PageRequest(PageDirection.BEFORE, page.first, size=size))
+    return forward, backward
+
+
+def test_sla_board_pages_by_priority_then_due_both_ways(reports, sup, queue):
     seen, req = [], PageRequest(size=3)
     while True:
         page = reports.sla_board_page(sup, None, req)
@@ -625,8 +653,8 @@ def test_sla_board_pages_in_due_order_both_ways(reports, sup, queue):
             break
         req = PageRequest(PageDirection.AFTER, page.last, size=3)
     assert len(seen) == 8 and len({r.id for r in seen}) == 8
-    keys = [(r.due_at, r.id) for r in seen]
-    assert keys == sorted(keys)
+    assert [r.id for r in seen] == board_order(seen, newest_first=False)
+    assert seen[-1].priority == "baja"  # T8, due latest of all but last by its priority
     last = reports.sla_board_page(sup, None, PageRequest(PageDirection.LAST, size=3))
     assert [r.id for r in last.rows] == [r.id for r in seen[-3:]] and last.has_before and not last.has_after
     before = reports.sla_board_page(sup, None, PageRequest(PageDirection.BEFORE, last.first, size=3))
@@ -635,12 +663,36 @@ def test_sla_board_pages_in_due_order_both_ways(reports, sup, queue):
     assert [r.id for r in again.rows] == [r.id for r in seen[3:6]] and again.has_before
     top = reports.sla_board_page(sup, None, PageRequest(PageDirection.BEFORE, seen[1].cursor, size=3))
     assert [r.id for r in top.rows] == [r.id for r in seen[:3]] and not top.has_before
-    assert (
-        reports.sla_board_page(
-            sup, BoardGroup.VENCIDO, PageRequest(PageDirection.AFTER, PageCursor(seen[-1].due_at, seen[-1].id))
-        ).rows
-        == ()
-    )
+    # Past the last row of every group (baja is the last priority): nothing follows.
+    assert reports.sla_board_page(sup, BoardGroup.VENCIDO, PageRequest(PageDirection.AFTER, seen[-1].cursor)).rows == ()
+
+
+def test_the_board_puts_the_critical_ticket_that_just_ran_out_first(reports, sup, work, queue):
+    """Vencidos: a critical ticket overdue for minutes leads, above tickets overdue for
+    weeks; within a priority the newest crossing comes first. Paged one, two and three
+    rows at a time, both ways, no row is lost or repeated."""
+    t = dict(queue)
+    w = work
+    t[11] = w.log(bogota(2026, 11, 18, 8), impact=1, urgency=1)  # crítica: its response ran out this morning
+    t[12] = w.log(bogota(2026, 11, 11, 9), impact=1, urgency=2)  # alta, overdue for a week
+    t[13] = w.log(bogota(2026, 11, 12, 9), impact=1, urgency=2)  # alta, overdue since a day later
+    t[14] = w.log(bogota(2026, 10, 20, 9), impact=3, urgency=3)  # baja, long gone
+    w.at(NOW)
+    page = reports.sla_board_page(sup, BoardGroup.VENCIDO, PageRequest(size=20))
+    assert [r.id for r in page.rows] == [t[11], t[13], t[12], t[3], t[4], t[6], t[14]]
+    assert [r.priority for r in page.rows[:3]] == ["crítica", "alta", "alta"]
+    assert page.rows == tuple(sorted(page.rows, key=lambda r: PRIORITY_RANK[r.priority]))
+    for group in BoardGroup:
+        rows = reports.sla_board_page(sup, group, PageRequest(size=50)).rows
+        want = board_order(rows, newest_first=group in (BoardGroup.VENCIDO, BoardGroup.EN_RIESGO))
+        assert [r.id for r in rows] == want, group
+        for size in (1, 2, 3):
+            forward, backward = walk_board(reports, sup, group, size)
+            assert forward == backward == want, (group, size)
+    everything = reports.sla_board_page(sup, None, PageRequest(size=50)).rows
+    for size in (1, 2, 5):
+        forward, backward = walk_board(reports, sup, None, size)
+        assert forward == backward == board_order(everything, newest_first=False), size
 
 
 def test_sla_board_counts_agree_with_the_rows_all_day_long(reports, sup, queue):

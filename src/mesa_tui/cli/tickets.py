@@ -132,14 +132,18 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _token(cursor: PageCursor) -> str:
-    """Where a listing stopped, as a word a script passes back: the due time and the id."""
-    return f"{cursor.value.astimezone(UTC):%Y%m%dT%H%M%S%f}.{cursor.id}"
+    """Where a listing stopped, as a word a script passes back: the due time and the id,
+    after a "p" when the ticket is paused (the due order lists those last)."""
+    paused, due = cursor.value
+    return f"{'p' if paused else ''}{due.astimezone(UTC):%Y%m%dT%H%M%S%f}.{cursor.id}"
 
 
 def _after(text: str) -> PageCursor:
     from mesa_tui.domain.queue import PageCursor
 
     stamp, _, ident = text.partition(".")
+    paused = stamp.startswith("p")
+    stamp = stamp.removeprefix("p")
     try:
         at = datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
         if not ident.isdigit() or not 1 <= int(ident) <= MAX_ID:
@@ -148,7 +152,7 @@ def _after(text: str) -> PageCursor:
         raise argparse.ArgumentTypeError(
             f"«{text}» no es un TOKEN de --after: use el que indicó el listado anterior"
         ) from None
-    return PageCursor(at, int(ident))
+    return PageCursor((int(paused), at), int(ident))
 
 
 def group_id(desk: Desk, actor: ActorInfo, text: str | None) -> int | None:

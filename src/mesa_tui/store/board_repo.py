@@ -22,9 +22,8 @@ from sqlmodel import Session
 from mesa_tui.domain.board import BoardGroup, SlaBoardRow, board_group, overdue_cut, risk_cut
 from mesa_tui.domain.calendar import BusinessCalendar
 from mesa_tui.domain.overview import OPEN_STATUS_VALUES, WORKING_STATUS_VALUES
-from mesa_tui.domain.queue import PageCursor, PageDirection, PageRequest
+from mesa_tui.domain.queue import PRIORITY_RANK, PageCursor, PageDirection, PageRequest
 from mesa_tui.domain.vocab import Status
-from mesa_tui.store.engine import AnySelect
 from mesa_tui.store.lookups import names_by_id, values_by_id
 from mesa_tui.store.models import Agent, CatalogService, SupportGroup, Ticket, table_of
 from mesa_tui.store.ticket_rows import CLOCK_COLUMNS, clock_of
@@ -148,7 +147,14 @@ _ROW_COLUMNS = (
 _COLUMNS = (*_ROW_COLUMNS, *CLOCK_COLUMNS)
 
 
+# Within each priority the groups an agent must act on show the newest first: the
+# ticket that crossed into "vencido" (or "en riesgo") a minute ago above those that
+# crossed weeks ago, i.e. the latest due time first. The others keep the due order.
+_NEWEST_FIRST = frozenset({BoardGroup.VENCIDO, BoardGroup.EN_RIESGO})
+
+
 def _keyset(cursor: PageCursor, forward: bool, inclusive: bool) -> sa.ColumnElement[bool]:
+    """Rows after (forward) or before the cursor in ascending (due_at, id) order."""
     v, i = cursor.value, cursor.id
     if forward:
         return sa.and_(_T.c.due_at >= v, sa.or_(_T.c.due_at > v, _T.c.id >= i if inclusive else _T.c.id > i))
@@ -163,26 +169,37 @@ def _select_board(
     forward: bool,
     inclusive: bool,
     limit: int,
+    newest_first: bool,
 ) -> list[Any]:
-    """Up to `limit` rows in (due_at, id) order from the cursor. One index-ordered
-    read per status, merged, so the open set is never sorted as a whole."""
-    where = list(conds)
-    if cursor is not None:
-        where.append(_keyset(cursor, forward, inclusive))
+    """Up to `limit` rows from the cursor in (priority rank, due_at, id) order, due_at
+    and id descending when `newest_first`. The rank is constant within a (status,
+    priority) pair: each pair is one index-ordered read of ix_ticket_status_priority_due
+    (trimmed by the cursor on (due_at, id), whole, or skipped by which side of the
+    cursor's rank it lies), and the pieces are merged, so the open set is never
+    sorted as a whole. A cursor's value is (priority rank, due_at)."""
+    due_ascending = forward != newest_first
     columns = [_T.c[name] for name in _COLUMNS]
 
-    def ordered(stmt: AnySelect, due: sa.ColumnElement[Any], ident: sa.ColumnElement[Any]) -> AnySelect:
-        return stmt.order_by(due.asc(), ident.asc()) if forward else stmt.order_by(due.desc(), ident.desc())
+    def keys(*cols: sa.ColumnElement[Any]) -> list[sa.UnaryExpression[Any]]:
+        return [c.asc() if due_ascending else c.desc() for c in cols]
 
-    if len(statuses) == 1:
-        stmt = ordered(sa.select(*columns).where(_T.c.status == statuses[0], *where), _T.c.due_at, _T.c.id)
-        return list(s.execute(stmt.limit(limit)).all())
-    parts = [
-        ordered(sa.select(*columns).where(_T.c.status == st, *where), _T.c.due_at, _T.c.id).limit(limit).subquery()
-        for st in statuses
-    ]
+    parts = []
+    for st in statuses:
+        for priority, rank in PRIORITY_RANK.items():
+            where = [_T.c.status == st, _T.c.priority == priority, *conds]
+            if cursor is not None:
+                cursor_rank, due = cursor.value
+                if rank == cursor_rank:
+                    where.append(_keyset(PageCursor(due, cursor.id), due_ascending, inclusive))
+                elif (rank > cursor_rank) != forward:
+                    continue  # this priority lies wholly behind the cursor
+            stmt = sa.select(*columns, sa.literal(rank, sa.Integer).label("rank")).where(*where)
+            parts.append(stmt.order_by(*keys(_T.c.due_at, _T.c.id)).limit(limit).subquery())
+    if not parts:
+        return []
     union = sa.union_all(*(sa.select(p) for p in parts)).subquery("board_page")
-    stmt = ordered(sa.select(union), union.c.due_at, union.c.id).limit(limit)
+    rank_key = union.c.rank.asc() if forward else union.c.rank.desc()
+    stmt = sa.select(union).order_by(rank_key, *keys(union.c.due_at, union.c.id)).limit(limit)
     return list(s.execute(stmt).all())
 
 
@@ -195,12 +212,15 @@ def board_page(
     now: datetime,
     risk: float,
 ) -> tuple[list[SlaBoardRow], bool, bool]:
-    """(rows in due order, has a page before, has a page after)."""
+    """(rows in the board's order, has a page before, has a page after): by priority,
+    then the newest crossing first in "vencido" and "en riesgo", the due order elsewhere."""
     statuses, conds = _group_filter(group, cuts)
     n = req.size
 
+    newest_first = group in _NEWEST_FIRST
+
     def select(cursor: PageCursor | None, forward: bool, inclusive: bool, limit: int) -> list[Any]:
-        return _select_board(s, statuses, conds, cursor, forward, inclusive, limit)
+        return _select_board(s, statuses, conds, cursor, forward, inclusive, limit, newest_first)
 
     d = req.direction
     if d is PageDirection.FIRST:
@@ -256,7 +276,7 @@ def _board_rows(
                 state=state,
                 remaining=clock.remaining(cal, now),
                 board_group=board_group(r.status, state),
-                cursor=PageCursor(r.due_at, r.id),
+                cursor=PageCursor((r.rank, r.due_at), r.id),
             )
         )
     return out

@@ -210,6 +210,8 @@ class Ticket(SQLModel, table=True):
         sa.Index("ix_ticket_status_due", "status", "due_at", "id"),
         sa.Index("ix_ticket_agent_status_due", "agent_id", "status", "due_at", "id"),
         sa.Index("ix_ticket_group_status_due", "group_id", "status", "due_at", "id"),
+        # The SLA board's order: by priority, then due time, one range per (status, priority).
+        sa.Index("ix_ticket_status_priority_due", "status", "priority", "due_at", "id"),
         sa.Index("ix_ticket_created", "created_at", "id"),
         # Supervisor aggregations and indicators: covering indexes, so a year
         # of a million tickets is counted without touching the table.

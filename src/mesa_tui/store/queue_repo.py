@@ -5,7 +5,9 @@ page follows). The views map onto the ticket indexes: "mine" and "unassigned"
 on (agent_id, status, due_at, id), "my group" on (group_id, status, due_at,
 id), "all open" on (status, due_at, id). Ordered by due time over several
 statuses, each status is read in index order with its own LIMIT and the
-pieces are merged, so SQLite never sorts the whole open set.
+pieces are merged, so SQLite never sorts the whole open set. The due order is
+(paused, due_at, id): paused tickets (en espera) follow the running ones, since
+a paused clock's due time is stale; its cursor value is (paused, due_at).
 """
 
 from __future__ import annotations
@@ -30,12 +32,14 @@ from mesa_tui.domain.queue import (
     SortKey,
     normalize_text,
 )
+from mesa_tui.domain.vocab import Status
 from mesa_tui.store import requesters_repo
 from mesa_tui.store.engine import AnySelect
 from mesa_tui.store.lookups import names_by_id, values_by_id
 from mesa_tui.store.models import Agent, CatalogService, SupportGroup, Ticket, table_of
 from mesa_tui.store.ticket_rows import CLOCK_COLUMNS, clock_of
 
+_ESPERA = Status.EN_ESPERA.value
 _CODE_RE = re.compile(r"^MDA-\d{4}-\d{6}\Z")
 _CODE_PREFIX_RE = re.compile(r"^MDA-[\d-]*\Z")
 
@@ -247,6 +251,32 @@ def _keyset(expr: sa.ColumnElement[Any], cursor: PageCursor, forward: bool, incl
     return sa.and_(expr <= v, sa.or_(expr < v, id_cond))
 
 
+def _due_parts(
+    statuses: Sequence[str],
+    conds: list[sa.ColumnElement[bool]],
+    cursor: PageCursor | None,
+    ascending: bool,
+    inclusive: bool,
+) -> list[tuple[str, int, list[sa.ColumnElement[bool]]]]:
+    """The due order is (paused, due_at, id): running tickets first, then the paused
+    ones (en espera: their clocks are stopped, their due time is stale). The flag is
+    constant within a status, so each status is one index-ordered read of
+    (status, due_at, id); the cursor, a (paused, due_at) value, keeps a status whole,
+    trims it on (due_at, id) or drops it, depending on which side of it the status lies."""
+    parts = []
+    for st in statuses:
+        flag = int(st == _ESPERA)
+        where = list(conds)
+        if cursor is not None:
+            cursor_flag, due = cursor.value
+            if flag == cursor_flag:
+                where.append(_keyset(_T.c.due_at, PageCursor(due, cursor.id), ascending, inclusive))
+            elif (flag > cursor_flag) != ascending:
+                continue  # the whole status lies behind the cursor
+        parts.append((st, flag, where))
+    return parts
+
+
 def _select_rows(
     s: Session,
     q: QueueQuery,
@@ -262,37 +292,37 @@ def _select_rows(
     expr = _sort_expr(q.sort)
     ascending = forward != q.descending
     conds = _conditions(s, q, actor_id, group_id)
-    if cursor is not None:
-        # In descending order "after" means smaller values.
-        conds.append(_keyset(expr, cursor, ascending, inclusive))
     columns = [_T.c[name] for name in _COLUMNS] + [expr.label("sort_value")]
 
-    def ordered(stmt: AnySelect, sort_col: sa.ColumnElement[Any], id_col: sa.ColumnElement[Any]) -> AnySelect:
-        if ascending:
-            return stmt.order_by(sort_col.asc(), id_col.asc())
-        return stmt.order_by(sort_col.desc(), id_col.desc())
+    def ordered(stmt: AnySelect, *keys: sa.ColumnElement[Any]) -> AnySelect:
+        return stmt.order_by(*(k.asc() if ascending else k.desc() for k in keys))
 
     statuses = [st.value for st in q.statuses]
-    if q.sort is SortKey.DUE and len(statuses) > 1:
+    if q.sort is SortKey.DUE:
         # One index-ordered read per status, merged: never a sort of the whole set.
         parts = [
             ordered(
-                sa.select(*columns).select_from(_from(q.sort)).where(_T.c.status == st, *conds),
+                sa.select(*columns, sa.literal(flag, sa.Integer).label("paused"))
+                .select_from(_from(q.sort))
+                .where(_T.c.status == st, *where),
                 _T.c.due_at,
                 _T.c.id,
             )
             .limit(limit)
             .subquery()
-            for st in statuses
+            for st, flag, where in _due_parts(statuses, conds, cursor, ascending, inclusive)
         ]
+        if not parts:
+            return []
         union = sa.union_all(*(sa.select(p) for p in parts)).subquery("queue_page")
-        stmt = ordered(sa.select(union), union.c.sort_value, union.c.id).limit(limit)
-    else:
-        status_cond = _T.c.status == statuses[0] if len(statuses) == 1 else _T.c.status.in_(statuses)
-        stmt = ordered(sa.select(*columns).select_from(_from(q.sort)).where(status_cond, *conds), expr, _T.c.id).limit(
-            limit
-        )
-    return list(s.execute(stmt).all())
+        stmt = ordered(sa.select(union), union.c.paused, union.c.sort_value, union.c.id).limit(limit)
+        return list(s.execute(stmt).all())
+    if cursor is not None:
+        # In descending order "after" means smaller values.
+        conds.append(_keyset(expr, cursor, ascending, inclusive))
+    status_cond = _T.c.status == statuses[0] if len(statuses) == 1 else _T.c.status.in_(statuses)
+    stmt = ordered(sa.select(*columns).select_from(_from(q.sort)).where(status_cond, *conds), expr, _T.c.id)
+    return list(s.execute(stmt.limit(limit)).all())
 
 
 def page(
@@ -301,21 +331,22 @@ def page(
     """(rows in display order, has a page before, has a page after)."""
     n = req.size
     d = req.direction
+    due = q.sort is SortKey.DUE
     if d is PageDirection.FIRST:
         rows = _select_rows(s, q, actor_id, group_id, None, True, False, n + 1)
-        return _rows(s, rows[:n]), False, len(rows) > n
+        return _rows(s, rows[:n], due), False, len(rows) > n
     if d is PageDirection.LAST:
         rows = _select_rows(s, q, actor_id, group_id, None, False, False, n + 1)
-        return _rows(s, rows[:n][::-1]), len(rows) > n, False
+        return _rows(s, rows[:n][::-1], due), len(rows) > n, False
     if d is PageDirection.AFTER:
         rows = _select_rows(s, q, actor_id, group_id, req.cursor, True, False, n + 1)
-        return _rows(s, rows[:n]), True, len(rows) > n
+        return _rows(s, rows[:n], due), True, len(rows) > n
     if d is PageDirection.BEFORE:
         rows = _select_rows(s, q, actor_id, group_id, req.cursor, False, False, n + 1)
         if len(rows) <= n:
             # Reached the top: show a full first page rather than a short one.
             return page(s, q, PageRequest(PageDirection.FIRST, size=n), actor_id, group_id)
-        return _rows(s, rows[:n][::-1]), True, True
+        return _rows(s, rows[:n][::-1], due), True, True
     # FROM: refresh in place, starting at the cursor row (or where it would be).
     rows = _select_rows(s, q, actor_id, group_id, req.cursor, True, True, n + 1)
     before = _select_rows(s, q, actor_id, group_id, req.cursor, False, False, 1)
@@ -324,8 +355,8 @@ def page(
         missing = n - len(rows)
         above = _select_rows(s, q, actor_id, group_id, req.cursor, False, False, missing + 1)
         has_before = len(above) > missing
-        return _rows(s, above[:missing][::-1] + rows), has_before, False
-    return _rows(s, rows[:n]), bool(before), len(rows) > n
+        return _rows(s, above[:missing][::-1] + rows, due), has_before, False
+    return _rows(s, rows[:n], due), bool(before), len(rows) > n
 
 
 def count(s: Session, q: QueueQuery, actor_id: int, group_id: int | None, cap: int) -> tuple[int, bool]:
@@ -338,7 +369,8 @@ def count(s: Session, q: QueueQuery, actor_id: int, group_id: int | None, cap: i
     return min(n, cap), n > cap
 
 
-def _rows(s: Session, rows: Sequence[Any]) -> list[QueueRow]:
+def _rows(s: Session, rows: Sequence[Any], due: bool) -> list[QueueRow]:
+    """The page's rows; in the due order a row's cursor value is (paused, due_at)."""
     services = values_by_id(s, CatalogService, (r.service_id for r in rows), "code", "name")
     agents = names_by_id(s, Agent, (r.agent_id for r in rows), "full_name")
     groups = names_by_id(s, SupportGroup, (r.group_id for r in rows), "name")
@@ -371,7 +403,7 @@ def _rows(s: Session, rows: Sequence[Any]) -> list[QueueRow]:
                 sla_calendar=r.sla_calendar,
                 clock_kind=kind,
                 clock=clock_of(r, kind),
-                cursor=PageCursor(r.sort_value, r.id),
+                cursor=PageCursor((r.paused, r.sort_value) if due else r.sort_value, r.id),
             )
         )
     return out

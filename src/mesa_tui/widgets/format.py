@@ -127,10 +127,11 @@ def mode_label(value: str | None) -> str:
 
 
 def sla_text(view: SlaView) -> Text:
-    """The SLA cell: remaining time coloured by state; a paused clock says so."""
+    """The SLA cell: remaining time coloured by state; a paused clock says "en pausa"
+    (its due time is stale: it moves on when the clock resumes)."""
     style = SLA_STYLES[view.state]
     if view.state is ClockState.EN_PAUSA:
-        return Text(f"⏸ {view.remaining}", style=style)
+        return Text(f"en pausa {view.remaining}", style=style)
     if view.state is ClockState.VENCIDO:
         return Text(f"! {view.remaining}", style=style)
     return Text(view.remaining, style=style)

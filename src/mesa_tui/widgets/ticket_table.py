@@ -45,7 +45,7 @@ COLUMNS = (
     ColumnSpec("service", "Servicio", 8, SortKey.SERVICE),
     ColumnSpec("priority", "Prioridad", 9, SortKey.PRIORITY),
     ColumnSpec("status", "Estado", 10, SortKey.STATUS),
-    ColumnSpec("sla", "ANS", 10, SortKey.DUE),
+    ColumnSpec("sla", "ANS", 16, SortKey.DUE),
     ColumnSpec("agent", "Agente", 0, SortKey.AGENT, share=25),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rich.console import Console
+from textual.widgets import Static
+
 from mesa_tui.domain.tickets import CommentInfo, EventInfo
 from mesa_tui.screens.agent.queue import QueueScreen
 from mesa_tui.screens.agent.ticket import TicketScreen
@@ -73,6 +76,12 @@ async def test_full_lifecycle_by_keys(make_app, desk, log):
         info = desk.get(system_of(desk), ticket.id)
         assert (info.status, info.wait_reason) == ("en_espera", "Esperando al usuario")
         assert info.ttr.paused
+        # The SLA block says the clock is paused and the time left, never a stale due time.
+        console = Console(width=200, color_system=None)
+        with console.capture() as shown:
+            console.print(app.screen.query_one("#ticket-sla", Static).content)
+        sla = shown.get()
+        assert "en pausa desde" in sla and "quedan" in sla and "vence" not in sla.split("Solución")[1]
 
         await pilot.press("u")
         await settle(app, pilot)

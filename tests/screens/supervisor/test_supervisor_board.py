@@ -13,7 +13,7 @@ from mesa_tui.screens.agent.ticket import TicketScreen
 from mesa_tui.screens.agent.ticket_dialogs import AssignDialog, EscalateDialog
 from mesa_tui.screens.supervisor.board import SlaBoardScreen
 from mesa_tui.screens.supervisor.exports import ExportTicketsDialog
-from tests.screens.supervisor.support import cells, show
+from tests.screens.supervisor.support import bogota, cells, show
 from tests.screens.support import SIZE, settle, toasts
 from tests.support import actor_of, system_of
 
@@ -38,10 +38,11 @@ async def test_groups_counts_and_remaining_time(make_app, board_tickets):
             "4 En tiempo (2)",
             "5 Todos (6)",
         ]
-        assert codes(board) == [t["F"].code, t["C"].code]  # by due time
+        # Same priority: the newest crossing first (C ran out at 18:00, F at 12:00).
+        assert codes(board) == [t["C"].code, t["F"].code]
         assert cells(board.table, str(t["C"].id)) == [
             t["C"].code,
-            "Equipo muy lento al ini…",
+            "Equipo muy lento al …",
             "SER-001",
             "1",
             "Jorge Pérez",
@@ -59,10 +60,11 @@ async def test_groups_counts_and_remaining_time(make_app, board_tickets):
         await pilot.press("tab")
         await settle(app, pilot)
         assert codes(board) == [t["D"].code]
-        assert cells(board.table, str(t["D"].id))[-1].startswith("⏸")
+        # A paused clock's due time is stale: the board says "en pausa" and the time left.
+        assert cells(board.table, str(t["D"].id))[-2:] == ["en pausa", "en pausa 39h 50m"]
         await pilot.press("4")
         await settle(app, pilot)
-        assert codes(board) == [t["A"].code, t["E"].code]
+        assert codes(board) == [t["E"].code, t["A"].code]  # alta before media
         await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab")
         await settle(app, pilot)
         assert len(codes(board)) == 6  # "Todos", every open ticket by due time
@@ -75,8 +77,7 @@ async def test_refresh_is_a_keyed_update_that_keeps_the_cursor(make_app, desk, n
     app = make_app("supervisor")
     async with app.run_test(size=SIZE) as pilot:
         board = await show(app, pilot, "board")
-        await pilot.press("j")
-        assert board.table.current.code == t["C"].code
+        assert board.table.current.code == t["C"].code  # the newest overdue, on top
         cleared = []
         clear = board.table.clear
         board.table.clear = lambda *a, **kw: (cleared.append(1), clear(*a, **kw))[1]
@@ -86,7 +87,7 @@ async def test_refresh_is_a_keyed_update_that_keeps_the_cursor(make_app, desk, n
         now.advance(minutes=20)
         await pilot.press("r")
         await settle(app, pilot)
-        assert codes(board) == [t["C"].code, t["B"].code]
+        assert codes(board) == [t["B"].code, t["C"].code]  # B just ran out: it leads
         assert board.table.current.code == t["C"].code  # the cursor followed its ticket
         assert cells(board.table, str(t["C"].id))[-1] == "! -1h 20m"
         assert tab_labels(board)[:2] == ["1 Vencidos (2)", "2 En riesgo (1)"]  # A: 50 of 60 min
@@ -99,7 +100,7 @@ async def test_reassign_by_keys(make_app, desk, board_tickets):
     app = make_app("supervisor")
     async with app.run_test(size=SIZE) as pilot:
         board = await show(app, pilot, "board")
-        await pilot.press("j", "a")  # C, held by jperez
+        await pilot.press("a")  # C, held by jperez (the first overdue one)
         await settle(app, pilot)
         dialog = app.screen
         assert isinstance(dialog, AssignDialog)
@@ -123,7 +124,7 @@ async def test_escalate_by_keys(make_app, desk, board_tickets):
     app = make_app("supervisor")
     async with app.run_test(size=SIZE) as pilot:
         board = await show(app, pilot, "board")
-        await pilot.press("e")  # F, the first overdue one
+        await pilot.press("j", "e")  # F, the second overdue one
         await settle(app, pilot)
         assert isinstance(app.screen, EscalateDialog)
         await pilot.press("tab", *"Requiere especialista de software", "enter")
@@ -145,7 +146,7 @@ async def test_a_ticket_changed_since_the_last_read_is_not_acted_on(make_app, de
     async with app.run_test(size=SIZE) as pilot:
         board = await show(app, pilot, "board")
         desk.take(actor_of(desk, "jperez"), t["F"].id)  # F moves on while the board shows it
-        await pilot.press("a")
+        await pilot.press("j", "a")
         await settle(app, pilot)
         assert app.screen is board  # no dialog over stale data
         assert (
@@ -163,7 +164,7 @@ async def test_enter_opens_the_ticket_and_esc_comes_back(make_app, board_tickets
     app = make_app("supervisor")
     async with app.run_test(size=SIZE) as pilot:
         board = await show(app, pilot, "board")
-        await pilot.press("j", "enter")
+        await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TicketScreen) and app.screen.view.info.code == t["C"].code
         await pilot.press("escape")
@@ -196,6 +197,40 @@ async def test_pages_in_sql_at_the_edges(make_app, desk, now, log, pinned_target
         await pilot.press("g")
         await settle(app, pilot)
         assert board.table.current.code == made[0].code
+
+
+async def test_vencidos_put_the_critical_ticket_that_just_ran_out_first(make_app, desk, now, log, pinned_targets):
+    """A 20-row terminal shows 14 tickets a page. 18 media tickets overdue since
+    Tuesday, one alta overdue since Tuesday and one crítica overdue for ten minutes:
+    the crítica leads, then the alta, then the media ones newest crossing first;
+    paging down and back up loses and repeats nothing."""
+    start = now()
+    media = []
+    for i in range(18):
+        now.set(bogota(2026, 11, 17, 8, 5 + i))
+        media.append(log(by="supervisor", subject=f"Caso {i:02d}"))
+    now.set(bogota(2026, 11, 17, 10))
+    alta = log(by="supervisor", subject="Sin correo en la alcaldía", impact=1, urgency=2)
+    now.set(bogota(2026, 11, 18, 8, 20))
+    critical = log(by="supervisor", subject="Caída del servidor de nómina", impact=1, urgency=1)
+    now.set(start)
+    stored = {x.id: desk.get(system_of(desk), x.id) for x in (*media, alta, critical)}
+    assert stored[critical.id].priority == "crítica" and stored[alta.id].priority == "alta"
+    assert all(stored[m.id].due_at < stored[critical.id].due_at for m in media)
+    want = [critical.code, alta.code, *(m.code for m in reversed(media))]
+    app = make_app("supervisor")
+    async with app.run_test(size=(120, 20)) as pilot:
+        board = await show(app, pilot, "board")
+        assert str(board.query("GroupTabs Tab").first().label) == "1 Vencidos (20)"
+        first = codes(board)
+        assert first == want[: len(first)] and 5 < len(first) < 20
+        assert cells(board.table, str(critical.id))[-1] == "! -0h 10m"
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert codes(board) == want[len(first) :]
+        await pilot.press("k")  # from the top row of page 2 back to page 1
+        await settle(app, pilot)
+        assert codes(board) == first and board.table.current.code == first[-1]
 
 
 async def test_export_tickets_from_the_board(make_app, board_tickets, tmp_path, monkeypatch):

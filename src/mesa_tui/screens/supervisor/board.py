@@ -1,5 +1,7 @@
-"""The SLA board (tablero ANS): every open ticket by due time, in four groups
-(vencidos, en riesgo, en pausa, en tiempo) plus all of them, one page at a time.
+"""The SLA board (tablero ANS): every open ticket in four groups (vencidos, en
+riesgo, en pausa, en tiempo) plus all of them, one page at a time. Each group is
+sorted by priority, then the newest crossing first in vencidos and en riesgo (the
+critical ticket that just ran out on top), the due order elsewhere.
 
 The counts and the page are read together in a worker every 30 s; the table is
 diffed by ticket id, so the cursor stays on its ticket. `a` reassigns and `e`
@@ -22,6 +24,7 @@ from mesa_tui.domain.board import BOARD_ORDER, BoardGroup, SlaBoardCounts, SlaBo
 from mesa_tui.domain.changes import TicketChange
 from mesa_tui.domain.errors import DeskError
 from mesa_tui.domain.queue import PageDirection, PageRequest, SlaView
+from mesa_tui.domain.sla import ClockState
 from mesa_tui.domain.text import thousands
 from mesa_tui.domain.tickets import TicketInfo
 from mesa_tui.screens.agent.actions import TicketActions
@@ -30,7 +33,7 @@ from mesa_tui.screens.context import DeskContext, Reference
 from mesa_tui.screens.loading import UNEXPECTED, Loader, Pager
 from mesa_tui.screens.supervisor.base import REFRESH_SECONDS, ScreenFactory, SupervisorScreen, cases
 from mesa_tui.services.reports import Reports
-from mesa_tui.widgets.format import fmt_short, local, sla_text, status_text
+from mesa_tui.widgets.format import SLA_STYLES, fmt_short, local, sla_text, status_text
 from mesa_tui.widgets.key_bar import KeyBar
 from mesa_tui.widgets.keyed_table import Cell, Column, Row
 from mesa_tui.widgets.paging import PagedKeyedTable, paging_bindings
@@ -52,7 +55,7 @@ COLUMNS = (
     Column("status", "Estado", 10),
     Column("clock", "ANS", 4),
     Column("due", "Vence", 11),
-    Column("remaining", "Restante", 10, numeric=True),
+    Column("remaining", "Restante", 16, numeric=True),
 )
 
 
@@ -75,7 +78,10 @@ def board_cells(row: SlaBoardRow) -> tuple[Cell, ...]:
         short_name(row.agent_name) if row.agent_name else Text("sin asignar", style="dim italic"),
         status_text(row.status),
         CLOCK_SHORT.get(row.clock_kind, row.clock_kind),
-        fmt_short(row.due_at),
+        # A paused clock's due time is stale (it moves on when the clock resumes).
+        Text("en pausa", style=SLA_STYLES[ClockState.EN_PAUSA])
+        if row.state is ClockState.EN_PAUSA
+        else fmt_short(row.due_at),
         sla_text(sla),
     )
 
@@ -91,8 +97,8 @@ class BoardTable(PagedKeyedTable[SlaBoardRow], inherit_bindings=False):
         "board",
         next_page="Mostrar la página siguiente",
         prev_page="Mostrar la página anterior",
-        top="Ir al caso que vence primero",
-        bottom="Ir al caso que vence último",
+        top="Ir al primer caso del grupo",
+        bottom="Ir al último caso del grupo",
     )
 
 
