@@ -200,3 +200,30 @@ def test_a_home_the_user_cannot_read_is_not_a_traceback(desk_db, agent_user, tmp
     code, _, err = run_as(agent_user, "--db", desk_db.url, "ticket", "list", env={"HOME": str(private)})
     assert code == 0, err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("folder_mode", [0o700, 0o755])
+def test_a_desk_the_user_cannot_write_is_a_message_not_a_traceback(desk_db, agent_user, folder_mode):
+    """The deployment where the desk's files belong to a service account: an agent who
+    runs `mesa` against them (a folder closed to them, or files they may only read) reads
+    one Spanish line, and nothing changes."""
+    if not desk_db.url.startswith("sqlite"):
+        pytest.skip("the SQLite deployment (PostgreSQL keeps the desk with its roles: test_roles.py)")
+    source = Path(desk_db.url.removeprefix("sqlite:///"))
+    folder = Path(tempfile.mkdtemp(prefix="mesa-owned-"))
+    try:
+        import sqlite3
+
+        copy = folder / "mesa.db"
+        with sqlite3.connect(source) as src, sqlite3.connect(copy) as dst:
+            src.backup(dst)
+        copy.chmod(0o644)
+        folder.chmod(folder_mode)
+        before = copy.read_bytes()
+        code, out, err = run_as(agent_user, "--db", f"sqlite:///{copy}", "ticket", "log", *_log_args(new_ticket()))
+        assert code != 0 and "Traceback" not in err and out == ""
+        assert err.startswith("Error: ") and len(err.strip().splitlines()) == 1, err
+        assert "permiso" in err and "dañado" not in err, err  # their files, not a damaged desk
+        assert copy.read_bytes() == before
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

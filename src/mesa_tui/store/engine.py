@@ -53,6 +53,12 @@ def _is_busy(exc: sa.exc.DBAPIError) -> bool:
     )
 
 
+READ_ONLY = (
+    "La base de datos es de solo lectura para su usuario: la mesa la escribe su cuenta de servicio "
+    "(entre por SSH o por el navegador), o pida al administrador permiso de escritura sobre el archivo y su carpeta."
+)
+
+
 def unusable(exc: sa.exc.DBAPIError) -> StoreError | None:
     """The user's reading of an engine error that no use case can help: the
     server is down, the file is not a database, the disk is full, the file or
@@ -62,10 +68,7 @@ def unusable(exc: sa.exc.DBAPIError) -> StoreError | None:
     if _is_busy(exc):
         return DatabaseBusy()
     if "readonly database" in text or "read-only" in text or "permission denied" in text:
-        return DatabaseUnavailable(
-            "La base de datos es de solo lectura para su usuario: la mesa la escribe su cuenta de servicio "
-            "(entre por SSH o por el navegador), o pida al administrador permiso de escritura sobre el archivo y su carpeta."
-        )
+        return DatabaseUnavailable(READ_ONLY)
     if "disk is full" in text or "no space left" in text or "disk full" in text:
         return DatabaseUnavailable("No queda espacio en el disco de la base de datos: no se guardó nada.")
     if "not a database" in text or "malformed" in text or "disk i/o error" in text:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from mesa_tui.store.engine import Database, database_url, safe_url, unusable
+from mesa_tui.store.engine import READ_ONLY, Database, database_url, safe_url, unusable
 from mesa_tui.store.errors import DatabaseUnavailable, SchemaMismatch
 from mesa_tui.store.roles import AppRole, RoleGrants, RoleRefused, apply_grants
 
@@ -122,6 +122,10 @@ def _sqlite_revision(file: Path) -> str | None:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         return None if row is None else str(row[0])
     except sqlite3.DatabaseError:
+        if not (os.access(file, os.W_OK) and os.access(file.parent, os.W_OK)):
+            # A desk in WAL mode can't be opened where its -shm can't be made: the
+            # files belong to the desk's service account, they are not damaged.
+            raise DatabaseUnavailable(READ_ONLY) from None
         raise DatabaseUnavailable(
             f"El archivo {file} está dañado o no es una base SQLite de mesa-tui: restaure un respaldo."
         ) from None
