@@ -165,9 +165,7 @@ class SshKeys(Service):
 
     def write_authorized_keys(self, actor: ActorInfo, path: str | None = None) -> Published:
         """Write authorized_keys to `path` (the configured file when None); errors raise."""
-        require_actor(actor)
-        with self.db.read() as s:
-            current_actor(s, actor)
+        with self._reading(actor) as s:
             target = Path(path) if path else _configured_path(s)
         if target is None:
             raise NotConfigured(_NOT_CONFIGURED)
@@ -179,9 +177,7 @@ class SshKeys(Service):
 
     def check_authorized_keys(self, actor: ActorInfo, path: str | None = None) -> Checked:
         """Compare the file on disk with what the database makes of it."""
-        require_actor(actor)
-        with self.db.read() as s:
-            current_actor(s, actor)
+        with self._reading(actor) as s:
             target = Path(path) if path else _configured_path(s)
         if target is None:
             raise NotConfigured(_NOT_CONFIGURED)
