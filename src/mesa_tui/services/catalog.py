@@ -27,6 +27,7 @@ from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.actors import current_actor, require_actor
 from mesa_tui.services.clock import utcnow
 from mesa_tui.services.errors import PermissionDenied, ValidationError
+from mesa_tui.services.files import read_bytes
 from mesa_tui.store import catalog_repo
 from mesa_tui.store.audit import write_event
 from mesa_tui.store.engine import Database, Session
@@ -126,14 +127,7 @@ def read_catalog_file(path: str) -> str:
     if not path.strip():
         raise ValidationError("path", "Escriba la ruta del archivo del catálogo.")
     file = Path(path.strip()).expanduser()
-    try:
-        if file.is_dir():
-            raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.")
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError("path", f"No existe el archivo {file}.") from None
-    except OSError as exc:
-        raise ValidationError("path", describe_os_error(exc, file, "leer")) from None
+    data = read_bytes(file)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -43,6 +43,19 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
+def read_bytes(file: Path) -> bytes:
+    """The bytes of a file a user named; a ValidationError on "path" says why not (a
+    folder, a missing file, no permission), in the user's words."""
+    try:
+        if file.is_dir():
+            raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.")
+        return file.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError("path", f"No existe el archivo {file}.") from None
+    except OSError as exc:
+        raise ValidationError("path", describe_os_error(exc, file, "leer")) from None
+
+
 def atomic_write(path: Path, write: Callable[[BinaryIO], T]) -> T:
     """Run `write` on a new file beside `path` and move it into place; an OSError
     is the user's one sentence on the field "out", and leaves no file behind."""

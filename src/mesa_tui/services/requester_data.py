@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from mesa_tui.domain.calendar import BOGOTA
-from mesa_tui.domain.errors import describe_os_error
 from mesa_tui.domain.limits import REASON
 from mesa_tui.domain.requester_import import ImportLine, RequesterFileError, parse_lines
 from mesa_tui.domain.requesters import RequesterInfo, RequesterValues, anonymized, dependency_key
@@ -34,7 +33,7 @@ from mesa_tui.domain.tickets import ActorInfo
 from mesa_tui.services.actors import require_actor
 from mesa_tui.services.checks import required_text
 from mesa_tui.services.errors import ValidationError
-from mesa_tui.services.files import atomic_write, xlsx_row
+from mesa_tui.services.files import atomic_write, read_bytes, xlsx_row
 from mesa_tui.services.requester_base import RequesterBase, requester_event, resync, save, stored
 from mesa_tui.store import requesters_repo as repo
 from mesa_tui.store.audit import write_event
@@ -218,14 +217,7 @@ def read_rows(path: str) -> list[tuple[int, list[str]]]:
     suffix = file.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".txt", ".tsv"):
         raise ValidationError("path", f"{file.name}: use un archivo .csv o .xlsx.")
-    try:
-        if file.is_dir():
-            raise ValidationError("path", f"{file} es una carpeta: escriba también el nombre del archivo.")
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError("path", f"No existe el archivo {file}.") from None
-    except OSError as exc:
-        raise ValidationError("path", describe_os_error(exc, file, "leer")) from None
+    data = read_bytes(file)
     return _xlsx_rows(data, file.name) if suffix == ".xlsx" else _csv_rows(data)
 
 
